@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from bumdes_export.core import demo
+
+
+class Command(BaseCommand):
+    help = "Create the demo accounts and content (idempotent). Refused in production mode."
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError(
+                "load_demo_data refuses to run in production mode (DEBUG=0): "
+                "it creates accounts with a published password."
+            )
+        try:
+            accounts = demo.load()
+        except demo.MissingReferenceData as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(self.style.SUCCESS("Demo data ready. Demo logins (password %s):" % demo.PASSWORD))
+        for username, description in accounts:
+            self.stdout.write(f"  {username:<10} {description}")

@@ -1,0 +1,70 @@
+"""The one way the portal tells a user something.
+
+Every feature calls :func:`notify`. The message is rendered in the recipient's language, stored,
+and emailed once the surrounding transaction commits (console in the embedded mode, SMTP from
+``EMAIL_URL`` in production), so a rolled-back change never sends mail.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from bumdes_export.notifications.models import Notification
+
+log = logging.getLogger(__name__)
+
+
+def notify(
+    recipient,
+    *,
+    kind: str,
+    subject: str,
+    template: str,
+    context: dict | None = None,
+    link: str = "",
+) -> Notification:
+    """Tell ``recipient`` something. ``subject`` is a (lazy) translatable string.
+
+    ``template`` is rendered with ``context`` plus ``recipient``, ``link`` (made absolute) and
+    ``portal_url``, in the recipient's language.
+    """
+    absolute_link = link if link.startswith("http") or not link else settings.PORTAL_BASE_URL + link
+    with translation.override(recipient.language or settings.LANGUAGE_CODE):
+        subject_text = str(subject)
+        body = render_to_string(
+            template,
+            {
+                **(context or {}),
+                "recipient": recipient,
+                "link": absolute_link,
+                "portal_url": settings.PORTAL_BASE_URL,
+            },
+        ).strip()
+    notification = Notification.objects.create(
+        recipient=recipient, kind=kind, subject=subject_text, body=body, link=absolute_link
+    )
+    if recipient.email:
+        transaction.on_commit(lambda: _send_email(notification.pk))
+    return notification
+
+
+def _send_email(notification_id: int) -> None:
+    notification = Notification.objects.select_related("recipient").get(pk=notification_id)
+    try:
+        send_mail(
+            notification.subject,
+            notification.body,
+            settings.DEFAULT_FROM_EMAIL,
+            [notification.recipient.email],
+        )
+    except OSError:
+        # The stored notification stays unsent; the user still sees it in the portal.
+        log.exception("email for notification %s could not be sent", notification_id)
+        return
+    Notification.objects.filter(pk=notification_id).update(sent_at=timezone.now())

@@ -1,0 +1,39 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.static import serve
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from bumdes_export.accounts.api import MeView, TokenView
+from bumdes_export.core import views as core_views
+from bumdes_export.reference import api as reference_api
+
+api_v1 = [
+    path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("me/", MeView.as_view(), name="api-me"),
+    path("regions/", reference_api.RegionList.as_view(), name="api-regions"),
+    path("regions/<str:code>/", reference_api.RegionDetail.as_view(), name="api-region"),
+    path("hs-codes/", reference_api.HsCodeList.as_view(), name="api-hs-codes"),
+    path("hs-codes/<str:code>/", reference_api.HsCodeDetail.as_view(), name="api-hs-code"),
+    path("countries/", reference_api.CountryList.as_view(), name="api-countries"),
+    path("gateways/", reference_api.GatewayList.as_view(), name="api-gateways"),
+]
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("jobs/<int:pk>/", core_views.job_status, name="job_status"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("", include("django.contrib.auth.urls")),
+    path("accounts/", include("bumdes_export.accounts.urls")),
+    path("reference/", include("bumdes_export.reference.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+]
+
+if settings.DEBUG:
+    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]

@@ -1,0 +1,1 @@
+"""Exporter directory: exporter and buyer organisations (built in the exporter-directory issue)."""

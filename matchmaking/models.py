@@ -1,0 +1,1 @@
+"""Everything that links a product to an exporter: scores, inquiries, forums, meetings."""

@@ -1,0 +1,1 @@
+"""Village product registry: BUMDes and their products (built in the registry issue)."""

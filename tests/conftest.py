@@ -1,0 +1,228 @@
+"""Shared fixtures: real reference data, one user per role, API clients, service checks.
+
+Regions come from the real Kemendagri file: every province and regency, and the districts and
+villages of Sulawesi Tengah (72) and Sulawesi Tenggara (74), where the demo roles work.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from rest_framework.test import APIClient
+
+from bumdes_export.reference import services as reference
+from bumdes_export.reference.models import Region
+from tests.factories import UserFactory
+
+ROOT = Path(__file__).resolve().parent.parent
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+TEST_PROVINCES = ("72", "74")
+
+
+def load_test_reference() -> None:
+    rows = [
+        row
+        for row in reference.read_csv(reference.data_path("wilayah.csv.gz"))
+        if len(row["kode"]) <= 5 or row["kode"][:2] in TEST_PROVINCES
+    ]
+    reference.load_regions(
+        rows,
+        edition=reference.CURRENT_WILAYAH_EDITION,
+        coordinates=reference.read_regency_coordinates(
+            reference.data_path("regency_coordinates.csv.gz")
+        ),
+    )
+    for name, step in reference.load_steps():
+        if name != "regions":
+            step()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _reference_data(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        load_test_reference()
+
+
+@pytest.fixture
+def regions(db):
+    """The reference data, reloaded if a transactional test flushed it."""
+    if not Region.objects.filter(code="74.02").exists():
+        load_test_reference()
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_in_process(settings):
+    from bumdes_export.celery import app
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.LANGUAGE_CODE = "en"
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = eager
+
+
+# --- One user per role ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def ministry(regions):
+    return UserFactory(username="t-kemendes", ministry=True)
+
+
+@pytest.fixture
+def officer_sultra(regions):
+    return UserFactory(username="t-sultra", officer=True, region_id="74")
+
+
+@pytest.fixture
+def officer_sulteng(regions):
+    return UserFactory(username="t-sulteng", officer=True, region_id="72")
+
+
+@pytest.fixture
+def officer_konawe(regions):
+    return UserFactory(username="t-konawe", officer=True, region_id="74.02")
+
+
+@pytest.fixture
+def exporter(regions):
+    return UserFactory(username="t-eksportir")
+
+
+@pytest.fixture
+def operator(regions):
+    return UserFactory(username="t-bumdes", operator=True)
+
+
+ROLES = ["anonymous", "ministry", "officer_sultra", "officer_sulteng", "officer_konawe",
+         "exporter", "operator"]
+
+
+@pytest.fixture
+def as_role(request, client, regions):
+    """``as_role("ministry")`` returns a Django test client logged in as that role's user."""
+
+    def login(role: str):
+        if role != "anonymous":
+            client.force_login(request.getfixturevalue(role))
+        return client
+
+    return login
+
+
+@pytest.fixture
+def api_as(request, regions):
+    """``api_as("exporter")`` returns an APIClient authenticated with that user's token."""
+
+    def make(role: str) -> APIClient:
+        from rest_framework.authtoken.models import Token
+
+        api = APIClient()
+        if role != "anonymous":
+            token, _ = Token.objects.get_or_create(user=request.getfixturevalue(role))
+            api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return api
+
+    return make
+
+
+# --- Real services --------------------------------------------------------------------------
+
+
+def _reachable(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def needs_services(reason: str) -> None:
+    """Skip (or, with REQUIRE_SERVICES=1, fail) unless PostgreSQL and a Redis broker are here."""
+    from django.conf import settings
+    from django.db import connection
+
+    problems = []
+    if connection.vendor != "postgresql":
+        problems.append("the test database is not PostgreSQL (set DATABASE_URL)")
+    broker = settings.CELERY_BROKER_URL
+    if not broker:
+        problems.append("no broker (set CELERY_BROKER_URL or REDIS_URL)")
+    else:
+        from kombu.utils.url import url_to_parts
+
+        parts = url_to_parts(broker)
+        if not _reachable(parts.hostname or "127.0.0.1", parts.port or 6379):
+            problems.append(f"Redis is not reachable at {broker}")
+    if problems:
+        message = f"{reason}: " + "; ".join(problems)
+        if REQUIRE_SERVICES:
+            pytest.fail(f"REQUIRE_SERVICES=1 but {message}")
+        pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker):
+    """A real ``celery worker`` process on the test database and a private queue on Redis."""
+    from django.conf import settings
+    from django.db import connection
+
+    from bumdes_export.celery import app
+
+    needs_services("real worker tests need PostgreSQL and Redis")
+    db = connection.settings_dict
+    database_url = (
+        f"postgres://{db['USER'] or 'postgres'}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}"
+        f":{db['PORT'] or 5432}/{db['NAME']}"
+    )
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        "PYTHONPATH": str(ROOT),
+    }
+    log = open(ROOT / "var" / "test-worker.log", "w") if (ROOT / "var").is_dir() else subprocess.DEVNULL
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "bumdes_export", "worker", "-Q", queue,
+         "-c", "2", "--pool", "prefork", "-l", "info", "-n", f"{queue}@%h", "--without-gossip",
+         "--without-mingle", "--without-heartbeat"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    app.conf.task_default_queue = queue
+    deadline = time.monotonic() + 60
+    try:
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                pytest.fail(f"the Celery worker exited with {process.returncode}")
+            if app.control.ping(destination=[f"{queue}@{socket.gethostname()}"], timeout=1):
+                break
+        else:
+            pytest.fail("the Celery worker did not answer within 60 s")
+        yield {"process": process, "queue": queue}
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        app.conf.task_default_queue = "celery"
+
+
+@pytest.fixture
+def real_worker(celery_worker_process, transactional_db):
+    """Send tasks to the real worker (not in-process) for the length of a test."""
+    from bumdes_export.celery import app
+
+    app.conf.task_always_eager = False
+    yield celery_worker_process
+    app.conf.task_always_eager = True
