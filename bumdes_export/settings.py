@@ -8,6 +8,7 @@ in-process (eager), so that ``make run`` needs no server. Production mode is ``D
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import environ
@@ -98,17 +99,17 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------
 _default_sqlite = f"sqlite:///{VAR_DIR / 'portal.sqlite3'}"
 try:
-    DATABASES = {"default": env.db_url("DATABASE_URL", default=_default_sqlite)}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # an unknown scheme is reported below, clearly
+        DATABASES = {"default": env.db_url("DATABASE_URL", default=_default_sqlite)}
 except (ImproperlyConfigured, ValueError, KeyError) as exc:
     raise ImproperlyConfigured(
         f"DATABASE_URL is not a valid database URL ({exc}). "
         "Use postgres://USER:PASSWORD@HOST:PORT/NAME or sqlite:////absolute/path.sqlite3."
     ) from exc
-_engine = DATABASES["default"]["ENGINE"]
+_engine = DATABASES["default"].get("ENGINE")
 if _engine not in ("django.db.backends.postgresql", "django.db.backends.sqlite3"):
-    raise ImproperlyConfigured(
-        f"DATABASE_URL must point at PostgreSQL or SQLite, not {_engine!r}."
-    )
+    raise ImproperlyConfigured(f"DATABASE_URL must point at PostgreSQL or SQLite, not {_engine!r}.")
 if _engine == "django.db.backends.sqlite3":
     _sqlite_name = str(DATABASES["default"]["NAME"])
     if _sqlite_name and ":memory:" not in _sqlite_name:
@@ -175,7 +176,9 @@ except (ImproperlyConfigured, ValueError, KeyError) as exc:
         "Use smtp+tls://USER:PASSWORD@HOST:587 or consolemail://."
     ) from exc
 vars().update(_email)
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Portal Ekspor BUMDes <noreply@localhost>")
+DEFAULT_FROM_EMAIL = env.str(
+    "DEFAULT_FROM_EMAIL", default="Portal Ekspor BUMDes <noreply@localhost>"
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 

@@ -64,6 +64,7 @@ def _fast_and_in_process(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.LANGUAGE_CODE = "en"
+    settings.BACKGROUND_JOBS_IN_THREAD = False  # run embedded-mode jobs synchronously in tests
     eager = app.conf.task_always_eager
     app.conf.task_always_eager = True
     yield
@@ -103,8 +104,15 @@ def operator(regions):
     return UserFactory(username="t-bumdes", operator=True)
 
 
-ROLES = ["anonymous", "ministry", "officer_sultra", "officer_sulteng", "officer_konawe",
-         "exporter", "operator"]
+ROLES = [
+    "anonymous",
+    "ministry",
+    "officer_sultra",
+    "officer_sulteng",
+    "officer_konawe",
+    "exporter",
+    "operator",
+]
 
 
 @pytest.fixture
@@ -191,12 +199,37 @@ def celery_worker_process(django_db_setup, django_db_blocker):
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
         "PYTHONPATH": str(ROOT),
     }
-    log = open(ROOT / "var" / "test-worker.log", "w") if (ROOT / "var").is_dir() else subprocess.DEVNULL
+    log = (
+        open(ROOT / "var" / "test-worker.log", "w")
+        if (ROOT / "var").is_dir()
+        else subprocess.DEVNULL
+    )
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "bumdes_export", "worker", "-Q", queue,
-         "-c", "2", "--pool", "prefork", "-l", "info", "-n", f"{queue}@%h", "--without-gossip",
-         "--without-mingle", "--without-heartbeat"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "bumdes_export",
+            "worker",
+            "-Q",
+            queue,
+            "-c",
+            "2",
+            "--pool",
+            "prefork",
+            "-l",
+            "info",
+            "-n",
+            f"{queue}@%h",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     app.conf.task_default_queue = queue
     deadline = time.monotonic() + 60

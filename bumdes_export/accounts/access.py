@@ -41,7 +41,9 @@ class Scope:
             return Q()
         if not self.is_officer:
             return Q(pk__in=[])
-        return Q(**{field: self.region_code}) | Q(**{f"{field}__startswith": f"{self.region_code}."})
+        return Q(**{field: self.region_code}) | Q(
+            **{f"{field}__startswith": f"{self.region_code}."}
+        )
 
 
 ANONYMOUS = Scope(role=None, region_code=None, authenticated=False)

@@ -31,9 +31,7 @@ class InviteForm(forms.Form):
         required=False,
         help_text=_("Required for regional officers: a province or a regency."),
     )
-    language = forms.ChoiceField(
-        label=_("Language"), choices=settings.LANGUAGES, initial="id"
-    )
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES, initial="id")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -42,9 +40,7 @@ class InviteForm(forms.Form):
 
 class RoleScopeForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
-    region = RegionScopeField(
-        label=_("Region scope"), queryset=scope_regions(), required=False
-    )
+    region = RegionScopeField(label=_("Region scope"), queryset=scope_regions(), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -27,7 +27,9 @@ def _check_scope(role: str, region: Region | None) -> None:
                 {"region": _("The scope must be a province or a regency, not a smaller region.")}
             )
         if region.is_retired:
-            raise ValidationError({"region": _("This region code is retired; choose a current one.")})
+            raise ValidationError(
+                {"region": _("This region code is retired; choose a current one.")}
+            )
 
 
 def set_password_link(user: User) -> str:
@@ -83,9 +85,7 @@ def invite_user(
 
 
 @transaction.atomic
-def change_role_and_scope(
-    *, actor: User, user: User, role: str, region: Region | None
-) -> User:
+def change_role_and_scope(*, actor: User, user: User, role: str, region: Region | None) -> User:
     if role != Role.OFFICER:
         region = None
     _check_scope(role, region)

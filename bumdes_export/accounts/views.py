@@ -45,9 +45,7 @@ def invite(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             _apply_errors(form, error)
         else:
-            messages.success(
-                request, _("Invitation sent to %(email)s.") % {"email": user.email}
-            )
+            messages.success(request, _("Invitation sent to %(email)s.") % {"email": user.email})
             return redirect("accounts:user_detail", pk=user.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "accounts/invite.html", {"form": form}, status=status)
@@ -61,9 +59,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.change_role_and_scope(
-                actor=request.user, user=account, **form.cleaned_data
-            )
+            services.change_role_and_scope(actor=request.user, user=account, **form.cleaned_data)
         except ValidationError as error:
             _apply_errors(form, error)
         else:

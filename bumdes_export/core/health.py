@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import connection
+from kombu import Connection
 
 from bumdes_export.core.jobs import tasks_in_process
 
@@ -17,14 +18,18 @@ def database_status() -> dict[str, object]:
     return {"ok": True, "vendor": connection.vendor}
 
 
-def broker_status() -> dict[str, object]:
+def broker_url() -> str:
     from bumdes_export.celery import app
 
+    return app.conf.broker_url
+
+
+def broker_status() -> dict[str, object]:
     if tasks_in_process():
         return {"ok": True, "mode": "in-process"}
 
     try:
-        with app.connection_for_write() as conn:
+        with Connection(broker_url(), connect_timeout=2) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
     except Exception as exc:
         return {"ok": False, "mode": "broker", "error": exc.__class__.__name__}

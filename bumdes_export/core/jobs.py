@@ -83,7 +83,9 @@ def run_job(job_id: int, body: Callable[[BackgroundJob], dict]) -> None:
     )
 
 
-def report_progress(job: BackgroundJob, progress: int, *, total: int | None = None, message: str = "") -> None:
+def report_progress(
+    job: BackgroundJob, progress: int, *, total: int | None = None, message: str = ""
+) -> None:
     fields = {"progress": progress, "heartbeat_at": timezone.now()}
     if total is not None:
         fields["total"] = job.total = total

@@ -24,13 +24,17 @@ def clear_expired_sessions() -> int:
 def expire_stale_jobs() -> int:
     """Mark jobs failed whose runner died (no heartbeat for two hours), so pages stop waiting."""
     cutoff = timezone.now() - STALE_AFTER
-    return BackgroundJob.objects.filter(
-        status__in=[BackgroundJob.Status.PENDING, BackgroundJob.Status.RUNNING],
-        created_at__lt=cutoff,
-    ).exclude(heartbeat_at__gte=cutoff).update(
-        status=BackgroundJob.Status.FAILED,
-        message="The job stopped reporting progress and was abandoned.",
-        finished_at=timezone.now(),
+    return (
+        BackgroundJob.objects.filter(
+            status__in=[BackgroundJob.Status.PENDING, BackgroundJob.Status.RUNNING],
+            created_at__lt=cutoff,
+        )
+        .exclude(heartbeat_at__gte=cutoff)
+        .update(
+            status=BackgroundJob.Status.FAILED,
+            message="The job stopped reporting progress and was abandoned.",
+            finished_at=timezone.now(),
+        )
     )
 
 

@@ -55,10 +55,14 @@ class ExportGatewaySerializer(serializers.ModelSerializer):
 
 class RegionFilter(django_filters.FilterSet):
     level = django_filters.ChoiceFilter(
-        choices=[(k, k) for k in REGION_LEVELS], method="noop", help_text="province|regency|district|village"
+        choices=[(k, k) for k in REGION_LEVELS],
+        method="noop",
+        help_text="province|regency|district|village",
     )
     parent = django_filters.ModelChoiceFilter(
-        queryset=Region.objects.all(), to_field_name="code", method="noop",
+        queryset=Region.objects.all(),
+        to_field_name="code",
+        method="noop",
         help_text="code of the parent region",
     )
     q = django_filters.CharFilter(method="noop", help_text="name (or code prefix) search")
@@ -86,7 +90,8 @@ class HsCodeFilter(django_filters.FilterSet):
         choices=[(k, k) for k in HS_LEVELS], method="noop", help_text="chapter|heading|subheading"
     )
     q = django_filters.CharFilter(
-        method="noop", help_text="code prefix (dots optional), description words or a commodity term"
+        method="noop",
+        help_text="code prefix (dots optional), description words or a commodity term",
     )
 
     class Meta:

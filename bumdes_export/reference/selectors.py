@@ -84,7 +84,9 @@ def countries(q: str = "") -> QuerySet[Country]:
     q = (q or "").strip()
     if q:
         qs = qs.filter(
-            Q(name_en__icontains=q) | Q(name_id__icontains=q) | Q(code__iexact=q)
+            Q(name_en__icontains=q)
+            | Q(name_id__icontains=q)
+            | Q(code__iexact=q)
             | Q(alpha3__iexact=q)
         )
     return qs

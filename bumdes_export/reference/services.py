@@ -77,7 +77,9 @@ def region_level(code: str) -> int:
 
 def region_kind(code: str, name: str, level: int) -> str:
     if level == Region.Level.REGENCY:
-        return Region.Kind.KOTA if name.strip().upper().startswith("KOTA") else Region.Kind.KABUPATEN
+        return (
+            Region.Kind.KOTA if name.strip().upper().startswith("KOTA") else Region.Kind.KABUPATEN
+        )
     if level == Region.Level.VILLAGE:
         # The last segment tells: 1xxx is a kelurahan, 2xxx a desa.
         return Region.Kind.KELURAHAN if code[-4] == "1" else Region.Kind.DESA
@@ -161,9 +163,7 @@ def load_regions(
         ["name", "kind", "latitude", "longitude", "retired_at"],
         batch_size=BATCH,
     )
-    vanished = [
-        code for code, old in existing.items() if code not in incoming and old[5] is None
-    ]
+    vanished = [code for code, old in existing.items() if code not in incoming and old[5] is None]
     for start in range(0, len(vanished), BATCH):
         Region.objects.filter(code__in=vanished[start : start + BATCH]).update(retired_at=now)
 
@@ -268,7 +268,10 @@ def load_hs(
                 stored_aliases.add(key)
                 new_aliases.append(
                     HsAlias(
-                        term=key[0], language=language, hs_code_id=code, note=note,
+                        term=key[0],
+                        language=language,
+                        hs_code_id=code,
+                        note=note,
                         from_reference=True,
                     )
                 )
@@ -289,9 +292,7 @@ def load_countries() -> LoadResult:
     names_id = Locale("id").territories
     names_en = Locale("en").territories
     result = LoadResult(dataset="countries")
-    stored = {
-        c.code: (c.alpha3, c.numeric, c.name_id, c.name_en) for c in Country.objects.all()
-    }
+    stored = {c.code: (c.alpha3, c.numeric, c.name_id, c.name_en) for c in Country.objects.all()}
     for country in pycountry.countries:
         code = country.alpha_2
         name_en = names_en.get(code) or getattr(country, "common_name", None) or country.name

@@ -25,8 +25,13 @@ def test_region_code_search_accepts_codes_without_dots():
 
 @pytest.mark.parametrize(
     "raw, code",
-    [("7402052001", "74.02.05.2001"), ("74.02.05.2001", "74.02.05.2001"), ("74", "74"),
-     ("7402", "74.02"), ("abc", "abc")],
+    [
+        ("7402052001", "74.02.05.2001"),
+        ("74.02.05.2001", "74.02.05.2001"),
+        ("74", "74"),
+        ("7402", "74.02"),
+        ("abc", "abc"),
+    ],
 )
 def test_region_codes_are_normalised(raw, code):
     assert selectors.normalize_region_code(raw) == code

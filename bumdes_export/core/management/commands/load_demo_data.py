@@ -10,7 +10,7 @@ class Command(BaseCommand):
     help = "Create the demo accounts and content (idempotent). Refused in production mode."
 
     def handle(self, *args, **options):
-        if not settings.DEBUG:
+        if settings.PRODUCTION:
             raise CommandError(
                 "load_demo_data refuses to run in production mode (DEBUG=0): "
                 "it creates accounts with a published password."
@@ -19,6 +19,8 @@ class Command(BaseCommand):
             accounts = demo.load()
         except demo.MissingReferenceData as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(self.style.SUCCESS("Demo data ready. Demo logins (password %s):" % demo.PASSWORD))
+        self.stdout.write(
+            self.style.SUCCESS("Demo data ready. Demo logins (password %s):" % demo.PASSWORD)
+        )
         for username, description in accounts:
             self.stdout.write(f"  {username:<10} {description}")
