@@ -199,11 +199,9 @@ def celery_worker_process(django_db_setup, django_db_blocker):
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
         "PYTHONPATH": str(ROOT),
     }
-    log = (
-        open(ROOT / "var" / "test-worker.log", "w")
-        if (ROOT / "var").is_dir()
-        else subprocess.DEVNULL
-    )
+    log_path = ROOT / "var" / "test-worker.log"
+    log_path.parent.mkdir(exist_ok=True)
+    log = log_path.open("w")  # noqa: SIM115 - open for the worker's whole life, closed below
     process = subprocess.Popen(
         [
             sys.executable,
@@ -249,6 +247,7 @@ def celery_worker_process(django_db_setup, django_db_blocker):
         except subprocess.TimeoutExpired:
             process.kill()
         app.conf.task_default_queue = "celery"
+        log.close()
 
 
 @pytest.fixture

@@ -75,6 +75,9 @@ class ReferenceLoad(models.Model):
     class Meta:
         ordering = ["-loaded_at"]
 
+    def __str__(self) -> str:
+        return f"{self.dataset} {self.edition} {self.loaded_at:%Y-%m-%d %H:%M}"
+
 
 class DisadvantagedDesignation(models.Model):
     """A regency designated *daerah tertinggal* (disadvantaged region) for a period.

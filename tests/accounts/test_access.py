@@ -151,8 +151,8 @@ def test_region_q_for_roles_without_scope_keeps_nothing(request, role):
 def test_region_q_filters_other_models_through_a_region_foreign_key(
     officer_sultra, officer_sulteng, officer_konawe
 ):
-    visible = User.objects.filter(scope_for(officer_sultra).region_q("region_id"))
+    visible = User.objects.filter(scope_for(officer_sultra).region_q("region__code"))
     assert set(visible.values_list("username", flat=True)) == {"t-sultra", "t-konawe"}
 
-    visible = User.objects.filter(scope_for(officer_konawe).region_q("region_id"))
+    visible = User.objects.filter(scope_for(officer_konawe).region_q("region__code"))
     assert set(visible.values_list("username", flat=True)) == {"t-konawe"}

@@ -20,7 +20,7 @@ class Command(BaseCommand):
         except demo.MissingReferenceData as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(
-            self.style.SUCCESS("Demo data ready. Demo logins (password %s):" % demo.PASSWORD)
+            self.style.SUCCESS(f"Demo data ready. Demo logins (password {demo.PASSWORD}):")
         )
         for username, description in accounts:
             self.stdout.write(f"  {username:<10} {description}")
