@@ -156,3 +156,16 @@ def test_region_q_filters_other_models_through_a_region_foreign_key(
 
     visible = User.objects.filter(scope_for(officer_konawe).region_q("region__code"))
     assert set(visible.values_list("username", flat=True)) == {"t-konawe"}
+
+
+def test_region_q_matches_whole_code_segments_not_string_prefixes(officer_sultra, officer_konawe):
+    # Codes that share a string prefix with a scope without being inside it.
+    Region.objects.create(code="740", name="Not Sulawesi Tenggara", level=Region.Level.PROVINCE)
+    Region.objects.create(
+        code="74.021", name="Not Konawe", level=Region.Level.REGENCY, parent_id="74"
+    )
+    sultra = Region.objects.filter(scope_for(officer_sultra).region_q("code"))
+    konawe = Region.objects.filter(scope_for(officer_konawe).region_q("code"))
+    assert not sultra.filter(code="740").exists()
+    assert sultra.filter(code="74.021").exists()
+    assert not konawe.filter(code="74.021").exists()
