@@ -55,7 +55,7 @@ def code_within(code: str, scope_code: str) -> bool:
 
 
 def scope_for(user) -> Scope:
-    if user is None or not getattr(user, "is_authenticated", False):
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return ANONYMOUS
     role = Role.MINISTRY if user.is_superuser else user.role
     return Scope(role=role, region_code=user.region_id, authenticated=True)

@@ -46,9 +46,11 @@ def test_the_same_user_gets_the_same_token_each_time(exporter):
 
 
 def test_the_token_identifies_the_user_with_role_and_region(officer_konawe):
-    key = APIClient().post(
-        TOKEN_URL, {"username": "t-konawe", "password": PASSWORD}, format="json"
-    ).json()["token"]
+    key = (
+        APIClient()
+        .post(TOKEN_URL, {"username": "t-konawe", "password": PASSWORD}, format="json")
+        .json()["token"]
+    )
     response = token_client(key).get(ME_URL)
     assert response.status_code == 200
     body = response.json()

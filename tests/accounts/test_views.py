@@ -14,6 +14,13 @@ pytestmark = pytest.mark.django_db
 NEW_PASSWORD = "Kopi-Toraja-2025!"
 
 
+@pytest.fixture(autouse=True)
+def english(client):
+    """Read the pages in English (the language switcher's cookie), whatever users prefer."""
+    client.cookies["django_language"] = "en"
+    return client
+
+
 @pytest.fixture
 def target(regions):
     """An account for ministry staff to look at and change."""
@@ -243,6 +250,12 @@ def test_ministry_cannot_deactivate_their_own_account_on_the_page(as_role, minis
     assert ministry.is_active
 
 
+def test_account_page_offers_deactivation_for_others_but_not_for_oneself(as_role, ministry, target):
+    client = as_role("ministry")
+    assertContains(client.get(f"/accounts/{target.pk}/"), "Deactivate account")
+    assertNotContains(client.get(f"/accounts/{ministry.pk}/"), "Deactivate account")
+
+
 # --- Home page, profile ---------------------------------------------------------------------
 
 HOME_TEXT = {
@@ -297,7 +310,8 @@ def test_login_page_logs_in_and_goes_home(client, exporter):
 
 def test_login_returns_to_the_page_asked_for(client, ministry):
     response = client.post(
-        "/login/?next=/accounts/", {"username": "t-kemendes", "password": PASSWORD, "next": "/accounts/"}
+        "/login/?next=/accounts/",
+        {"username": "t-kemendes", "password": PASSWORD, "next": "/accounts/"},
     )
     assert response.status_code == 302 and response.url == "/accounts/"
 
@@ -397,23 +411,42 @@ def test_password_reset_for_an_unknown_email_looks_the_same_but_sends_nothing(cl
     assert mailoutbox == []
 
 
-# --- Language -------------------------------------------------------------------------------
+# --- Language ----------------------------------------------------------------------------
 
 
-def test_pages_are_in_indonesian_by_default(client, settings):
+@pytest.fixture
+def no_language_cookie(client, settings):
     settings.LANGUAGE_CODE = "id"
-    response = client.get("/")
+    del client.cookies["django_language"]
+    return client
+
+
+def test_pages_are_in_indonesian_by_default(no_language_cookie):
+    response = no_language_cookie.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assertContains(response, '<html lang="id">')
 
 
-def test_language_cookie_switches_pages_to_english(client, settings):
-    settings.LANGUAGE_CODE = "id"
-    client.cookies["django_language"] = "en"
-    assertContains(client.get("/"), '<html lang="en">')
+def test_language_cookie_switches_pages_to_english(no_language_cookie):
+    no_language_cookie.cookies["django_language"] = "en"
+    assertContains(no_language_cookie.get("/"), '<html lang="en">')
 
 
-def test_language_switcher_sets_the_language_for_later_pages(client, settings):
-    settings.LANGUAGE_CODE = "id"
-    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+def test_language_switcher_sets_the_language_for_later_pages(no_language_cookie):
+    response = no_language_cookie.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert response.status_code == 302
-    assertContains(client.get("/"), '<html lang="en">')
+    assertContains(no_language_cookie.get("/"), '<html lang="en">')
+
+
+def test_signed_in_user_reads_pages_in_their_preferred_language(no_language_cookie, exporter):
+    exporter.language = "en"
+    exporter.save()
+    no_language_cookie.force_login(exporter)
+    assertContains(no_language_cookie.get("/"), '<html lang="en">')
+
+
+def test_language_switcher_beats_the_users_preference(no_language_cookie, exporter):
+    exporter.language = "en"
+    exporter.save()
+    no_language_cookie.force_login(exporter)
+    no_language_cookie.cookies["django_language"] = "id"
+    assertContains(no_language_cookie.get("/"), '<html lang="id">')

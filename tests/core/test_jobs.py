@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import timedelta
 
 import pytest
@@ -11,6 +14,7 @@ from django.utils import timezone
 from bumdes_export.core.jobs import report_progress, run_job, start_job
 from bumdes_export.core.models import BackgroundJob
 from bumdes_export.core.tasks import expire_stale_jobs
+from tests.conftest import ROOT
 
 
 @shared_task
@@ -76,11 +80,21 @@ def test_jobs_without_a_heartbeat_for_two_hours_are_abandoned():
     assert stale.status == "failed" and alive.status == "running"
 
 
-@pytest.mark.django_db
-def test_the_embedded_scheduler_runs_every_periodic_job(capsys):
-    from django.core.management import call_command
-
-    call_command("run_scheduler", "--once")
-    out = capsys.readouterr().out
-    assert "clear-expired-sessions ->" in out
-    assert "expire-stale-jobs ->" in out
+def test_the_embedded_scheduler_runs_every_periodic_job(tmp_path):
+    """In a fresh process, as `make run` starts it: every task must be found and run."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CELERY_BROKER_URL")}
+    env["VAR_DIR"] = str(tmp_path)
+    manage = [sys.executable, "manage.py"]
+    subprocess.run([*manage, "migrate", "-v", "0"], cwd=ROOT, env=env, check=True, timeout=120)
+    result = subprocess.run(
+        [*manage, "run_scheduler", "--once"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "clear-expired-sessions -> 0" in result.stdout
+    assert "expire-stale-jobs -> 0" in result.stdout
+    assert "failed" not in result.stdout + result.stderr

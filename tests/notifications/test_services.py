@@ -52,9 +52,7 @@ def test_notification_is_stored_with_the_rendered_message(recipient, test_templa
     assert body["thing"] == "kopi"
 
 
-@pytest.mark.parametrize(
-    "language, required", [("id", REQUIRED_ID), ("en", REQUIRED_EN)]
-)
+@pytest.mark.parametrize("language, required", [("id", REQUIRED_ID), ("en", REQUIRED_EN)])
 def test_message_is_written_in_the_recipients_language(
     recipient, test_templates, language, required
 ):
@@ -71,9 +69,7 @@ def test_message_is_written_in_the_recipients_language(
     assert active_afterwards == ("en" if language == "id" else "id")
 
 
-def test_recipient_without_a_language_gets_the_portal_default(
-    recipient, test_templates, settings
-):
+def test_recipient_without_a_language_gets_the_portal_default(recipient, test_templates, settings):
     settings.LANGUAGE_CODE = "id"
     recipient.language = ""
     recipient.save()
@@ -104,10 +100,13 @@ def test_rolled_back_change_sends_no_email_and_leaves_no_notification(
     class Abort(Exception):
         pass
 
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(Abort), transaction.atomic():
-            send(recipient, test_templates)
-            raise Abort
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(Abort),
+        transaction.atomic(),
+    ):
+        send(recipient, test_templates)
+        raise Abort
 
     assert callbacks == []
     assert mailoutbox == []
@@ -149,9 +148,7 @@ def test_relative_link_is_made_absolute_with_the_portal_address(
     assert "https://ekspor.kemendesa.go.id/accounts/me/" in mailoutbox[0].body
 
 
-@pytest.mark.parametrize(
-    "link", ["https://example.org/elsewhere", "http://127.0.0.1:8000/x/", ""]
-)
+@pytest.mark.parametrize("link", ["https://example.org/elsewhere", "http://127.0.0.1:8000/x/", ""])
 def test_absolute_or_empty_links_are_kept_as_given(recipient, test_templates, settings, link):
     settings.PORTAL_BASE_URL = "https://ekspor.kemendesa.go.id"
     notification = send(recipient, test_templates, link=link)

@@ -21,6 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--once", action="store_true", help="run every job once and exit")
 
     def handle(self, *args, once: bool = False, **options):
+        app.loader.import_default_modules()  # register every app's tasks, as a worker does
         schedule = settings.CELERY_BEAT_SCHEDULE
         next_run = {name: 0.0 for name in schedule}
         stopping = False
