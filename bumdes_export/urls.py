@@ -18,6 +18,8 @@ api_v1 = [
     path("hs-codes/<str:code>/", reference_api.HsCodeDetail.as_view(), name="api-hs-code"),
     path("countries/", reference_api.CountryList.as_view(), name="api-countries"),
     path("gateways/", reference_api.GatewayList.as_view(), name="api-gateways"),
+    path("", include("products.api_urls")),
+    path("", include("products.imports.api_urls")),
 ]
 
 urlpatterns = [
@@ -28,6 +30,7 @@ urlpatterns = [
     path("", include("django.contrib.auth.urls")),
     path("accounts/", include("bumdes_export.accounts.urls")),
     path("reference/", include("bumdes_export.reference.urls")),
+    path("registry/", include("products.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

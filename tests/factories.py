@@ -20,6 +20,7 @@ class UserFactory(DjangoModelFactory):
     first_name = "Test"
     last_name = factory.Sequence(lambda n: f"Person {n}")
     role = Role.EXPORTER
+    language = "en"  # tests read English; tests/i18n checks the Indonesian default
     password = factory.django.Password(PASSWORD)
 
     class Params:

@@ -50,7 +50,9 @@ def test_every_indonesian_entry_is_translated_and_not_fuzzy():
 def test_every_template_string_is_in_the_catalogue():
     """Catches a string added to a template without re-running `make messages`."""
     entries = po_entries(PO_ID)
-    templates = list((ROOT / "templates").rglob("*.html")) + list((ROOT / "templates").rglob("*.txt"))
+    templates = list((ROOT / "templates").rglob("*.html")) + list(
+        (ROOT / "templates").rglob("*.txt")
+    )
     absent = sorted(
         {
             text.replace('"', '\\"')

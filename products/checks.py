@@ -1,0 +1,73 @@
+"""Checks shared by the forms, the API and the bulk import, so each rule says one thing once.
+
+Each returns ``None`` when the value is acceptable, or the message a person should read.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from products.models import UNIT_BASE
+
+
+def village_problem(
+    code: str, *, exists: bool, level: int | None, kind: str | None, retired: bool
+) -> str | None:
+    if not exists:
+        return _("There is no village with the code %(code)s.") % {"code": code}
+    if level != 4:
+        return _("%(code)s is not a village code (it has too few segments).") % {"code": code}
+    if retired:
+        return _("The village code %(code)s is retired; use the current code.") % {"code": code}
+    if kind == "kelurahan":
+        return _("%(code)s is a kelurahan (urban ward); only a desa can own a BUMDes.") % {
+            "code": code
+        }
+    return None
+
+
+def scope_problem(code: str, *, covered: bool) -> str | None:
+    if covered:
+        return None
+    return _("The village %(code)s is outside your region.") % {"code": code}
+
+
+def hs_problem(code: str, *, level: int | None) -> str | None:
+    if level is None:
+        return _("There is no HS 2022 code %(code)s.") % {"code": code}
+    if level != 6:
+        return _("%(code)s is an HS chapter or heading; choose a 6-digit subheading.") % {
+            "code": code
+        }
+    return None
+
+
+def national_code_problem(national_code: str, hs_code: str) -> str | None:
+    if not national_code:
+        return None
+    if not (national_code.isdigit() and len(national_code) == 8):
+        return _("A national tariff code has 8 digits.")
+    if not national_code.startswith(hs_code):
+        return _("The national tariff code must start with the HS subheading %(hs)s.") % {
+            "hs": hs_code
+        }
+    return None
+
+
+def to_base(quantity: Decimal | None, unit: str) -> tuple[Decimal | None, str]:
+    """Quantity in kg or litres where the unit converts; ``(None, "")`` where it does not."""
+    if quantity is None or unit not in UNIT_BASE:
+        return None, ""
+    base_unit, factor = UNIT_BASE[unit]
+    return (quantity * factor).quantize(Decimal("0.001")), base_unit
+
+
+def months_to_mask(months: list[int]) -> int:
+    mask = 0
+    for month in months:
+        if not 1 <= int(month) <= 12:
+            raise ValueError(month)
+        mask |= 1 << (int(month) - 1)
+    return mask

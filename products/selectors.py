@@ -1,0 +1,175 @@
+"""Reads of the registry: scoped lists with filters, readiness, curation queue, history."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from bumdes_export.reference.selectors import disadvantaged_regency_codes
+from products import access
+from products.models import (
+    Bumdes,
+    Certificate,
+    HistoryEntry,
+    Product,
+    ReadinessRule,
+)
+from products.readiness import ProductFacts, Readiness, RuleSpec, evaluate
+
+PRODUCT_ORDERINGS = {
+    "name": ["name_id", "id"],
+    "-name": ["-name_id", "-id"],
+    "newest": ["-created_at", "-id"],
+    "oldest": ["created_at", "id"],
+    "capacity": ["-capacity_base", "id"],
+    "readiness": ["-readiness_score", "id"],
+    "updated": ["-updated_at", "-id"],
+}
+
+
+def active_rules() -> list[RuleSpec]:
+    rules = ReadinessRule.objects.filter(active=True).select_related("certificate_type")
+    rules = rules.prefetch_related("destinations")
+    return [
+        RuleSpec(
+            code=r.code,
+            check=r.requirement,
+            weight=r.weight,
+            required=r.required,
+            hs_prefix=r.hs_prefix,
+            forms=tuple(r.forms or ()),
+            destinations=frozenset(c.code for c in r.destinations.all()),
+            certificate_code=r.certificate_type.code if r.certificate_type else None,
+            gap={"id": r.gap_id, "en": r.gap_en},
+            next_step={"id": r.next_step_id, "en": r.next_step_en},
+        )
+        for r in rules
+    ]
+
+
+def facts_of(product: Product, on: date | None = None) -> ProductFacts:
+    on = on or timezone.localdate()
+    bumdes = product.bumdes
+    valid = frozenset(
+        c.type.code for c in product.certificates.select_related("type") if c.is_valid(on)
+    )
+    destinations = frozenset(product.exported_to.values_list("code", flat=True)) | frozenset(
+        product.target_markets.values_list("code", flat=True)
+    )
+    return ProductFacts(
+        hs_code=product.hs_code_id,
+        form=product.form,
+        destinations=destinations,
+        valid_certificates=valid,
+        bumdes_nib=bool(bumdes.nib),
+        bumdes_npwp=bool(bumdes.npwp),
+        bumdes_legal_entity=bumdes.legal_status == Bumdes.LegalStatus.LEGAL_ENTITY,
+        bumdes_verified=bumdes.status == Bumdes.Status.VERIFIED,
+        has_photo=product.photos.exists(),
+        has_price=product.price is not None,
+        has_capacity=bool(product.capacity_per_month),
+        has_harvest_calendar=product.available_months not in (0,),
+        has_packaging=bool(product.packaging),
+        has_english=bool(product.name_en and product.description_en),
+    )
+
+
+def readiness_of(product: Product) -> Readiness:
+    return evaluate(facts_of(product), active_rules())
+
+
+def product_list(
+    user,
+    *,
+    q: str = "",
+    province: str = "",
+    regency: str = "",
+    hs_chapter: str = "",
+    status: str = "",
+    disadvantaged: bool | None = None,
+    certificate: str = "",
+    bumdes: int | None = None,
+    ordering: str = "name",
+) -> QuerySet[Product]:
+    qs = access.visible_products(user).select_related(
+        "bumdes", "bumdes__village", "bumdes__village__parent__parent", "hs_code"
+    )
+    if q:
+        qs = qs.filter(
+            Q(name_id__icontains=q) | Q(name_en__icontains=q) | Q(bumdes__name__icontains=q)
+        )
+    if province:
+        qs = qs.filter(bumdes__village_id__startswith=f"{province}.")
+    if regency:
+        qs = qs.filter(bumdes__village_id__startswith=f"{regency}.")
+    if hs_chapter:
+        qs = qs.filter(hs_code_id__startswith=hs_chapter)
+    if status:
+        qs = qs.filter(status=status)
+    if bumdes:
+        qs = qs.filter(bumdes_id=bumdes)
+    if disadvantaged is not None:
+        regencies = disadvantaged_regency_codes()
+        regency_q = Q(pk__in=[])
+        for code in regencies:
+            regency_q |= Q(bumdes__village_id__startswith=f"{code}.")
+        qs = qs.filter(regency_q) if disadvantaged else qs.exclude(regency_q)
+    if certificate:
+        today = timezone.localdate()
+        valid = Certificate.objects.filter(product=OuterRef("pk"), type__code=certificate).filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gte=today)
+        )
+        qs = qs.filter(Exists(valid))
+    return qs.order_by(*PRODUCT_ORDERINGS.get(ordering, PRODUCT_ORDERINGS["name"]))
+
+
+def bumdes_list(
+    user, *, q: str = "", province: str = "", regency: str = "", status: str = ""
+) -> QuerySet[Bumdes]:
+    qs = access.visible_bumdes(user).select_related("village", "village__parent__parent")
+    if q:
+        qs = qs.filter(name__icontains=q)
+    if province:
+        qs = qs.filter(village_id__startswith=f"{province}.")
+    if regency:
+        qs = qs.filter(village_id__startswith=f"{regency}.")
+    if status:
+        qs = qs.filter(status=status)
+    return qs
+
+
+def curation_queue(user) -> dict[str, QuerySet]:
+    """What waits for ministry staff: submitted BUMDes and products, verified products."""
+    products = access.visible_products(user).select_related("bumdes", "hs_code")
+    return {
+        "bumdes": access.visible_bumdes(user)
+        .filter(status=Bumdes.Status.SUBMITTED)
+        .select_related("village")
+        .order_by("updated_at"),
+        "submitted": products.filter(status=Product.Status.SUBMITTED).order_by("updated_at"),
+        "verified": products.filter(status=Product.Status.VERIFIED).order_by("updated_at"),
+    }
+
+
+def product_detail(user, pk: int) -> Product:
+    return (
+        access.visible_products(user)
+        .select_related("bumdes", "bumdes__village__parent__parent__parent", "hs_code")
+        .prefetch_related(
+            "photos",
+            "exported_to",
+            "target_markets",
+            Prefetch("certificates", queryset=Certificate.objects.select_related("type")),
+        )
+        .get(pk=pk)
+    )
+
+
+def product_history(product: Product) -> QuerySet[HistoryEntry]:
+    return product.history.select_related("actor")
+
+
+def bumdes_history(bumdes: Bumdes) -> QuerySet[HistoryEntry]:
+    return bumdes.history.filter(product__isnull=True).select_related("actor")
