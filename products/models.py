@@ -17,6 +17,7 @@ from decimal import Decimal
 from pathlib import PurePosixPath
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -212,7 +213,12 @@ class Product(models.Model):
     form = models.CharField(_("commodity form"), max_length=10, choices=CommodityForm.choices)
     unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices, default=Unit.KG)
     capacity_per_month = models.DecimalField(
-        _("production capacity per month"), max_digits=14, decimal_places=3, null=True, blank=True
+        _("production capacity per month"),
+        max_digits=14,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
     )
     # Capacity in kg or litres where the unit converts, so capacities and orders compare.
     capacity_base = models.DecimalField(max_digits=18, decimal_places=3, null=True, blank=True)
@@ -223,10 +229,20 @@ class Product(models.Model):
         help_text=_("Harvest calendar: a bit for each month, January first."),
     )
     min_order = models.DecimalField(
-        _("minimum order"), max_digits=14, decimal_places=3, null=True, blank=True
+        _("minimum order"),
+        max_digits=14,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
     )
     price = models.DecimalField(
-        _("indicative price per unit"), max_digits=14, decimal_places=2, null=True, blank=True
+        _("indicative price per unit"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
     )
     currency = models.CharField(_("currency"), max_length=3, default="USD")
     incoterm = models.CharField(
