@@ -85,6 +85,26 @@ def invite_user(
 
 
 @transaction.atomic
+def resend_invitation(*, actor: User, user: User) -> None:
+    """Send a fresh set-password link to someone who has not yet accepted their invitation."""
+    if user.has_usable_password():
+        raise ValidationError(_("This person has already chosen a password."))
+    if not user.is_active:
+        raise ValidationError(_("This account is deactivated."))
+    AccountChange.objects.create(
+        actor=actor, target=user, action=AccountChange.Action.INVITED, detail={"resent": True}
+    )
+    notify(
+        user,
+        kind="account.invited",
+        subject=gettext_lazy("You are invited to the BUMDes Export Portal"),
+        template="accounts/email/invitation.txt",
+        context={"actor": actor, "region": user.region, "role": user.get_role_display()},
+        link=set_password_link(user),
+    )
+
+
+@transaction.atomic
 def change_role_and_scope(*, actor: User, user: User, role: str, region: Region | None) -> User:
     if role != Role.OFFICER:
         region = None

@@ -8,5 +8,6 @@ urlpatterns = [
     path("invite/", views.invite, name="invite"),
     path("<int:pk>/", views.user_detail, name="user_detail"),
     path("<int:pk>/active/", views.set_active, name="set_active"),
+    path("<int:pk>/resend/", views.resend_invitation, name="resend_invitation"),
     path("me/", views.profile, name="profile"),
 ]

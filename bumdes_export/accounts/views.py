@@ -104,3 +104,16 @@ def profile(request: HttpRequest) -> HttpResponse:
 
         return redirect_to_login(request.get_full_path())
     return render(request, "accounts/profile.html", {})
+
+
+@ministry_required
+@require_POST
+def resend_invitation(request: HttpRequest, pk: int) -> HttpResponse:
+    account = get_object_or_404(User, pk=pk)
+    try:
+        services.resend_invitation(actor=request.user, user=account)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Invitation sent to %(email)s.") % {"email": account.email})
+    return redirect("accounts:user_detail", pk=account.pk)

@@ -2,15 +2,33 @@
 
 from __future__ import annotations
 
-from django.urls import reverse
+from django.urls import NoReverseMatch
+from django.urls import reverse as _reverse
 from django.utils.translation import gettext_lazy as _
 
 from bumdes_export.accounts.access import scope_for
 
 
+def reverse(name: str) -> str:
+    try:
+        return _reverse(name)
+    except NoReverseMatch:  # an app that is not installed in this deployment
+        return ""
+
+
 def navigation(request) -> dict[str, object]:
     scope = scope_for(getattr(request, "user", None))
     items: list[tuple[str, str]] = [(reverse("home"), _("Home"))]
+    user = getattr(request, "user", None)
+    if scope.is_ministry or scope.is_officer or (scope.authenticated and user.role == "operator"):
+        items += [
+            (reverse("products:bumdes_list"), _("BUMDes")),
+            (reverse("products:product_list"), _("Products")),
+        ]
+    if scope.is_ministry:
+        items.append((reverse("products:curation"), _("Curation")))
+    if scope.is_ministry or scope.is_officer:
+        items.append((reverse("products:import_list"), _("Import")))
     if scope.is_ministry:
         items += [
             (reverse("accounts:user_list"), _("Accounts")),
@@ -18,4 +36,4 @@ def navigation(request) -> dict[str, object]:
             (reverse("admin:index"), _("Administration")),
         ]
     items.append((reverse("swagger-ui"), _("API")))
-    return {"nav_items": items, "nav_scope": scope}
+    return {"nav_items": [(url, label) for url, label in items if url], "nav_scope": scope}

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
+
+from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
@@ -38,7 +41,7 @@ def load() -> list[tuple[str, str]]:
             "Reference data is missing: run `python manage.py load_reference_data` first."
         )
     group = ministry_group()
-    for username, role, region, first, last, _ in ACCOUNTS:
+    for username, role, region, first, last, _description in ACCOUNTS:
         user, created = User.objects.get_or_create(
             username=username,
             defaults={
@@ -55,4 +58,15 @@ def load() -> list[tuple[str, str]]:
             user.save()
         if role == Role.MINISTRY:
             user.groups.add(group)
-    return [(username, description) for username, *_, description in ACCOUNTS]
+    accounts = [(username, description) for username, *_rest, description in ACCOUNTS]
+    # Each domain app may ship a `demo` module; the shared apps never import domain apps.
+    for config in apps.get_app_configs():
+        try:
+            module = importlib.import_module(f"{config.name}.demo")
+        except ModuleNotFoundError as error:
+            if error.name != f"{config.name}.demo":
+                raise
+            continue
+        if module.__name__ != __name__:
+            accounts += module.load() or []
+    return accounts

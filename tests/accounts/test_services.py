@@ -285,3 +285,29 @@ def test_reactivation_is_recorded(ministry, exporter):
 def test_setting_the_current_state_again_records_nothing(ministry, exporter):
     services.set_active(actor=ministry, user=exporter, active=True)
     assert not AccountChange.objects.exists()
+
+
+def test_an_invitation_can_be_sent_again_until_it_is_accepted(
+    ministry, mailoutbox, django_capture_on_commit_callbacks
+):
+    from bumdes_export.accounts import services as account_services
+    from bumdes_export.accounts.models import AccountChange
+    from bumdes_export.reference.models import Region
+
+    with django_capture_on_commit_callbacks(execute=True):
+        invited = account_services.invite_user(
+            actor=ministry,
+            email="lagi@example.id",
+            role="officer",
+            region=Region.objects.get(code="74"),
+            language="en",
+        )
+        account_services.resend_invitation(actor=ministry, user=invited)
+    assert len(mailoutbox) == 2
+    assert "/reset/" in mailoutbox[1].body
+    assert AccountChange.objects.filter(target=invited, detail__resent=True).count() == 1
+
+    invited.set_password("chosen-password-1")
+    invited.save()
+    with pytest.raises(ValidationError, match="already chosen"):
+        account_services.resend_invitation(actor=ministry, user=invited)

@@ -34,6 +34,7 @@ MINISTRY_PAGES = [
     ("get", "/accounts/invite/"),
     ("get", "/accounts/{pk}/"),
     ("post", "/accounts/{pk}/active/"),
+    ("post", "/accounts/{pk}/resend/"),
     ("get", "/reference/retired/"),
     ("post", "/reference/reload/"),
 ]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
 
 from bumdes_export.core import demo
 
@@ -16,7 +17,9 @@ class Command(BaseCommand):
                 "it creates accounts with a published password."
             )
         try:
-            accounts = demo.load()
+            # The demo's workflow emails are stored as notifications, not printed at start-up.
+            with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+                accounts = demo.load()
         except demo.MissingReferenceData as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(

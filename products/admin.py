@@ -1,0 +1,72 @@
+"""Admin for ministry staff: the certificate catalogue and the readiness rules are edited here.
+
+Registry records themselves are read here; they change through the portal's pages so that every
+change is recorded in their history.
+"""
+
+from django.contrib import admin
+
+from products.models import (
+    Bumdes,
+    CertificateType,
+    HistoryEntry,
+    Product,
+    ProductImport,
+    ReadinessRule,
+)
+
+
+@admin.register(CertificateType)
+class CertificateTypeAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_id", "name_en", "issuer"]
+    search_fields = ["code", "name_id", "name_en"]
+
+
+@admin.register(ReadinessRule)
+class ReadinessRuleAdmin(admin.ModelAdmin):
+    list_display = [
+        "code", "requirement", "certificate_type", "hs_prefix", "weight", "required", "active",
+    ]
+    list_filter = ["required", "active", "requirement"]
+    search_fields = ["code", "gap_id", "gap_en", "hs_prefix"]
+    filter_horizontal = ["destinations"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Bumdes)
+class BumdesAdmin(ReadOnlyAdmin):
+    list_display = ["name", "village", "kind", "status", "legal_status"]
+    list_filter = ["status", "kind", "legal_status"]
+    search_fields = ["name", "village__code", "nib"]
+    list_select_related = ["village"]
+
+
+@admin.register(Product)
+class ProductAdmin(ReadOnlyAdmin):
+    list_display = ["name_id", "bumdes", "hs_code", "status", "readiness_score"]
+    list_filter = ["status", "form"]
+    search_fields = ["name_id", "name_en", "hs_code__code"]
+    list_select_related = ["bumdes", "hs_code"]
+
+
+@admin.register(HistoryEntry)
+class HistoryEntryAdmin(ReadOnlyAdmin):
+    list_display = ["at", "actor", "kind", "bumdes", "product", "from_status", "to_status"]
+    list_filter = ["kind"]
+    list_select_related = ["actor", "bumdes", "product"]
+
+
+@admin.register(ProductImport)
+class ProductImportAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "created_by", "file_name", "status", "rows", "rejected"]
+    list_filter = ["status"]
