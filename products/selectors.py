@@ -100,22 +100,13 @@ def product_list(
         qs = qs.filter(
             Q(name_id__icontains=q) | Q(name_en__icontains=q) | Q(bumdes__name__icontains=q)
         )
-    if province:
-        qs = qs.filter(bumdes__village_id__startswith=f"{province}.")
-    if regency:
-        qs = qs.filter(bumdes__village_id__startswith=f"{regency}.")
-    if hs_chapter:
-        qs = qs.filter(hs_code_id__startswith=hs_chapter)
+    qs = narrow_products(
+        qs, province=province, regency=regency, hs_chapter=hs_chapter, disadvantaged=disadvantaged
+    )
     if status:
         qs = qs.filter(status=status)
     if bumdes:
         qs = qs.filter(bumdes_id=bumdes)
-    if disadvantaged is not None:
-        regencies = disadvantaged_regency_codes()
-        regency_q = Q(pk__in=[])
-        for code in regencies:
-            regency_q |= Q(bumdes__village_id__startswith=f"{code}.")
-        qs = qs.filter(regency_q) if disadvantaged else qs.exclude(regency_q)
     if certificate:
         today = timezone.localdate()
         valid = Certificate.objects.filter(product=OuterRef("pk"), type__code=certificate).filter(
@@ -131,10 +122,7 @@ def bumdes_list(
     qs = access.visible_bumdes(user).select_related("village", "village__parent__parent")
     if q:
         qs = qs.filter(name__icontains=q)
-    if province:
-        qs = qs.filter(village_id__startswith=f"{province}.")
-    if regency:
-        qs = qs.filter(village_id__startswith=f"{regency}.")
+    qs = narrow_bumdes(qs, province=province, regency=regency)
     if status:
         qs = qs.filter(status=status)
     return qs
@@ -173,3 +161,43 @@ def product_history(product: Product) -> QuerySet[HistoryEntry]:
 
 def bumdes_history(bumdes: Bumdes) -> QuerySet[HistoryEntry]:
     return bumdes.history.filter(product__isnull=True).select_related("actor")
+
+
+def _code_prefix_q(field: str, code: str) -> Q:
+    return Q(**{f"{field}__startswith": f"{code}."})
+
+
+def narrow_products(
+    qs: QuerySet[Product],
+    *,
+    province: str = "",
+    regency: str = "",
+    hs_chapter: str = "",
+    disadvantaged: bool | None = None,
+) -> QuerySet[Product]:
+    """Place and HS filters on the region and HS *codes* (a foreign key's ``_id`` column takes
+    no ``startswith`` lookup)."""
+    village = "bumdes__village__code"
+    if province:
+        qs = qs.filter(_code_prefix_q(village, province))
+    if regency:
+        qs = qs.filter(_code_prefix_q(village, regency))
+    if hs_chapter:
+        qs = qs.filter(hs_code__code__startswith=hs_chapter)
+    if disadvantaged is not None:
+        regency_q = Q(pk__in=[])
+        for code in disadvantaged_regency_codes():
+            regency_q |= _code_prefix_q(village, code)
+        qs = qs.filter(regency_q) if disadvantaged else qs.exclude(regency_q)
+    return qs
+
+
+def narrow_bumdes(
+    qs: QuerySet[Bumdes], *, province: str = "", regency: str = ""
+) -> QuerySet[Bumdes]:
+    """Place filters of ``bumdes_list`` on the village *code* (see ``narrow_products``)."""
+    if province:
+        qs = qs.filter(_code_prefix_q("village__code", province))
+    if regency:
+        qs = qs.filter(_code_prefix_q("village__code", regency))
+    return qs

@@ -239,6 +239,13 @@ def people_concerned(bumdes: Bumdes) -> list[User]:
     return concerned
 
 
+def _may_move_to(actor, bumdes: Bumdes, to: str) -> bool:
+    """Submitting is for officers in the region and ministry staff; every other step, ministry."""
+    if to == "submitted":
+        return access.can_submit(actor, bumdes)
+    return access.can_curate(actor)
+
+
 # --- BUMDes ----------------------------------------------------------------------------------
 
 
@@ -301,6 +308,10 @@ def set_bumdes_photo(*, actor, bumdes: Bumdes, upload: UploadedFile) -> Bumdes:
     if not access.can_edit_bumdes(actor, bumdes):
         raise PermissionDenied
     image, thumb = _validated_image(upload, field="photo")
+    old = bumdes.photo.name
+    if old:
+        storage = bumdes.photo.storage
+        transaction.on_commit(lambda: storage.delete(old))
     bumdes.photo.save(f"{bumdes.pk}.jpg", thumb, save=False)
     bumdes.save(update_fields=["photo", "updated_at"])
     _record(bumdes=bumdes, actor=actor, kind=HistoryEntry.Kind.PHOTO, note="photo")
@@ -310,6 +321,8 @@ def set_bumdes_photo(*, actor, bumdes: Bumdes, upload: UploadedFile) -> Bumdes:
 @transaction.atomic
 def transition_bumdes(*, actor, bumdes: Bumdes, to: str, note: str = "") -> Bumdes:
     bumdes = Bumdes.objects.select_for_update().get(pk=bumdes.pk)
+    if not _may_move_to(actor, bumdes, to):
+        raise PermissionDenied
     who = BUMDES_TRANSITIONS.get((bumdes.status, to))
     if who is None:
         raise ValidationError(
@@ -459,6 +472,8 @@ def update_product(
 @transaction.atomic
 def transition_product(*, actor, product: Product, to: str, note: str = "") -> Product:
     product = Product.objects.select_for_update().select_related("bumdes").get(pk=product.pk)
+    if not _may_move_to(actor, product.bumdes, to):
+        raise PermissionDenied
     who = PRODUCT_TRANSITIONS.get((product.status, to))
     if who is None:
         raise ValidationError(
@@ -727,9 +742,10 @@ def delete_photo(*, actor, photo: ProductPhoto) -> None:
     if not access.can_edit_product(actor, product):
         raise PermissionDenied
     name = photo.image.name
-    photo.image.delete(save=False)
-    photo.thumbnail.delete(save=False)
+    storage, files = photo.image.storage, [photo.image.name, photo.thumbnail.name]
     photo.delete()
+    # Files go only once the row is surely gone; a rollback keeps both.
+    transaction.on_commit(lambda: [storage.delete(f) for f in files if f])
     _record(
         bumdes=product.bumdes,
         product=product,
@@ -738,3 +754,68 @@ def delete_photo(*, actor, photo: ProductPhoto) -> None:
         changes={"photo": [name, None]},
     )
     refresh_readiness(product)
+
+
+# --- Deletion --------------------------------------------------------------------------------
+
+DELETABLE_STATUSES = {"draft", "returned"}
+
+
+def _delete_files_on_commit(*files) -> None:
+    for file in files:
+        if file:
+            storage, name = file.storage, file.name
+            transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
+
+
+@transaction.atomic
+def delete_bumdes(*, actor, bumdes: Bumdes) -> None:
+    """Remove a BUMDes entered by mistake: draft or returned, without products.
+
+    Regional officers in their region and ministry staff only. Nothing is recorded (the history
+    goes with the row); listeners hear of it through ``events``.
+    """
+    from django.db.models import ProtectedError
+
+    if not access.can_submit(actor, bumdes):
+        raise PermissionDenied
+    if bumdes.status not in DELETABLE_STATUSES:
+        raise ValidationError({"status": _("Only a draft or returned BUMDes can be deleted.")})
+    if bumdes.products.exists():
+        raise ValidationError({"products": _("Delete or move the BUMDes' products first.")})
+    pk = bumdes.pk
+    photo = bumdes.photo
+    try:
+        bumdes.delete()
+    except ProtectedError:
+        raise ValidationError(
+            {"status": _("This BUMDes is still referred to and cannot be deleted.")}
+        ) from None
+    _delete_files_on_commit(photo)
+    events.announce_bumdes(pk)
+
+
+@transaction.atomic
+def delete_product(*, actor, product: Product) -> None:
+    """Remove a draft or returned product, with its photos and certificates.
+
+    Regional officers in the BUMDes' region and ministry staff only.
+    """
+    from django.db.models import ProtectedError
+
+    if not access.can_submit(actor, product.bumdes):
+        raise PermissionDenied
+    if product.status not in DELETABLE_STATUSES:
+        raise ValidationError({"status": _("Only a draft or returned product can be deleted.")})
+    pk, version = product.pk, product.version
+    photos = list(product.photos.all())
+    files = [p.image for p in photos] + [p.thumbnail for p in photos]
+    files += [c.document for c in product.certificates.all()]
+    try:
+        product.delete()
+    except ProtectedError:
+        raise ValidationError(
+            {"status": _("This product is still referred to and cannot be deleted.")}
+        ) from None
+    _delete_files_on_commit(*files)
+    events.announce_product(pk, version + 1)
