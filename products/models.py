@@ -526,6 +526,14 @@ class ProductImport(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Added for the bulk import (products.imports): the language its messages are written in,
+    # a problem with the file as a whole, new BUMDes, and when and how fast each step ran.
+    language = models.CharField(max_length=5, blank=True)
+    error = models.TextField(blank=True)
+    bumdes_created = models.PositiveIntegerField(default=0)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    dry_run_seconds = models.FloatField(null=True, blank=True)
+    commit_seconds = models.FloatField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -22,6 +22,8 @@ from django.utils.translation import gettext_lazy
 
 from bumdes_export.accounts.access import code_within
 from bumdes_export.accounts.models import Role, User
+from bumdes_export.core.identifiers import clean_nib, clean_npwp
+from bumdes_export.core.images import PHOTO_FORMATS, validated_image
 from bumdes_export.notifications.services import notify
 from bumdes_export.reference.models import Country, HsCode, Region
 from products import access, checks, events, selectors
@@ -33,7 +35,6 @@ from products.models import (
     Product,
     ProductPhoto,
 )
-from products.validators import clean_nib, clean_npwp
 
 BUMDES_FIELDS = [
     "name",
@@ -73,9 +74,6 @@ PRODUCT_FIELDS = [
 # A change to one of these sends an export-ready product back to review.
 MATERIAL_FIELDS = {"hs_code", "national_code", "capacity_per_month", "unit", "form"}
 
-PHOTO_MAX_BYTES = 5 * 1024 * 1024
-PHOTO_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
-THUMBNAIL_SIZE = (400, 400)
 
 BUMDES_TRANSITIONS: dict[tuple[str, str], str] = {
     # (from, to): who may — "submit" (officer in region or ministry) or "curate" (ministry)
@@ -288,12 +286,18 @@ def update_bumdes(
         _check_members(bumdes, member_villages)
     if changes:
         bumdes.save()
-    if member_villages is not None and bumdes.kind == Bumdes.Kind.BERSAMA:
-        old = sorted(bumdes.member_villages.values_list("code", flat=True))
-        new = sorted({bumdes.village_id, *(v.code for v in member_villages)})
-        if old != new:
-            bumdes.member_villages.set(new)
-            changes["member_villages"] = [", ".join(old), ", ".join(new)]
+    old_members = sorted(bumdes.member_villages.values_list("code", flat=True))
+    if bumdes.kind != Bumdes.Kind.BERSAMA:
+        new_members = []  # a plain BUM Desa belongs to its one village only
+    elif member_villages is not None or "village" in changes:
+        chosen = member_villages if member_villages is not None else []
+        kept = [] if member_villages is not None else old_members
+        new_members = sorted({bumdes.village_id, *kept, *(v.code for v in chosen)})
+    else:
+        new_members = old_members
+    if old_members != new_members:
+        bumdes.member_villages.set(new_members)
+        changes["member_villages"] = [", ".join(old_members), ", ".join(new_members)]
     if changes:
         _record(bumdes=bumdes, actor=actor, kind=HistoryEntry.Kind.UPDATED, changes=changes)
         events.announce_bumdes(bumdes.pk)
@@ -307,7 +311,7 @@ def update_bumdes(
 def set_bumdes_photo(*, actor, bumdes: Bumdes, upload: UploadedFile) -> Bumdes:
     if not access.can_edit_bumdes(actor, bumdes):
         raise PermissionDenied
-    image, thumb = _validated_image(upload, field="photo")
+    image, thumb = validated_image(upload, field="photo")
     old = bumdes.photo.name
     if old:
         storage = bumdes.photo.storage
@@ -566,6 +570,17 @@ def _back_to_review(product: Product, *, actor, reason: str) -> None:
     _notify_product(product, actor=actor, kind="product.back_to_review", note=note)
 
 
+def refresh_all_readiness(on_progress=None) -> int:
+    """Recompute every product's stored score, e.g. after ministry staff changed the rules."""
+    ids = list(Product.objects.values_list("pk", flat=True))
+    for done, pk in enumerate(ids, start=1):
+        with transaction.atomic():
+            refresh_readiness(Product.objects.select_related("bumdes").get(pk=pk))
+        if on_progress and done % 100 == 0:
+            on_progress(done, len(ids))
+    return len(ids)
+
+
 def refresh_readiness(product: Product):
     """Recompute and store the readiness score; bump the version so listeners see the change."""
     readiness = selectors.readiness_of(product)
@@ -688,36 +703,11 @@ def handle_lapsed_certificates(today: date | None = None) -> int:
 # --- Photos ----------------------------------------------------------------------------------
 
 
-def _validated_image(upload: UploadedFile, *, field: str = "image") -> tuple[bytes, ContentFile]:
-    """Check that ``upload`` is a real image within limits; return its bytes and a thumbnail."""
-    from PIL import Image, UnidentifiedImageError
-
-    if upload.size > PHOTO_MAX_BYTES:
-        raise ValidationError({field: _("A photo may be at most 5 MB.")})
-    raw = upload.read()
-    try:
-        with Image.open(io.BytesIO(raw)) as probe:
-            probe.verify()
-        image = Image.open(io.BytesIO(raw))
-        image.load()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise ValidationError({field: _("This file is not a JPEG, PNG or WebP image.")}) from None
-    if image.format not in PHOTO_FORMATS:
-        raise ValidationError({field: _("Upload photos as JPEG, PNG or WebP.")})
-    if image.width * image.height > 40_000_000:
-        raise ValidationError({field: _("The image is too large (at most 40 megapixels).")})
-    thumb = image.convert("RGB")
-    thumb.thumbnail(THUMBNAIL_SIZE)
-    out = io.BytesIO()
-    thumb.save(out, format="JPEG", quality=85)
-    return raw, ContentFile(out.getvalue(), name="thumb.jpg")
-
-
 @transaction.atomic
 def add_photo(*, actor, product: Product, upload: UploadedFile, caption: str = "") -> ProductPhoto:
     if not access.can_edit_product(actor, product):
         raise PermissionDenied
-    raw, thumb = _validated_image(upload)
+    raw, thumb = validated_image(upload)
     from PIL import Image
 
     extension = PHOTO_FORMATS[Image.open(io.BytesIO(raw)).format]

@@ -18,6 +18,7 @@ class Scope:
     role: str | None
     region_code: str | None
     authenticated: bool
+    organisation_verified: bool = False
 
     @property
     def is_ministry(self) -> bool:
@@ -26,6 +27,15 @@ class Scope:
     @property
     def is_officer(self) -> bool:
         return self.role == Role.OFFICER and bool(self.region_code)
+
+    @property
+    def is_exporter(self) -> bool:
+        return self.role == Role.EXPORTER
+
+    @property
+    def is_verified_exporter(self) -> bool:
+        """A member of an organisation that ministry staff verified."""
+        return self.role == Role.EXPORTER and self.organisation_verified
 
     def covers(self, region_code: str | None) -> bool:
         """True when a record located at ``region_code`` is inside this scope."""
@@ -58,7 +68,12 @@ def scope_for(user) -> Scope:
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return ANONYMOUS
     role = Role.MINISTRY if user.is_superuser else user.role
-    return Scope(role=role, region_code=user.region_id, authenticated=True)
+    return Scope(
+        role=role,
+        region_code=user.region_id,
+        authenticated=True,
+        organisation_verified=bool(getattr(user, "organisation_verified", False)),
+    )
 
 
 def is_ministry(user) -> bool:

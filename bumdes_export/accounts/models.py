@@ -37,6 +37,8 @@ class User(AbstractUser):
         _("language"), max_length=5, choices=settings.LANGUAGES, default="id"
     )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    # Kept by the exporter directory: whether this exporter's organisation is verified.
+    organisation_verified = models.BooleanField(_("organisation verified"), default=False)
 
     class Meta:
         verbose_name = _("user")

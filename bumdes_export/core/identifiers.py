@@ -1,4 +1,4 @@
-"""Validation of Indonesian business identifiers."""
+"""Indonesian business identifiers (NIB, NPWP), shared by the registry and the directory."""
 
 from __future__ import annotations
 

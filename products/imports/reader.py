@@ -1,0 +1,199 @@
+"""Reading an uploaded CSV or XLSX file into numbered rows of cells.
+
+Rows are numbered as a spreadsheet shows them: the header is row 1 (or the row where it stands
+after leading blank rows), blank rows count but are skipped.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from products.imports.columns import COLUMN_NAMES, REQUIRED, normalize_header
+
+XLSX_MAGIC = b"PK\x03\x04"
+EXTENSIONS = (".csv", ".xlsx")
+
+
+class FileProblem(Exception):
+    """The file as a whole cannot be imported; ``str(error)`` says why."""
+
+
+@dataclass
+class Sheet:
+    columns: dict[str, int]
+    header_row: int
+    _rows: Iterator[tuple[int, Sequence]] = field(repr=False)
+    _close: object = None
+
+    def rows(self) -> Iterator[tuple[int, Sequence]]:
+        """``(row number, cells)`` for every non-blank row after the header."""
+        return self._rows
+
+    def close(self) -> None:
+        if callable(self._close):
+            self._close()
+
+    def __enter__(self) -> Sheet:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def kind_of(file_name: str) -> str:
+    lowered = file_name.lower()
+    for extension in EXTENSIONS:
+        if lowered.endswith(extension):
+            return extension[1:]
+    raise FileProblem(_("Upload a CSV or XLSX file (.csv or .xlsx)."))
+
+
+def _decode(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")  # pragma: no cover - cp1252 leaves few bytes undecodable
+
+
+def _delimiter(text: str) -> str:
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    counts = {d: first.count(d) for d in (";", ",", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _blank(cells: Sequence) -> bool:
+    return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
+
+
+def _csv_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
+    text = _decode(data)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    try:
+        for number, cells in enumerate(reader, start=1):
+            yield number, cells
+    except csv.Error as error:
+        raise FileProblem(
+            _("The CSV file cannot be read near row %(row)d: %(error)s")
+            % {"row": reader.line_num, "error": error}
+        ) from None
+
+
+def _xlsx_workbook(data: bytes):
+    from openpyxl import load_workbook
+
+    if not data.startswith(XLSX_MAGIC):
+        raise FileProblem(_("This file is not an XLSX workbook."))
+    try:
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise FileProblem(
+            _("This XLSX workbook cannot be read: %(error)s") % {"error": error}
+        ) from None
+
+
+def _xlsx_rows(workbook) -> Iterator[tuple[int, Sequence]]:
+    # The data sheet is the first whose first filled row names kode_desa (the template adds an
+    # instructions sheet), else the first sheet.
+    chosen = workbook.worksheets[0]
+    for sheet in workbook.worksheets:
+        for cells in sheet.iter_rows(values_only=True, max_row=20):
+            if cells and not _blank(cells):
+                if "kode_desa" in {normalize_header(c) for c in cells}:
+                    chosen = sheet
+                break
+        if chosen is sheet:
+            break
+    for number, cells in enumerate(chosen.iter_rows(values_only=True), start=1):
+        yield number, cells
+
+
+def open_sheet(data: bytes, file_name: str) -> Sheet:
+    """Open the file and read its header; raise ``FileProblem`` if it cannot be imported."""
+    kind = kind_of(file_name)
+    close = None
+    if kind == "xlsx":
+        workbook = _xlsx_workbook(data)
+        rows = _xlsx_rows(workbook)
+        close = workbook.close
+    else:
+        if data.startswith(XLSX_MAGIC):
+            raise FileProblem(_("This is an XLSX workbook; name it .xlsx, not .csv."))
+        rows = _csv_rows(data)
+    try:
+        header_row, header = next((n, cells) for n, cells in rows if not _blank(cells))
+    except StopIteration:
+        if close:
+            close()
+        raise FileProblem(_("The file is empty.")) from None
+    columns = _columns(header)
+
+    def data_rows() -> Iterator[tuple[int, Sequence]]:
+        for number, cells in rows:
+            if not _blank(cells):
+                yield number, cells
+
+    return Sheet(columns=columns, header_row=header_row, _rows=data_rows(), _close=close)
+
+
+def _columns(header: Sequence) -> dict[str, int]:
+    columns: dict[str, int] = {}
+    unknown: list[str] = []
+    twice: list[str] = []
+    for index, cell in enumerate(header):
+        name = normalize_header(cell)
+        if not name:
+            continue
+        if name not in COLUMN_NAMES:
+            unknown.append(str(cell).strip())
+        elif name in columns:
+            twice.append(name)
+        else:
+            columns[name] = index
+    problems = []
+    missing = [name for name in REQUIRED if name not in columns]
+    if missing:
+        problems.append(
+            _("Required columns are missing: %(columns)s.") % {"columns": ", ".join(missing)}
+        )
+    if unknown:
+        problems.append(
+            _("Unknown columns: %(columns)s. Use the column names of the template.")
+            % {"columns": ", ".join(unknown)}
+        )
+    if twice:
+        problems.append(
+            _("These columns appear more than once: %(columns)s.") % {"columns": ", ".join(twice)}
+        )
+    if problems:
+        raise FileProblem(" ".join(problems))
+    return columns
+
+
+def estimate_rows(data: bytes, file_name: str) -> int:
+    """How many data rows the file has, cheaply (0 if it cannot be read: the check says why).
+
+    CSV rows are counted; for a workbook the sheet's recorded dimension is used.
+    """
+    try:
+        kind = kind_of(file_name)
+        if kind == "xlsx":
+            workbook = _xlsx_workbook(data)
+            try:
+                dimension = workbook.worksheets[0].max_row
+            finally:
+                workbook.close()
+            if dimension:
+                return max(dimension - 1, 0)
+        with open_sheet(data, file_name) as sheet:
+            return sum(1 for _row in sheet.rows())
+    except FileProblem:
+        return 0

@@ -1,0 +1,38 @@
+"""Reads of imports: who sees which (ministry staff every import, an officer their own)."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from bumdes_export.accounts.access import scope_for
+from products.models import ProductImport
+
+
+def visible_imports(user) -> QuerySet[ProductImport]:
+    scope = scope_for(user)
+    imports = ProductImport.objects.select_related("created_by", "region", "job")
+    if scope.is_ministry:
+        return imports
+    if scope.is_officer:
+        return imports.filter(created_by=user)
+    return imports.none()
+
+
+def report_rows(product_import: ProductImport) -> list[dict]:
+    """The stored report, rejected rows first (each in row order)."""
+    report = product_import.report or []
+    return sorted(report, key=lambda e: (e.get("action") != "reject", e.get("row", 0)))
+
+
+def region_choices(user) -> list[tuple[str, str]]:
+    """Regions an import may be limited to: any province or regency for ministry staff; the
+    officer's own region and the regencies inside it for an officer."""
+    from bumdes_export.reference.models import Region
+
+    scope = scope_for(user)
+    regions = Region.objects.filter(level__lte=2, retired_at__isnull=True).order_by("code")
+    if scope.is_officer:
+        regions = regions.filter(scope.region_q("code"))
+    elif not scope.is_ministry:
+        return []
+    return [(code, f"{code} {name}") for code, name in regions.values_list("code", "name")]

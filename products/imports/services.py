@@ -1,0 +1,582 @@
+"""Bulk import of village product lists: upload, dry run (check), commit, error report.
+
+The life of an import (``ProductImport.status``)::
+
+    upload -> validating -> validated -----> importing -> done
+                        \\-> rejected                  \\-> failed (an unexpected error)
+
+- The **check** (dry run) reads the stored file and says, row by row, what would be created,
+  updated or left unchanged, or why a row is rejected. It writes nothing to the registry.
+- The **commit** checks the file again inside one transaction (locking the products it may
+  update) and writes only if every row is still acceptable: a file with any bad row changes
+  nothing. Importing the same file twice changes nothing the second time.
+- Files of more than ``PRODUCT_IMPORT_BACKGROUND_ROWS`` rows (default 2,000) are checked and
+  committed by a background job (``products.tasks``) whose progress the import page shows.
+
+The stored report (``ProductImport.report``) holds every rejected row (up to 5,000) and, for
+files of at most 2,000 rows, every other row too; the counts always cover the whole file. The
+downloadable error report lists every problem: from the stored report, or, when it was cut, by
+checking the stored file again.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+import uuid
+from collections.abc import Callable, Iterator
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import connection, connections, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from bumdes_export.accounts.access import code_within, scope_for
+from bumdes_export.core.jobs import report_progress, start_job
+from bumdes_export.core.models import BackgroundJob
+from bumdes_export.reference.models import Region
+from bumdes_export.reference.selectors import normalize_region_code
+from products import access, events
+from products import services as registry
+from products.imports import columns as cols
+from products.imports.reader import FileProblem, estimate_rows, kind_of, open_sheet
+from products.imports.validation import (
+    CREATE,
+    REJECT,
+    UNCHANGED,
+    UPDATE,
+    Checker,
+    Lookups,
+    Outcome,
+    Row,
+    Scorer,
+)
+from products.imports.writers import BaseWriter, writer_for
+from products.models import Product, ProductImport
+
+Status = ProductImport.Status
+BATCH_ROWS = 5000
+REPORT_ALL_ROWS = 2000
+REPORT_MAX_PROBLEMS = 5000
+
+
+def background_rows() -> int:
+    return getattr(settings, "PRODUCT_IMPORT_BACKGROUND_ROWS", 2000)
+
+
+def max_rows() -> int:
+    return getattr(settings, "PRODUCT_IMPORT_MAX_ROWS", 200_000)
+
+
+def max_bytes() -> int:
+    return getattr(settings, "PRODUCT_IMPORT_MAX_BYTES", 64 * 1024 * 1024)
+
+
+class Refused(Exception):
+    """The commit met a row it cannot import (the registry changed since the check)."""
+
+
+# --- Who may import ---------------------------------------------------------------------------
+
+
+def can_import(user) -> bool:
+    """Ministry staff and regional officers; nobody else."""
+    scope = scope_for(user)
+    return scope.is_ministry or scope.is_officer
+
+
+def import_region(user, region_code: str | None) -> str | None:
+    """The region an import by ``user`` is limited to; ``PermissionDenied`` if not theirs.
+
+    Ministry staff may name any region or none (everywhere); an officer's import is limited to
+    their own region or a region inside it.
+    """
+    code = normalize_region_code(region_code) if region_code else None
+    if not can_import(user) or not access.can_import_into(user, code):
+        raise PermissionDenied
+    scope = scope_for(user)
+    if code is None and scope.is_officer:
+        code = scope.region_code
+    if code is not None and not Region.objects.filter(code=code).exists():
+        raise ValidationError({"region": _("There is no region with the code %(code)s.") % {"code": code}})
+    return code
+
+
+def can_commit(user, product_import: ProductImport) -> bool:
+    scope = scope_for(user)
+    if scope.is_ministry:
+        return True
+    return (
+        scope.is_officer
+        and product_import.created_by_id == user.pk
+        and product_import.region_id is not None
+        and code_within(product_import.region_id, scope.region_code)
+    )
+
+
+# --- Upload -----------------------------------------------------------------------------------
+
+
+def create_import(
+    *, user, file_name: str, data: bytes, region_code: str | None = None, language: str = ""
+) -> ProductImport:
+    """Store an uploaded file as a new import (not yet checked).
+
+    Its messages will be written in ``language`` (default: the user's preferred language).
+    """
+    region = import_region(user, region_code)
+    try:
+        kind = kind_of(file_name)
+    except FileProblem as problem:
+        raise ValidationError({"file": str(problem)}) from None
+    if not data:
+        raise ValidationError({"file": _("The file is empty.")})
+    if len(data) > max_bytes():
+        raise ValidationError(
+            {"file": _("The file may be at most %(mb)d MB.") % {"mb": max_bytes() // 2**20}}
+        )
+    product_import = ProductImport(
+        file_name=file_name.replace("\\", "/").rsplit("/", 1)[-1][:255],
+        region_id=region,
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+        language=(language or getattr(user, "language", "") or settings.LANGUAGE_CODE)[:5],
+        rows=estimate_rows(data, file_name),
+    )
+    product_import.file.save(f"{uuid.uuid4().hex}.{kind}", ContentFile(data), save=False)
+    product_import.save()
+    return product_import
+
+
+def submit(product_import: ProductImport, *, user, background: bool | None = None) -> ProductImport:
+    """Check the import now, or as a background job for a large file."""
+    if background is None:
+        background = product_import.rows > background_rows()
+    if not background:
+        return check(product_import)
+    from products.tasks import check_product_import
+
+    with transaction.atomic():
+        job = start_job(
+            "products.import.check",
+            check_product_import,
+            user=user,
+            total=max(product_import.rows, 1),
+            import_id=product_import.pk,
+        )
+        ProductImport.objects.filter(pk=product_import.pk).update(job=job)
+    product_import.job = job
+    return product_import
+
+
+# --- Reading the stored file ----------------------------------------------------------------
+
+
+def _read(product_import: ProductImport) -> bytes:
+    with product_import.file.open("rb") as handle:
+        return handle.read()
+
+
+def _language(product_import: ProductImport) -> str:
+    return product_import.language or settings.LANGUAGE_CODE
+
+
+class Progress:
+    """Reports progress to a job about once a second.
+
+    Inside the commit's transaction a job row updated on the same connection would stay
+    invisible to the page until the end, so on PostgreSQL the progress goes through a second
+    connection; on SQLite (one writer at a time) it is not reported until the commit ends.
+    """
+
+    def __init__(self, job: BackgroundJob | None, *, total: int, in_transaction: bool = False):
+        self.job = job
+        self.total = max(total, 1)
+        self.in_transaction = in_transaction
+        self._last = 0.0
+        self._side = None
+        if job is not None:
+            report_progress(job, 0, total=self.total)
+
+    def __call__(self, done: float, *, force: bool = False) -> None:
+        if self.job is None:
+            return
+        now = time.monotonic()
+        if not force and now - self._last < 1.0:
+            return
+        self._last = now
+        done = min(int(done), self.total)
+        if not self.in_transaction:
+            report_progress(self.job, done)
+        elif connection.vendor == "postgresql":
+            if self._side is None:
+                self._side = connections.create_connection(connection.alias)
+            with self._side.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {BackgroundJob._meta.db_table} SET progress = %s, "  # noqa: S608
+                    "heartbeat_at = %s WHERE id = %s",
+                    [done, timezone.now(), self.job.pk],
+                )
+
+    def close(self) -> None:
+        if self._side is not None:
+            self._side.close()
+            self._side = None
+
+
+def checked_rows(
+    product_import: ProductImport,
+    data: bytes,
+    lookups: Lookups,
+    progress: Callable[[float], None] = lambda done: None,
+) -> Iterator[Row]:
+    """Every data row of the file, checked, in file order. Raises ``FileProblem``."""
+    limit = max_rows()
+    with open_sheet(data, product_import.file_name) as sheet:
+        checker = Checker(lookups, sheet.columns, region=product_import.region_id)
+        village = sheet.columns["kode_desa"]
+        batch: list[tuple[int, object]] = []
+        count = 0
+
+        def flush() -> Iterator[Row]:
+            lookups.ensure(
+                normalize_region_code(cols.region_code_text(cells[village]))
+                for _number, cells in batch
+                if len(cells) > village and cells[village] is not None
+            )
+            for number, cells in batch:
+                yield checker.check(number, cells)
+            batch.clear()
+            progress(count)
+
+        for number, cells in sheet.rows():
+            count += 1
+            if count > limit:
+                raise FileProblem(
+                    _("The file has more than %(max)d rows; split it into smaller files.")
+                    % {"max": limit}
+                )
+            batch.append((number, cells))
+            if len(batch) >= BATCH_ROWS:
+                yield from flush()
+        yield from flush()
+        if count == 0:
+            raise FileProblem(_("The file has no rows below the header."))
+
+
+# --- The check (dry run) ----------------------------------------------------------------------
+
+
+def check(product_import: ProductImport, *, job: BackgroundJob | None = None) -> ProductImport:
+    """Check every row and store the counts and the report. Writes nothing to the registry."""
+    started = time.perf_counter()
+    progress = Progress(job, total=product_import.rows)
+    with translation.override(_language(product_import)):
+        outcome = Outcome(max_rows=REPORT_ALL_ROWS, max_problems=REPORT_MAX_PROBLEMS)
+        try:
+            data = _read(product_import)
+            for row in checked_rows(product_import, data, Lookups(), progress):
+                outcome.add(row)
+            outcome.finish()
+        except FileProblem as problem:
+            return _save(
+                product_import,
+                status=Status.REJECTED,
+                error=str(problem),
+                rows=0,
+                created=0,
+                updated=0,
+                unchanged=0,
+                rejected=0,
+                bumdes_created=0,
+                report=[],
+                checked_at=timezone.now(),
+                finished_at=timezone.now(),
+                dry_run_seconds=time.perf_counter() - started,
+            )
+    counts = outcome.counts
+    rejected = counts[REJECT]
+    return _save(
+        product_import,
+        status=Status.REJECTED if rejected else Status.VALIDATED,
+        error="",
+        rows=outcome.rows,
+        created=counts[CREATE],
+        updated=counts[UPDATE],
+        unchanged=counts[UNCHANGED],
+        rejected=rejected,
+        bumdes_created=len(outcome.new_bumdes),
+        report=outcome.report(),
+        checked_at=timezone.now(),
+        finished_at=timezone.now() if rejected else None,
+        dry_run_seconds=time.perf_counter() - started,
+    )
+
+
+def _save(product_import: ProductImport, **fields) -> ProductImport:
+    ProductImport.objects.filter(pk=product_import.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(product_import, name, value)
+    return product_import
+
+
+# --- The commit -------------------------------------------------------------------------------
+
+
+def start_commit(
+    product_import: ProductImport, *, user, background: bool | None = None
+) -> ProductImport:
+    """Import a checked file: now, or as a background job for a large file."""
+    if not can_commit(user, product_import):
+        raise PermissionDenied
+    if product_import.rejected or product_import.status != Status.VALIDATED:
+        raise ValidationError(
+            _("Only a checked file without rejected rows can be imported, and only once.")
+        )
+    if background is None:
+        background = product_import.rows > background_rows()
+    with transaction.atomic():
+        claimed = ProductImport.objects.filter(
+            pk=product_import.pk, status=Status.VALIDATED
+        ).update(status=Status.IMPORTING)
+        if not claimed:
+            raise ValidationError(_("This file is being imported or was imported already."))
+        product_import.status = Status.IMPORTING
+        if background:
+            from products.tasks import commit_product_import
+
+            job = start_job(
+                "products.import.commit",
+                commit_product_import,
+                user=user,
+                total=2 * max(product_import.rows, 1),
+                import_id=product_import.pk,
+            )
+            _save(product_import, job=job)
+            return product_import
+    return commit(product_import, actor=user)
+
+
+def commit(
+    product_import: ProductImport,
+    *,
+    actor=None,
+    job: BackgroundJob | None = None,
+    writer_class: type[BaseWriter] | None = None,
+) -> ProductImport:
+    """Check the file again and write it, all or nothing, in one transaction.
+
+    Idempotent: does nothing unless the import is waiting to be imported (status importing).
+    """
+    product_import.refresh_from_db()
+    if product_import.status != Status.IMPORTING:
+        return product_import
+    started = time.perf_counter()
+    total = max(product_import.rows, 1)
+    progress = Progress(job, total=2 * total, in_transaction=True)
+    actor = actor if getattr(actor, "is_authenticated", False) else None
+    try:
+        with translation.override(_language(product_import)), transaction.atomic():
+            note = _("Imported from %(file)s (import #%(id)d).") % {
+                "file": product_import.file_name,
+                "id": product_import.pk,
+            }
+            writer = (writer_class or writer_for)(
+                actor_id=actor.pk if actor else None,
+                note=note,
+                progress=lambda share: progress(total + share * total, force=True),
+            )
+            lookups = Lookups(lock=True, readiness=True)
+            scorer = Scorer(lookups)
+            seen: set[tuple] = set()
+            rows = unchanged = 0
+            for row in checked_rows(product_import, _read(product_import), lookups, progress):
+                rows += 1
+                key = row.key
+                if row.action == REJECT or key in seen:
+                    raise Refused
+                seen.add(key)
+                if row.action == UNCHANGED:
+                    unchanged += 1
+                else:
+                    writer.add(row, scorer.score(row))
+            seen.clear()
+            writer.finish()
+            _send_back_to_review(writer.back_to_review, actor)
+            if writer.product_ids:
+                events.announce_import(writer.product_ids)
+            _save(
+                product_import,
+                status=Status.DONE,
+                error="",
+                rows=rows,
+                created=writer.created,
+                updated=writer.updated,
+                unchanged=unchanged,
+                rejected=0,
+                bumdes_created=len(writer.new_bumdes),
+                finished_at=timezone.now(),
+                commit_seconds=time.perf_counter() - started,
+            )
+    except (Refused, FileProblem):
+        # The registry (or the file) changed since the check: nothing was written. Check again
+        # so the page shows why.
+        _save(product_import, status=Status.VALIDATING)
+        check(product_import)
+    except Exception as error:
+        _save(
+            product_import,
+            status=Status.FAILED,
+            error=str(error)[:2000],
+            finished_at=timezone.now(),
+        )
+        raise
+    finally:
+        progress.close()
+    return product_import
+
+
+def _send_back_to_review(items: list[tuple[int, list[str]]], actor) -> None:
+    """Export-ready products whose substance changed go back to review, as in the services."""
+    if not items:
+        return
+    reasons = dict(items)
+    for product in Product.objects.select_related("bumdes").filter(pk__in=list(reasons)):
+        registry._back_to_review(product, actor=actor, reason=", ".join(reasons[product.pk]))
+
+
+# --- The command line -------------------------------------------------------------------------
+
+
+def record_file(path, *, user=None, region_code: str | None = None) -> ProductImport:
+    """Store a file from disk as a new import, as the upload page does for an uploaded one.
+
+    Without ``region_code`` the import covers every region (ministry scope); with it, only that
+    region, as for a regional officer. ``user`` (optional) is recorded as the importer and must
+    be allowed to import into the region.
+    """
+    from pathlib import Path
+
+    path = Path(path)
+    region = normalize_region_code(region_code) if region_code else None
+    if user is not None:
+        region = import_region(user, region)
+    elif region is not None and not Region.objects.filter(code=region).exists():
+        raise ValidationError(
+            {"region": _("There is no region with the code %(code)s.") % {"code": region}}
+        )
+    try:
+        kind = kind_of(path.name)
+    except FileProblem as problem:
+        raise ValidationError({"file": str(problem)}) from None
+    data = path.read_bytes()
+    product_import = ProductImport(
+        file_name=path.name[:255],
+        region_id=region,
+        created_by=user,
+        language=getattr(user, "language", "") or settings.LANGUAGE_CODE,
+        rows=estimate_rows(data, path.name),
+    )
+    product_import.file.save(f"{uuid.uuid4().hex}.{kind}", ContentFile(data), save=False)
+    product_import.save()
+    return product_import
+
+
+def commit_checked(product_import: ProductImport, *, actor=None) -> ProductImport:
+    """Commit a checked import at once, in this process (the command line and the bench)."""
+    if product_import.status != Status.VALIDATED:
+        return product_import
+    _save(product_import, status=Status.IMPORTING)
+    return commit(product_import, actor=actor)
+
+
+def import_file(
+    path, *, user=None, region_code: str | None = None, dry_run: bool = False
+) -> ProductImport:
+    """Check (and unless ``dry_run``, commit) a file from disk: ``manage.py import_products``."""
+    product_import = check(record_file(path, user=user, region_code=region_code))
+    if dry_run:
+        return product_import
+    return commit_checked(product_import, actor=user)
+
+
+# --- Reports --------------------------------------------------------------------------------
+
+
+def _safe(value) -> str:
+    """A cell that a spreadsheet will not run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def problems(product_import: ProductImport) -> Iterator[dict]:
+    """Every rejected row, from the stored report or (if it was cut) from the stored file."""
+    stored = [entry for entry in product_import.report if entry.get("action") == REJECT]
+    if len(stored) >= product_import.rejected:
+        yield from stored
+        return
+    with translation.override(_language(product_import)):
+        outcome = Outcome(max_rows=0, max_problems=10**9)
+        for row in checked_rows(product_import, _read(product_import), Lookups()):
+            outcome.add(row)
+        outcome.finish()
+        yield from outcome.report()
+
+
+def error_report_csv(product_import: ProductImport) -> str:
+    """The problems as CSV: row, column, message (and the file-level problem, if any)."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([_("row"), _("column"), _("message")])
+    if product_import.error:
+        writer.writerow(["", "", _safe(product_import.error)])
+    if product_import.rejected:
+        for entry in problems(product_import):
+            for column, message in entry.get("errors", {}).items():
+                writer.writerow([entry["row"], column, _safe(message)])
+    return buffer.getvalue()
+
+
+# --- The template -----------------------------------------------------------------------------
+
+
+def template_csv() -> bytes:
+    """The CSV template: the header row, semicolon-separated (as Excel in Indonesia expects)."""
+    return ("\ufeff" + ";".join(cols.COLUMN_NAMES) + "\r\n").encode("utf-8")
+
+
+def template_xlsx() -> bytes:
+    """The XLSX template: the header row (cells formatted as text) and a sheet of instructions."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "produk"
+    sheet.append(cols.COLUMN_NAMES)
+    for index, column in enumerate(cols.COLUMNS, start=1):
+        cell = sheet.cell(row=1, column=index)
+        cell.font = Font(bold=True)
+        dimension = sheet.column_dimensions[get_column_letter(index)]
+        dimension.width = max(14, len(column.name) + 4)
+        # Text cells keep leading zeros (0306.33) and stop 1-3 from becoming a date.
+        dimension.number_format = "@"
+    sheet.freeze_panes = "A2"
+    guide = workbook.create_sheet("petunjuk")
+    guide.append([_("column"), _("required"), _("meaning"), _("example")])
+    for cell in guide[1]:
+        cell.font = Font(bold=True)
+    for column in cols.COLUMNS:
+        guide.append(
+            [column.name, _("yes") if column.required else "", str(column.help), column.example]
+        )
+    guide.column_dimensions["A"].width = 22
+    guide.column_dimensions["C"].width = 90
+    guide.column_dimensions["D"].width = 24
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,566 @@
+"""Checking an import row by row against the registry, in pure Python.
+
+Everything the rows are compared with is loaded once (``Lookups``): the villages named in the
+file, the HS codes, the BUMDes of those villages and their products. Each row is then a few
+dictionary look-ups, so checking 100,000 rows takes seconds, and the same checker serves the dry
+run and the commit (which re-checks inside its transaction, so what it writes is what it checked).
+
+Rows are matched on natural keys: the BUMDes on (village code, name), the product on (BUMDes,
+name, HS code), names trimmed and compared case-insensitively.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db import connection
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bumdes_export.reference.models import HsCode, Region
+from bumdes_export.reference.selectors import normalize_region_code
+from products import checks, selectors
+from products.imports import columns as cols
+from products.imports.columns import CellError
+from products.models import (
+    ALL_MONTHS,
+    Bumdes,
+    Certificate,
+    Product,
+    ProductPhoto,
+)
+from products.readiness import ProductFacts, RuleSpec, evaluate
+
+# The product fields an import may set besides its key (name_id, hs_code), in stored order.
+UPDATABLE = (
+    "name_en",
+    "description_id",
+    "description_en",
+    "national_code",
+    "form",
+    "unit",
+    "capacity_per_month",
+    "available_months",
+    "min_order",
+    "price",
+    "currency",
+    "incoterm",
+    "packaging",
+)
+INDEX = {name: i for i, name in enumerate(UPDATABLE)}
+DEFAULTS = {
+    "name_en": "",
+    "description_id": "",
+    "description_en": "",
+    "national_code": "",
+    "form": None,
+    "unit": "kg",
+    "capacity_per_month": None,
+    "available_months": ALL_MONTHS,
+    "min_order": None,
+    "price": None,
+    "currency": "USD",
+    "incoterm": "FOB",
+    "packaging": "",
+}
+# A change to one of these sends an export-ready product back to review (as services.MATERIAL_
+# FIELDS; the HS code is part of the key, so an import never changes it).
+MATERIAL = ("national_code", "form", "unit", "capacity_per_month")
+
+CREATE, UPDATE, UNCHANGED, REJECT = "create", "update", "unchanged", "reject"
+PROGRESS_EVERY = 5000
+
+
+def chunks(items: Sequence, size: int | None = None) -> Iterator[Sequence]:
+    if size is None:
+        limit = connection.features.max_query_params
+        size = min(limit - 10, 5000) if limit else 10000
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+@dataclass(frozen=True, slots=True)
+class BumdesFacts:
+    id: int | None
+    nib: bool = False
+    npwp: bool = False
+    legal_entity: bool = False
+    verified: bool = False
+
+
+NEW_BUMDES = BumdesFacts(id=None)
+
+
+@dataclass(frozen=True, slots=True)
+class Existing:
+    id: int
+    version: int
+    status: str
+    values: tuple
+
+
+class Lookups:
+    """What the rows are checked against, loaded village by village as the rows name them.
+
+    ``lock`` (inside the commit's transaction) locks the products that may be updated, so
+    nobody changes them between this read and the write. ``readiness`` also loads what the
+    readiness score needs (certificates, photos, destinations, rules).
+    """
+
+    def __init__(self, *, lock: bool = False, readiness: bool = False) -> None:
+        self.lock = lock
+        self.readiness = readiness
+        self.hs_levels: dict[str, int] = dict(HsCode.objects.values_list("code", "level"))
+        self.villages: dict[str, tuple[int, str, bool]] = {}
+        self.bumdes: dict[tuple[str, str], BumdesFacts] = {}
+        self.products: dict[tuple[int, str, str], Existing] = {}
+        self.certificates: dict[int, frozenset[str]] = {}
+        self.photos: set[int] = set()
+        self.destinations: dict[int, frozenset[str]] = {}
+        self.rules: list[RuleSpec] = selectors.active_rules() if readiness else []
+        self._asked: set[str] = set()
+
+    def ensure(self, village_codes: Iterable[str]) -> None:
+        """Load the given villages, their BUMDes and products, unless loaded already."""
+        codes = sorted(set(village_codes) - self._asked)
+        if not codes:
+            return
+        self._asked.update(codes)
+        villages = []
+        for chunk in chunks(codes):
+            for code, level, kind, retired in Region.objects.filter(code__in=chunk).values_list(
+                "code", "level", "kind", "retired_at"
+            ):
+                self.villages[code] = (level, kind, retired is not None)
+                if level == 4:
+                    villages.append(code)
+        bumdes_ids: list[int] = []
+        for chunk in chunks(villages):
+            rows = Bumdes.objects.filter(village_id__in=chunk).order_by("id")
+            for pk, village, name, nib, npwp, legal, status in rows.values_list(
+                "id", "village_id", "name", "nib", "npwp", "legal_status", "status"
+            ):
+                self.bumdes.setdefault(
+                    (village, cols.name_key(name)),
+                    BumdesFacts(
+                        id=pk,
+                        nib=bool(nib),
+                        npwp=bool(npwp),
+                        legal_entity=legal == Bumdes.LegalStatus.LEGAL_ENTITY,
+                        verified=status == Bumdes.Status.VERIFIED,
+                    ),
+                )
+                bumdes_ids.append(pk)
+        for chunk in chunks(bumdes_ids):
+            products = Product.objects.filter(bumdes_id__in=chunk).order_by("id")
+            if self.lock and connection.features.has_select_for_update:
+                products = products.select_for_update()
+            for pk, bumdes_id, name, hs, version, status, *values in products.values_list(
+                "id", "bumdes_id", "name_id", "hs_code_id", "version", "status", *UPDATABLE
+            ):
+                self.products.setdefault(
+                    (bumdes_id, cols.name_key(name), hs),
+                    Existing(id=pk, version=version, status=status, values=tuple(values)),
+                )
+        if self.readiness:
+            self._load_readiness(bumdes_ids)
+
+    def _load_readiness(self, bumdes_ids: list[int]) -> None:
+        today = timezone.localdate()
+        certificates: dict[int, set[str]] = {}
+        destinations: dict[int, set[str]] = {}
+        for chunk in chunks(bumdes_ids):
+            rows = Certificate.objects.filter(product__bumdes_id__in=chunk).values_list(
+                "product_id", "type__code", "valid_from", "valid_until"
+            )
+            for product_id, code, valid_from, valid_until in rows:
+                if _valid(valid_from, valid_until, today):
+                    certificates.setdefault(product_id, set()).add(code)
+            self.photos.update(
+                ProductPhoto.objects.filter(product__bumdes_id__in=chunk).values_list(
+                    "product_id", flat=True
+                )
+            )
+            for through in (Product.exported_to.through, Product.target_markets.through):
+                for product_id, country in through.objects.filter(
+                    product__bumdes_id__in=chunk
+                ).values_list("product_id", "country_id"):
+                    destinations.setdefault(product_id, set()).add(country)
+        self.certificates.update((k, frozenset(v)) for k, v in certificates.items())
+        for product_id, countries in destinations.items():
+            self.destinations[product_id] = frozenset(countries)
+
+
+def _valid(valid_from: date | None, valid_until: date | None, on: date) -> bool:
+    # As Certificate.is_valid: an expired certificate counts as missing.
+    if valid_from and valid_from > on:
+        return False
+    return valid_until is None or valid_until >= on
+
+
+def display(value) -> str | None:
+    """As services._display: how a value is written into a history entry's changes."""
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return str(value)
+
+
+class Row:
+    """One checked row: what it will do, or why it cannot."""
+
+    __slots__ = (
+        "number",
+        "action",
+        "errors",
+        "village",
+        "bumdes_name",
+        "bumdes",
+        "name",
+        "hs",
+        "existing",
+        "values",
+        "changes",
+        "material",
+    )
+
+    def __init__(self, number: int) -> None:
+        self.number = number
+        self.action = REJECT
+        self.errors: dict[str, str] = {}
+        self.village = ""
+        self.bumdes_name = ""
+        self.bumdes: BumdesFacts | None = None
+        self.name = ""
+        self.hs = ""
+        self.existing: Existing | None = None
+        self.values: dict | None = None
+        self.changes: dict[str, list] = {}
+        self.material: list[str] = []
+
+    @property
+    def key(self) -> tuple[str, str, str, str] | None:
+        if not (self.village and self.bumdes_name and self.name and self.hs):
+            return None
+        return (self.village, cols.name_key(self.bumdes_name), cols.name_key(self.name), self.hs)
+
+    @property
+    def bumdes_key(self) -> tuple[str, str]:
+        return (self.village, cols.name_key(self.bumdes_name))
+
+    def entry(self) -> dict:
+        """The row in the report."""
+        entry = {
+            "row": self.number,
+            "action": self.action,
+            "bumdes_action": ""
+            if self.bumdes is None
+            else ("create" if self.bumdes.id is None else "match"),
+            "village": self.village,
+            "bumdes": self.bumdes_name,
+            "product": self.name,
+            "hs": self.hs,
+            "errors": self.errors,
+        }
+        if self.action == UPDATE:
+            entry["changes"] = sorted(self.changes)
+        return entry
+
+
+# Readers of the optional columns: column -> function(cell) -> value.
+def _text_reader(column: str) -> Callable:
+    limit = cols.MAX_TEXT.get(column)
+
+    def read(cell) -> str:
+        value = cols.text(cell)
+        if limit and len(value) > limit:
+            raise CellError(_("At most %(max)d characters.") % {"max": limit})
+        return value
+
+    return read
+
+
+def _amount_reader(places: int) -> Callable:
+    return lambda cell: cols.parse_amount(cell, places)
+
+
+def _national_reader(cell) -> str:
+    value = cols.parse_national_code(cell)
+    if not (value.isdigit() and len(value) == 8):
+        raise CellError(_("A national tariff code has 8 digits."))
+    return value
+
+
+READERS: dict[str, Callable] = {
+    "nama_produk_en": _text_reader("nama_produk_en"),
+    "kode_btki": _national_reader,
+    "bentuk": lambda cell: cols.parse_form(cols.text(cell)),
+    "satuan": lambda cell: cols.parse_unit(cols.text(cell)),
+    "kapasitas_per_bulan": _amount_reader(3),
+    "bulan_tersedia": cols.parse_months,
+    "minimal_order": _amount_reader(3),
+    "harga": _amount_reader(2),
+    "mata_uang": lambda cell: cols.parse_currency(cols.text(cell)),
+    "incoterm": lambda cell: cols.parse_incoterm(cols.text(cell)),
+    "kemasan": _text_reader("kemasan"),
+    "deskripsi": _text_reader("deskripsi"),
+    "deskripsi_en": _text_reader("deskripsi_en"),
+}
+
+
+def _empty(cell) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+class Checker:
+    """Checks rows against ``lookups`` for an import scoped to ``region`` (None: everywhere)."""
+
+    def __init__(
+        self,
+        lookups: Lookups,
+        columns: dict[str, int],
+        *,
+        region: str | None,
+    ) -> None:
+        self.lookups = lookups
+        self.region = region
+        self.key_index = {name: columns[name] for name in cols.REQUIRED}
+        self.optional = [
+            (name, columns[name], cols.FIELD_OF[name], READERS[name])
+            for name in cols.COLUMN_NAMES
+            if name in columns and name in cols.FIELD_OF
+        ]
+        self.width = max(columns.values()) + 1
+
+    def _covered(self, code: str) -> bool:
+        region = self.region
+        return region is None or code == region or code.startswith(region + ".")
+
+    def check(self, number: int, cells: Sequence) -> Row:
+        if len(cells) < self.width:
+            cells = list(cells) + [None] * (self.width - len(cells))
+        row = Row(number)
+        errors = row.errors
+        required = _("Required; this cell is empty.")
+        index = self.key_index
+
+        raw_village = cells[index["kode_desa"]]
+        if _empty(raw_village):
+            errors["kode_desa"] = required
+        else:
+            code = normalize_region_code(cols.region_code_text(raw_village))
+            row.village = code
+            known = self.lookups.villages.get(code)
+            if known is None:
+                problem = checks.village_problem(code, exists=False, level=None, kind=None, retired=False)
+            elif not self._covered(code):
+                problem = checks.scope_problem(code, covered=False)
+            else:
+                level, kind, retired = known
+                problem = checks.village_problem(
+                    code, exists=True, level=level, kind=kind, retired=retired
+                )
+            if problem:
+                errors["kode_desa"] = problem
+
+        for column, attribute in (("nama_bumdes", "bumdes_name"), ("nama_produk", "name")):
+            value = cols.text(cells[index[column]])
+            if not value:
+                errors[column] = required
+            elif len(value) > 200:
+                errors[column] = _("At most %(max)d characters.") % {"max": 200}
+            setattr(row, attribute, value)
+
+        raw_hs = cells[index["kode_hs"]]
+        if _empty(raw_hs):
+            errors["kode_hs"] = required
+        else:
+            hs = cols.hs_code_text(raw_hs)
+            row.hs = hs
+            problem = checks.hs_problem(hs, level=self.lookups.hs_levels.get(hs))
+            if problem:
+                errors["kode_hs"] = problem
+
+        given: dict[str, object] = {}
+        for column, position, field, read in self.optional:
+            cell = cells[position]
+            if _empty(cell):
+                continue
+            try:
+                given[field] = read(cell)
+            except CellError as error:
+                errors[column] = str(error)
+
+        if "national_code" in given and "kode_hs" not in errors:
+            problem = checks.national_code_problem(given["national_code"], row.hs)
+            if problem:
+                errors["kode_btki"] = problem
+
+        if "kode_desa" in errors or "nama_bumdes" in errors:
+            return row  # the BUMDes cannot be found without its village and name
+        row.bumdes = self.lookups.bumdes.get(row.bumdes_key, NEW_BUMDES)
+        if row.bumdes.id is not None and "nama_produk" not in errors and "kode_hs" not in errors:
+            row.existing = self.lookups.products.get(
+                (row.bumdes.id, cols.name_key(row.name), row.hs)
+            )
+        if row.existing is None:
+            if "form" not in given and "bentuk" not in errors:
+                errors["bentuk"] = _(
+                    "Required for a new product: hidup, segar, beku, kering or olahan."
+                )
+            if errors:
+                return row
+            values = dict(DEFAULTS)
+            values.update(given)
+            row.values = values
+            row.action = CREATE
+            row.changes = {"name_id": [None, row.name], "hs_code": [None, row.hs]} | {
+                field: [None, display(value)] for field, value in given.items()
+            }
+        else:
+            if errors:
+                return row
+            old = row.existing.values
+            changes = {}
+            for field, value in given.items():
+                before = old[INDEX[field]]
+                if before != value:
+                    changes[field] = [display(before), display(value)]
+            if not changes:
+                row.action = UNCHANGED
+                return row
+            values = dict(zip(UPDATABLE, old, strict=True))
+            values.update(given)
+            row.values = values
+            row.changes = changes
+            row.action = UPDATE
+            if row.existing.status == Product.Status.EXPORT_READY:
+                row.material = [f for f in MATERIAL if f in changes]
+        return row
+
+
+class Scorer:
+    """The readiness score a row's product will have, as the services compute it.
+
+    Products that share their facts share their score, so each distinct case is evaluated once.
+    """
+
+    def __init__(self, lookups: Lookups) -> None:
+        self.lookups = lookups
+        self._scores: dict[ProductFacts, int] = {}
+
+    def score(self, row: Row) -> int:
+        """The readiness score the row's product will have (rules as the services apply them)."""
+        values = row.values
+        bumdes = row.bumdes or NEW_BUMDES
+        product_id = row.existing.id if row.existing else None
+        lookups = self.lookups
+        facts = ProductFacts(
+            hs_code=row.hs,
+            form=values["form"],
+            destinations=lookups.destinations.get(product_id, frozenset()),
+            valid_certificates=lookups.certificates.get(product_id, frozenset()),
+            bumdes_nib=bumdes.nib,
+            bumdes_npwp=bumdes.npwp,
+            bumdes_legal_entity=bumdes.legal_entity,
+            bumdes_verified=bumdes.verified,
+            has_photo=product_id in lookups.photos,
+            has_price=values["price"] is not None,
+            has_capacity=bool(values["capacity_per_month"]),
+            has_harvest_calendar=values["available_months"] not in (0,),
+            has_packaging=bool(values["packaging"]),
+            has_english=bool(values["name_en"] and values["description_en"]),
+        )
+        score = self._scores.get(facts)
+        if score is None:
+            score = self._scores[facts] = evaluate(facts, lookups.rules).score
+        return score
+
+
+def duplicate_message(rows: list[int]) -> str:
+    return _(
+        "The same product (village, BUMDes, product name and HS code) is in rows %(rows)s."
+    ) % {"rows": ", ".join(str(r) for r in rows)}
+
+
+class Outcome:
+    """The counts and the report of a check.
+
+    The report keeps every rejected row (up to ``max_problems``) and, for files of at most
+    ``max_rows`` rows, every other row too; the counts always cover the whole file.
+    """
+
+    def __init__(self, *, max_rows: int, max_problems: int) -> None:
+        self.max_rows = max_rows
+        self.max_problems = max_problems
+        self.rows = 0
+        self.counts = {CREATE: 0, UPDATE: 0, UNCHANGED: 0, REJECT: 0}
+        self.new_bumdes: set[tuple[str, str]] = set()
+        self.problems: dict[int, dict] = {}
+        self.others: dict[int, dict] = {}
+        self._first: dict[tuple, tuple[int, str, tuple | None]] = {}
+        self._duplicates: dict[tuple, list[tuple[int, str, tuple | None]]] = {}
+        self._bumdes_rows: dict[tuple[str, str], int] = {}
+
+    def add(self, row: Row) -> None:
+        self.rows += 1
+        new_bumdes = row.bumdes_key if row.bumdes is not None and row.bumdes.id is None else None
+        key = row.key
+        if key is not None:
+            seen = self._first.get(key)
+            if seen is None:
+                self._first[key] = (row.number, row.action, new_bumdes)
+            else:
+                group = self._duplicates.setdefault(key, [seen])
+                group.append((row.number, row.action, new_bumdes))
+        self.counts[row.action] += 1
+        if row.action == REJECT:
+            self.problems[row.number] = row.entry()
+        else:
+            if new_bumdes is not None:
+                self._bumdes_rows[new_bumdes] = self._bumdes_rows.get(new_bumdes, 0) + 1
+            if self.rows <= self.max_rows:
+                self.others[row.number] = row.entry()
+
+    def finish(self) -> None:
+        """Report duplicate rows: each of them, naming the others."""
+        for key, group in self._duplicates.items():
+            numbers = [number for number, _action, _b in group]
+            message = duplicate_message(numbers)
+            for number, action, new_bumdes in group:
+                if action != REJECT:
+                    self.counts[action] -= 1
+                    self.counts[REJECT] += 1
+                    entry = self.others.pop(number, None) or {
+                        "row": number,
+                        "bumdes_action": "",
+                        "village": key[0],
+                        "bumdes": key[1],
+                        "product": key[2],
+                        "hs": key[3],
+                    }
+                    entry.update(action=REJECT, errors={})
+                    entry.pop("changes", None)
+                    self.problems[number] = entry
+                    if new_bumdes is not None:
+                        self._bumdes_rows[new_bumdes] -= 1
+                errors = self.problems[number]["errors"]
+                errors["nama_produk"] = (
+                    f"{errors['nama_produk']} {message}" if "nama_produk" in errors else message
+                )
+        self.new_bumdes = {key for key, n in self._bumdes_rows.items() if n > 0}
+        self._first.clear()
+
+    def report(self) -> list[dict]:
+        problems = [self.problems[n] for n in sorted(self.problems)][: self.max_problems]
+        if self.rows > self.max_rows:
+            return problems
+        return problems + [self.others[n] for n in sorted(self.others)]
+
+    @property
+    def complete(self) -> bool:
+        return len(self.problems) <= self.max_problems

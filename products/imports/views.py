@@ -1,0 +1,154 @@
+"""Pages of the bulk import: history, upload (with the template), report, commit."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from products.imports import columns, selectors, services
+from products.imports.forms import UploadForm
+from products.models import ProductImport
+
+REPORT_PAGE = 50
+
+
+def importer_required(view):
+    """Anonymous visitors go to the login page; users who may not import get 403."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not services.can_import(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@importer_required
+def import_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.visible_imports(request.user), 25).get_page(request.GET.get("page"))
+    return render(request, "products/imports/import_list.html", {"page": page})
+
+
+@importer_required
+def import_upload(request: HttpRequest) -> HttpResponse:
+    form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            if upload.size > services.max_bytes():
+                raise ValidationError(
+                    {"file": _("The file may be at most %(mb)d MB.") % {"mb": services.max_bytes() // 2**20}}
+                )
+            product_import = services.create_import(
+                user=request.user,
+                file_name=upload.name,
+                data=upload.read(),
+                region_code=form.cleaned_data["region"] or None,
+                language=get_language(),  # the language the page is read in
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            services.submit(product_import, user=request.user)
+            return redirect("products:import_detail", pk=product_import.pk)
+    return render(
+        request,
+        "products/imports/import_upload.html",
+        {"form": form, "columns": columns.COLUMNS},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _visible(request: HttpRequest, pk: int) -> ProductImport:
+    return get_object_or_404(selectors.visible_imports(request.user), pk=pk)
+
+
+@importer_required
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    product_import = _visible(request, pk)
+    report = selectors.report_rows(product_import)
+    page = Paginator(report, REPORT_PAGE).get_page(request.GET.get("page"))
+    running = product_import.status in (
+        ProductImport.Status.VALIDATING,
+        ProductImport.Status.IMPORTING,
+    )
+    return render(
+        request,
+        "products/imports/import_detail.html",
+        {
+            "import": product_import,
+            "page": page,
+            "running": running,
+            "job": product_import.job if running else None,
+            "can_commit": product_import.status == ProductImport.Status.VALIDATED
+            and not product_import.rejected
+            and services.can_commit(request.user, product_import),
+            "shown_problems": sum(1 for e in report if e.get("action") == "reject"),
+        },
+    )
+
+
+@importer_required
+@require_POST
+def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
+    product_import = _visible(request, pk)
+    try:
+        product_import = services.start_commit(product_import, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if product_import.status == ProductImport.Status.DONE:
+            messages.success(
+                request,
+                _("Imported: %(created)d products created, %(updated)d updated.")
+                % {"created": product_import.created, "updated": product_import.updated},
+            )
+        elif product_import.status == ProductImport.Status.IMPORTING:
+            messages.info(request, _("Importing in the background; you may leave this page."))
+        else:
+            messages.error(
+                request,
+                _("Nothing was imported: the registry changed since the check. See the report."),
+            )
+    return redirect("products:import_detail", pk=product_import.pk)
+
+
+@importer_required
+def import_report(request: HttpRequest, pk: int) -> HttpResponse:
+    product_import = _visible(request, pk)
+    response = HttpResponse(
+        services.error_report_csv(product_import), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="import-{product_import.pk}-errors.csv"'
+    )
+    return response
+
+
+TEMPLATE_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@importer_required
+def import_template(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in TEMPLATE_TYPES:
+        raise Http404
+    content = services.template_csv() if fmt == "csv" else services.template_xlsx()
+    response = HttpResponse(content, content_type=TEMPLATE_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="template-produk-bumdes.{fmt}"'
+    return response

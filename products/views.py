@@ -1,0 +1,704 @@
+"""Registry pages: BUMDes and their products, for ministry staff, regional officers and operators.
+
+Exporters and anonymous visitors never see the registry (anonymous visitors are sent to the login
+page, exporters get 403); the public catalogue is elsewhere. Inside, every read is scoped by
+``products.access`` / ``products.selectors`` (a record outside the reader's scope answers 404) and
+every write goes through ``products.services``, whose ``ValidationError`` messages are shown on
+the form fields (the page answers 400) and whose ``PermissionDenied`` answers 403.
+
+Page panels
+-----------
+``PRODUCT_PAGE_PANELS`` and ``BUMDES_PAGE_PANELS`` are slots other apps fill without this app
+knowing them: matchmaking fills this slot; products never imports matchmaking. Each entry is a
+callable ``(request, obj) -> str`` returning an HTML fragment (``render_to_string`` or
+``format_html``; a plain ``str`` that is not marked safe is escaped). Return ``""`` to show
+nothing. Register from the other app's ``AppConfig.ready()``::
+
+    from products.views import PRODUCT_PAGE_PANELS
+    PRODUCT_PAGE_PANELS.append(buyers_panel)
+
+A panel that raises is logged and left out, so it never takes the registry page down.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from decimal import Decimal
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dates import MONTHS_3
+from django.utils.formats import number_format
+from django.utils.html import conditional_escape
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bumdes_export.accounts.access import scope_for
+from bumdes_export.accounts.decorators import ministry_required
+from bumdes_export.accounts.models import Role
+from bumdes_export.reference.selectors import disadvantaged_regency_codes
+from products import access, selectors, services
+from products.forms import (
+    BumdesFilterForm,
+    BumdesForm,
+    CertificateForm,
+    OperatorForm,
+    PhotoForm,
+    ProductFilterForm,
+    ProductForm,
+    TransitionForm,
+)
+from products.models import UNIT_BASE, Bumdes, Certificate, Product
+
+logger = logging.getLogger(__name__)
+
+PAGE_SIZE = 25
+HISTORY_LIMIT = 200
+
+Panel = Callable[[HttpRequest, Any], str]
+#: Fragments shown on a product page, e.g. matching buyers (see the module docstring).
+PRODUCT_PAGE_PANELS: list[Panel] = []
+#: Fragments shown on a BUMDes page.
+BUMDES_PAGE_PANELS: list[Panel] = []
+
+REGISTRY_ROLES = {Role.MINISTRY, Role.OFFICER, Role.OPERATOR}
+
+STATUS_LABELS = {**dict(Bumdes.Status.choices), **dict(Product.Status.choices)}
+STATUS_BADGES = {
+    "draft": "",
+    "submitted": "warn",
+    "verified": "ok",
+    "export_ready": "ok strong",
+    "returned": "danger",
+}
+
+
+# --- Helpers ---------------------------------------------------------------------------------
+
+
+def registry_required(view):
+    """Anonymous visitors go to the login page; exporters (and any other role) get 403."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if scope_for(request.user).role not in REGISTRY_ROLES:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def render_panels(panels: list[Panel], request: HttpRequest, obj) -> list[str]:
+    rendered = []
+    for panel in panels:
+        try:
+            html = panel(request, obj)
+        except Exception:
+            logger.exception("Page panel %r failed", panel)
+            continue
+        if html:
+            rendered.append(conditional_escape(html))
+    return rendered
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _may_create_bumdes(user) -> bool:
+    scope = scope_for(user)
+    return scope.is_ministry or scope.is_officer
+
+
+def _bumdes_or_404(user, pk: int) -> Bumdes:
+    return get_object_or_404(
+        access.visible_bumdes(user).select_related("village__parent__parent__parent"), pk=pk
+    )
+
+
+def _product_or_404(user, pk: int) -> Product:
+    try:
+        return selectors.product_detail(user, pk)
+    except Product.DoesNotExist:
+        raise Http404 from None
+
+
+def _number(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    return number_format(value.normalize(), force_grouping=True)
+
+
+def _region_path(village) -> list:
+    """Village, district, regency, province."""
+    path = []
+    region = village
+    while region is not None:
+        path.append(region)
+        region = region.parent
+    return path
+
+
+def _field_label(model, name: str) -> str:
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
+
+
+def _history(entries, model) -> list:
+    items = list(entries[:HISTORY_LIMIT])
+    for entry in items:
+        entry.from_label = STATUS_LABELS.get(entry.from_status, entry.from_status)
+        entry.to_label = STATUS_LABELS.get(entry.to_status, entry.to_status)
+        entry.badge = STATUS_BADGES.get(entry.to_status, "")
+        entry.change_list = [
+            (_field_label(model, name), *(value if isinstance(value, list) else [None, value]))
+            for name, value in (entry.changes or {}).items()
+        ]
+    return items
+
+
+TRANSITION_LABELS = {
+    "submitted": gettext_lazy("Submit for review"),
+    "verified": gettext_lazy("Verify"),
+    "export_ready": gettext_lazy("Mark export-ready"),
+    "returned": gettext_lazy("Return with reason"),
+}
+
+
+def _transitions(user, table: dict, status: str, bumdes: Bumdes) -> list[dict]:
+    """The workflow buttons this user may press on a record in ``status``."""
+    buttons = []
+    for (source, target), who in table.items():
+        if source != status:
+            continue
+        allowed = access.can_curate(user) if who == "curate" else access.can_submit(user, bumdes)
+        if not allowed:
+            continue
+        label = TRANSITION_LABELS[target]
+        if source == Product.Status.EXPORT_READY and target == Product.Status.VERIFIED:
+            label = gettext_lazy("Withdraw export-ready status")
+        buttons.append(
+            {
+                "to": target,
+                "label": label,
+                "style": "secondary" if target == "returned" else "",
+                "needs_note": target == "returned",
+            }
+        )
+    return buttons
+
+
+def _status_context(obj) -> dict:
+    return {"status_badge": STATUS_BADGES.get(obj.status, "")}
+
+
+# --- Entry -----------------------------------------------------------------------------------
+
+
+@registry_required
+def index(request: HttpRequest) -> HttpResponse:
+    return redirect("products:product_list")
+
+
+# --- BUMDes ----------------------------------------------------------------------------------
+
+
+@registry_required
+def bumdes_list(request: HttpRequest) -> HttpResponse:
+    filters = BumdesFilterForm(request.GET, user=request.user)
+    rows = selectors.bumdes_list(
+        request.user, q=filters.value("q").strip(), status=filters.value("status")
+    )
+    # Place filters through narrow_bumdes: bumdes_list's own fail (see narrow_products).
+    rows = selectors.narrow_bumdes(
+        rows, province=filters.value("province"), regency=filters.value("regency")
+    )
+    rows = rows.annotate(product_count=Count("products")).order_by("name", "id")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    for bumdes in page:
+        bumdes.badge = STATUS_BADGES.get(bumdes.status, "")
+    return render(
+        request,
+        "products/bumdes_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "can_create": _may_create_bumdes(request.user),
+        },
+    )
+
+
+@registry_required
+def bumdes_create(request: HttpRequest) -> HttpResponse:
+    if not _may_create_bumdes(request.user):
+        raise PermissionDenied
+    form = BumdesForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            bumdes = services.create_bumdes(
+                actor=request.user, data=form.service_data(), member_villages=form.members()
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("BUMDes %(name)s created.") % {"name": bumdes.name})
+            return redirect("products:bumdes_detail", pk=bumdes.pk)
+    return render(
+        request,
+        "products/bumdes_form.html",
+        {"form": form, "bumdes": None},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@registry_required
+def bumdes_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    bumdes = _bumdes_or_404(request.user, pk)
+    if not access.can_edit_bumdes(request.user, bumdes):
+        raise PermissionDenied
+    locked = access.operated_bumdes_id(request.user) == bumdes.pk
+    form = BumdesForm(request.POST or None, user=request.user, bumdes=bumdes, lock_village=locked)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_bumdes(
+                actor=request.user,
+                bumdes=bumdes,
+                data=form.service_data(),
+                member_villages=None if locked else form.members(),
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("products:bumdes_detail", pk=bumdes.pk)
+    return render(
+        request,
+        "products/bumdes_form.html",
+        {"form": form, "bumdes": bumdes},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _bumdes_page(request: HttpRequest, bumdes: Bumdes, *, status: int = 200, **forms):
+    user = request.user
+    products = list(selectors.product_list(user, bumdes=bumdes.pk))
+    for product in products:
+        product.badge = STATUS_BADGES.get(product.status, "")
+    context = {
+        "bumdes": bumdes,
+        **_status_context(bumdes),
+        "region_path": _region_path(bumdes.village),
+        "members": (
+            bumdes.member_villages.select_related("parent").order_by("code")
+            if bumdes.kind == Bumdes.Kind.BERSAMA
+            else []
+        ),
+        "operators": bumdes.operators.select_related("user").order_by("user__username"),
+        "products": products,
+        "history": _history(selectors.bumdes_history(bumdes), Bumdes),
+        "can_edit": access.can_edit_bumdes(user, bumdes),
+        "can_link": access.can_submit(user, bumdes),
+        "transitions": _transitions(user, services.BUMDES_TRANSITIONS, bumdes.status, bumdes),
+        "transition_form": forms.get("transition_form") or TransitionForm(),
+        "photo_form": forms.get("photo_form") or PhotoForm(caption=False),
+        "operator_form": forms.get("operator_form") or OperatorForm(),
+        "panels": render_panels(BUMDES_PAGE_PANELS, request, bumdes),
+    }
+    return render(request, "products/bumdes_detail.html", context, status=status)
+
+
+@registry_required
+def bumdes_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _bumdes_page(request, _bumdes_or_404(request.user, pk))
+
+
+@registry_required
+@require_POST
+def bumdes_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    bumdes = _bumdes_or_404(request.user, pk)
+    form = TransitionForm(request.POST)
+    if form.is_valid():
+        try:
+            bumdes = services.transition_bumdes(
+                actor=request.user,
+                bumdes=bumdes,
+                to=form.cleaned_data["to"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("The BUMDes is now: %(status)s.") % {"status": bumdes.get_status_display()},
+            )
+            return redirect("products:bumdes_detail", pk=bumdes.pk)
+    return _bumdes_page(request, bumdes, status=400, transition_form=form)
+
+
+@registry_required
+@require_POST
+def bumdes_photo(request: HttpRequest, pk: int) -> HttpResponse:
+    bumdes = _bumdes_or_404(request.user, pk)
+    if not access.can_edit_bumdes(request.user, bumdes):
+        raise PermissionDenied
+    form = PhotoForm(request.POST, request.FILES, caption=False)
+    if form.is_valid():
+        try:
+            services.set_bumdes_photo(
+                actor=request.user, bumdes=bumdes, upload=form.cleaned_data["image"]
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Photo saved."))
+            return redirect("products:bumdes_detail", pk=bumdes.pk)
+    return _bumdes_page(request, bumdes, status=400, photo_form=form)
+
+
+@registry_required
+@require_POST
+def bumdes_operator(request: HttpRequest, pk: int) -> HttpResponse:
+    bumdes = _bumdes_or_404(request.user, pk)
+    if not access.can_submit(request.user, bumdes):
+        raise PermissionDenied
+    form = OperatorForm(request.POST)
+    if form.is_valid():
+        try:
+            link = services.link_operator(
+                actor=request.user, bumdes=bumdes, user=form.cleaned_data["user"]
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(user)s now maintains this BUMDes.") % {"user": link.user.username},
+            )
+            return redirect("products:bumdes_detail", pk=bumdes.pk)
+    return _bumdes_page(request, bumdes, status=400, operator_form=form)
+
+
+# --- Products --------------------------------------------------------------------------------
+
+
+@registry_required
+def product_list(request: HttpRequest) -> HttpResponse:
+    filters = ProductFilterForm(request.GET, user=request.user)
+    kwargs = filters.selector_kwargs()
+    # Place and HS filters go through narrow_products: product_list's own fail (FieldError).
+    narrow = {k: kwargs.pop(k) for k in ("province", "regency", "hs_chapter", "disadvantaged")}
+    rows = selectors.narrow_products(selectors.product_list(request.user, **kwargs), **narrow)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    disadvantaged = disadvantaged_regency_codes()
+    for product in page:
+        product.badge = STATUS_BADGES.get(product.status, "")
+        product.disadvantaged = product.bumdes.village_id[:5] in disadvantaged
+    return render(
+        request,
+        "products/product_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "can_create": access.visible_bumdes(request.user).exists(),
+        },
+    )
+
+
+def _editable_bumdes(user):
+    # Whoever reads a BUMDes in the registry may also edit it (access.can_edit_bumdes).
+    return access.visible_bumdes(user).select_related("village").order_by("name", "id")
+
+
+@registry_required
+def product_create(request: HttpRequest) -> HttpResponse:
+    choices = _editable_bumdes(request.user)
+    initial = {}
+    preselect = request.GET.get("bumdes", "")
+    if preselect.isdigit() and choices.filter(pk=preselect).exists():
+        initial["bumdes"] = int(preselect)
+    form = ProductForm(
+        request.POST or None, user=request.user, bumdes_choices=choices, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            product = services.create_product(
+                actor=request.user,
+                bumdes=form.cleaned_data["bumdes"],
+                data=form.service_data(),
+                **form.countries(),
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Product %(name)s created.") % {"name": product.name_id})
+            return redirect("products:product_detail", pk=product.pk)
+    return render(
+        request,
+        "products/product_form.html",
+        {"form": form, "product": None, "no_bumdes": not choices.exists()},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@registry_required
+def product_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    product = _product_or_404(request.user, pk)
+    if not access.can_edit_product(request.user, product):
+        raise PermissionDenied
+    form = ProductForm(request.POST or None, user=request.user, product=product)
+    if request.method == "POST" and form.is_valid():
+        try:
+            product = services.update_product(
+                actor=request.user, product=product, data=form.service_data(), **form.countries()
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("products:product_detail", pk=product.pk)
+    return render(
+        request,
+        "products/product_form.html",
+        {"form": form, "product": product, "no_bumdes": False},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _certificate_rows(product: Product) -> list[Certificate]:
+    today = timezone.localdate()
+    language = get_language() or "id"
+    rows = list(product.certificates.all())
+    for certificate in rows:
+        certificate.type_name = certificate.type.localized_name(language)
+        certificate.valid = certificate.is_valid(today)
+        certificate.expired = bool(certificate.valid_until and certificate.valid_until < today)
+        certificate.not_yet_valid = bool(certificate.valid_from and certificate.valid_from > today)
+    return rows
+
+
+def _product_page(request: HttpRequest, product: Product, *, status: int = 200, **forms):
+    user = request.user
+    language = get_language() or "id"
+    readiness = selectors.readiness_of(product)
+    blocking = len(readiness.blocking)
+    transitions = _transitions(user, services.PRODUCT_TRANSITIONS, product.status, product.bumdes)
+    for button in transitions:
+        button["blocked"] = button["to"] == Product.Status.EXPORT_READY and blocking > 0
+    base = None
+    converts = UNIT_BASE.get(product.unit, (None, None))[1] not in (None, Decimal(1))
+    if converts and product.capacity_base is not None and product.base_unit:
+        # Only where the unit is not already the base unit: "2 tonne (= 2,000 kg)".
+        base = {"value": _number(product.capacity_base), "unit": product.base_unit}
+    context = {
+        "product": product,
+        "bumdes": product.bumdes,
+        **_status_context(product),
+        "region_path": _region_path(product.bumdes.village),
+        "readiness": readiness,
+        "gaps": [
+            {"message": gap.message(language), "step": gap.step(language), "required": gap.required}
+            for gap in readiness.gaps
+        ],
+        "blocking": blocking,
+        "certificates": _certificate_rows(product),
+        "months": [{"name": MONTHS_3[m], "on": product.available_in(m)} for m in range(1, 13)],
+        "capacity": _number(product.capacity_per_month),
+        "capacity_base": base,
+        "min_order": _number(product.min_order),
+        "price": _number(product.price),
+        "photos": list(product.photos.all()),
+        "exported_to": _countries(product.exported_to.all(), language),
+        "target_markets": _countries(product.target_markets.all(), language),
+        "history": _history(selectors.product_history(product), Product),
+        "can_edit": access.can_edit_product(user, product),
+        "transitions": transitions,
+        "transition_form": forms.get("transition_form") or TransitionForm(),
+        "photo_form": forms.get("photo_form") or PhotoForm(),
+        "panels": render_panels(PRODUCT_PAGE_PANELS, request, product),
+    }
+    return render(request, "products/product_detail.html", context, status=status)
+
+
+def _countries(countries, language: str) -> list[str]:
+    names = [c.name_id if language.startswith("id") else c.name_en for c in countries]
+    return sorted(names, key=str.lower)
+
+
+@registry_required
+def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _product_page(request, _product_or_404(request.user, pk))
+
+
+@registry_required
+@require_POST
+def product_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    product = _product_or_404(request.user, pk)
+    form = TransitionForm(request.POST)
+    if form.is_valid():
+        try:
+            product = services.transition_product(
+                actor=request.user,
+                product=product,
+                to=form.cleaned_data["to"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("The product is now: %(status)s.") % {"status": product.get_status_display()},
+            )
+            return redirect("products:product_detail", pk=product.pk)
+    return _product_page(request, product, status=400, transition_form=form)
+
+
+@registry_required
+@require_POST
+def product_photo_add(request: HttpRequest, pk: int) -> HttpResponse:
+    product = _product_or_404(request.user, pk)
+    if not access.can_edit_product(request.user, product):
+        raise PermissionDenied
+    form = PhotoForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.add_photo(
+                actor=request.user,
+                product=product,
+                upload=form.cleaned_data["image"],
+                caption=form.cleaned_data["caption"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Photo added."))
+            return redirect(product_url(product, "photos"))
+    return _product_page(request, product, status=400, photo_form=form)
+
+
+@registry_required
+@require_POST
+def product_photo_delete(request: HttpRequest, pk: int, photo_pk: int) -> HttpResponse:
+    product = _product_or_404(request.user, pk)
+    if not access.can_edit_product(request.user, product):
+        raise PermissionDenied
+    photo = get_object_or_404(product.photos.all(), pk=photo_pk)
+    services.delete_photo(actor=request.user, photo=photo)
+    messages.success(request, _("Photo deleted."))
+    return redirect(product_url(product, "photos"))
+
+
+def product_url(product: Product, anchor: str = "") -> str:
+    url = reverse("products:product_detail", args=[product.pk])
+    return f"{url}#{anchor}" if anchor else url
+
+
+# --- Certificates ----------------------------------------------------------------------------
+
+
+def _editable_product(request: HttpRequest, pk: int) -> Product:
+    product = _product_or_404(request.user, pk)
+    if not access.can_edit_product(request.user, product):
+        raise PermissionDenied
+    return product
+
+
+@registry_required
+def certificate_add(request: HttpRequest, pk: int) -> HttpResponse:
+    product = _editable_product(request, pk)
+    form = CertificateForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_certificate(
+                actor=request.user,
+                product=product,
+                data=form.service_data(),
+                document=form.cleaned_data["document"] or None,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Certificate added."))
+            return redirect(product_url(product, "certificates"))
+    return render(
+        request,
+        "products/certificate_form.html",
+        {"form": form, "product": product, "certificate": None},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@registry_required
+def certificate_edit(request: HttpRequest, pk: int, certificate_pk: int) -> HttpResponse:
+    product = _editable_product(request, pk)
+    certificate = get_object_or_404(product.certificates.all(), pk=certificate_pk)
+    form = CertificateForm(request.POST or None, request.FILES or None, certificate=certificate)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_certificate(
+                actor=request.user,
+                certificate=certificate,
+                data=form.service_data(),
+                document=form.cleaned_data["document"] or None,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Certificate saved."))
+            return redirect(product_url(product, "certificates"))
+    return render(
+        request,
+        "products/certificate_form.html",
+        {"form": form, "product": product, "certificate": certificate},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@registry_required
+def certificate_delete(request: HttpRequest, pk: int, certificate_pk: int) -> HttpResponse:
+    product = _editable_product(request, pk)
+    certificate = get_object_or_404(product.certificates.all(), pk=certificate_pk)
+    if request.method == "POST":
+        services.delete_certificate(actor=request.user, certificate=certificate)
+        messages.success(request, _("Certificate deleted."))
+        return redirect(product_url(product, "certificates"))
+    certificate.type_name = certificate.type.localized_name(get_language() or "id")
+    return render(
+        request,
+        "products/certificate_confirm_delete.html",
+        {"product": product, "certificate": certificate},
+    )
+
+
+# --- Curation --------------------------------------------------------------------------------
+
+
+@ministry_required
+def curation(request: HttpRequest) -> HttpResponse:
+    queue = selectors.curation_queue(request.user)
+    sections = {}
+    for key, rows in queue.items():
+        sections[key] = {"count": rows.count(), "rows": list(rows[:100])}
+        for row in sections[key]["rows"]:
+            row.badge = STATUS_BADGES.get(row.status, "")
+    return render(request, "products/curation.html", {"queue": sections})
