@@ -18,8 +18,12 @@ class OrganisationAdmin(admin.ModelAdmin):
     search_fields = ["legal_name", "nib"]
     inlines = [MembershipInline]
     readonly_fields = ["status", "verified_at", "verified_by", "rejection_reason", "version"]
-    filter_horizontal = ["hs_interests", "destination_markets", "preferred_provinces",
-                         "preferred_gateways"]
+    filter_horizontal = [
+        "hs_interests",
+        "destination_markets",
+        "preferred_provinces",
+        "preferred_gateways",
+    ]
 
 
 @admin.register(OrganisationChange)

@@ -84,26 +84,42 @@ class Organisation(models.Model):
 
     # Sourcing preferences: what the organisation buys, where it sells, how.
     hs_interests = models.ManyToManyField(
-        HsCode, verbose_name=_("HS interests"), related_name="+", blank=True,
+        HsCode,
+        verbose_name=_("HS interests"),
+        related_name="+",
+        blank=True,
         help_text=_("Chapters, headings or subheadings."),
     )
     destination_markets = models.ManyToManyField(
         Country, verbose_name=_("destination markets"), related_name="+", blank=True
     )
     min_order_kg = models.DecimalField(
-        _("minimum order per shipment (kg)"), max_digits=14, decimal_places=3, null=True,
-        blank=True, validators=[MinValueValidator(0)],
+        _("minimum order per shipment (kg)"),
+        max_digits=14,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
     )
     max_volume_kg_per_month = models.DecimalField(
-        _("maximum volume per month (kg)"), max_digits=14, decimal_places=3, null=True,
-        blank=True, validators=[MinValueValidator(0)],
+        _("maximum volume per month (kg)"),
+        max_digits=14,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
     )
     required_certificates = models.JSONField(
-        _("required certificates"), default=list, blank=True,
+        _("required certificates"),
+        default=list,
+        blank=True,
         help_text=_("Codes of certificate types the products must hold."),
     )
     preferred_provinces = models.ManyToManyField(
-        Region, verbose_name=_("preferred origin provinces"), related_name="+", blank=True,
+        Region,
+        verbose_name=_("preferred origin provinces"),
+        related_name="+",
+        blank=True,
         limit_choices_to={"level": 1},
     )
     preferred_gateways = models.ManyToManyField(
@@ -167,9 +183,7 @@ class Membership(models.Model):
 class OrganisationChange(models.Model):
     """Who changed an organisation, when and how (verification included)."""
 
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="history"
-    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="history")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -59,8 +59,10 @@ def directory(
     if status:
         qs = qs.filter(status=status)
     if service:
-        qs = qs.filter(services__contains=[service]) if _json_contains() else qs.filter(
-            services__icontains=f'"{service}"'
+        qs = (
+            qs.filter(services__contains=[service])
+            if _json_contains()
+            else qs.filter(services__icontains=f'"{service}"')
         )
     return qs.prefetch_related("hs_interests", "destination_markets")
 

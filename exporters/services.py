@@ -31,9 +31,24 @@ from exporters import events, selectors
 from exporters.models import Membership, Organisation, OrganisationChange, Service
 
 PROFILE_FIELDS = [
-    "legal_name", "kind", "country", "nib", "npwp", "province", "address", "contact_name",
-    "contact_email", "contact_phone", "website", "description", "languages", "services",
-    "min_order_kg", "max_volume_kg_per_month", "required_certificates", "incoterms",
+    "legal_name",
+    "kind",
+    "country",
+    "nib",
+    "npwp",
+    "province",
+    "address",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "website",
+    "description",
+    "languages",
+    "services",
+    "min_order_kg",
+    "max_volume_kg_per_month",
+    "required_certificates",
+    "incoterms",
 ]
 PREFERENCE_M2M = {
     "hs_interests": (HsCode, "code"),
@@ -68,9 +83,7 @@ def _clean(data: dict) -> dict:
     if "incoterms" in data:
         unknown = {t.upper() for t in data["incoterms"] or []} - INCOTERMS
         if unknown:
-            errors["incoterms"] = [
-                _("Unknown Incoterm: %(t)s") % {"t": ", ".join(sorted(unknown))}
-            ]
+            errors["incoterms"] = [_("Unknown Incoterm: %(t)s") % {"t": ", ".join(sorted(unknown))}]
         data["incoterms"] = sorted({t.upper() for t in data["incoterms"] or []})
     if "required_certificates" in data:
         data["required_certificates"] = sorted(set(data["required_certificates"] or []))
@@ -314,8 +327,14 @@ def _tell_members(organisation: Organisation, kind: str, subject) -> None:
 
 @transaction.atomic
 def invite_colleague(
-    *, actor, organisation: Organisation, email: str, first_name: str = "",
-    last_name: str = "", is_admin: bool = False, language: str = "id",
+    *,
+    actor,
+    organisation: Organisation,
+    email: str,
+    first_name: str = "",
+    last_name: str = "",
+    is_admin: bool = False,
+    language: str = "id",
 ) -> Membership:
     """An organisation admin invites a colleague: an account with a set-password link."""
     if not selectors.can_edit_organisation(actor, organisation):
@@ -324,8 +343,13 @@ def invite_colleague(
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError({"email": _("An account with this email already exists.")})
     user = User(
-        username=email, email=email, first_name=first_name.strip(), last_name=last_name.strip(),
-        role=Role.EXPORTER, language=language, organisation_verified=organisation.is_verified,
+        username=email,
+        email=email,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        role=Role.EXPORTER,
+        language=language,
+        organisation_verified=organisation.is_verified,
     )
     user.set_unusable_password()
     user.save()

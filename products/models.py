@@ -23,7 +23,9 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from bumdes_export.reference.models import Country, HsCode, Region
+from bumdes_export.reference.models import CertificateType, Country, HsCode, Region
+
+# CertificateType is reference data; it is imported here so the registry can name it.
 
 
 class Bumdes(models.Model):
@@ -96,7 +98,12 @@ class Bumdes(models.Model):
         verbose_name_plural = _("BUMDes")
         constraints = [
             models.UniqueConstraint(
-                Lower("name"), "village", name="bumdes_unique_name_per_village"
+                Lower("name"),
+                "village",
+                name="bumdes_unique_name_per_village",
+                violation_error_message=_(
+                    "A BUMDes with this name already exists in this village."
+                ),
             ),
             models.CheckConstraint(
                 condition=~Q(status="returned") | ~Q(return_reason=""),
@@ -276,7 +283,13 @@ class Product(models.Model):
         verbose_name_plural = _("products")
         constraints = [
             models.UniqueConstraint(
-                "bumdes", Lower("name_id"), "hs_code", name="product_unique_name_hs_per_bumdes"
+                "bumdes",
+                Lower("name_id"),
+                "hs_code",
+                name="product_unique_name_hs_per_bumdes",
+                violation_error_message=_(
+                    "This BUMDes already has a product with this name and HS code."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(available_months__lte=ALL_MONTHS), name="product_months_bitmask"
@@ -338,27 +351,6 @@ class ProductPhoto(models.Model):
         return self.image.name
 
 
-class CertificateType(models.Model):
-    """The editable catalogue of certificates and permits (halal, BPOM, KI-1, Form AHK ...)."""
-
-    code = models.SlugField(_("code"), max_length=40, unique=True)
-    name_id = models.CharField(_("name (Indonesian)"), max_length=150)
-    name_en = models.CharField(_("name (English)"), max_length=150)
-    issuer = models.CharField(_("usual issuer"), max_length=150, blank=True)
-    description = models.TextField(_("description"), blank=True)
-
-    class Meta:
-        ordering = ["name_en"]
-        verbose_name = _("certificate type")
-        verbose_name_plural = _("certificate types")
-
-    def __str__(self) -> str:
-        return self.name_en
-
-    def localized_name(self, language: str) -> str:
-        return self.name_id if language.startswith("id") else self.name_en
-
-
 def _document_path(instance: Certificate, filename: str) -> str:
     return f"certificates/{uuid.uuid4().hex}{PurePosixPath(filename).suffix.lower()}"
 
@@ -387,6 +379,7 @@ class Certificate(models.Model):
                 | Q(valid_until__isnull=True)
                 | Q(valid_until__gte=models.F("valid_from")),
                 name="certificate_validity_ordered",
+                violation_error_message=_("“Valid until” cannot be before “valid from”."),
             ),
         ]
 

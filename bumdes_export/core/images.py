@@ -37,5 +37,3 @@ def validated_image(upload: UploadedFile, *, field: str = "image") -> tuple[byte
     out = io.BytesIO()
     thumb.save(out, format="JPEG", quality=85)
     return raw, ContentFile(out.getvalue(), name="thumb.jpg")
-
-

@@ -221,3 +221,25 @@ class ExportGateway(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+
+class CertificateType(models.Model):
+    """The editable catalogue of certificates and permits (halal, BPOM, KI-1, Form AHK ...)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name_id = models.CharField(_("name (Indonesian)"), max_length=150)
+    name_en = models.CharField(_("name (English)"), max_length=150)
+    issuer = models.CharField(_("usual issuer"), max_length=150, blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["name_en"]
+        db_table = "reference_certificatetype"
+        verbose_name = _("certificate type")
+        verbose_name_plural = _("certificate types")
+
+    def __str__(self) -> str:
+        return self.name_en
+
+    def localized_name(self, language: str) -> str:
+        return self.name_id if language.startswith("id") else self.name_en

@@ -163,6 +163,10 @@ UNITS = {
     "karung": Unit.SACK,
     "sack": Unit.SACK,
 }
+INCOTERMS = frozenset(Incoterm.values)
+# Plain strings (not enum members) for speed in the row loop.
+_FORM_VALUES = {word: str(getattr(form, "value", form)) for word, form in FORMS.items()}
+_UNIT_VALUES = {word: str(getattr(unit, "value", unit)) for word, unit in UNITS.items()}
 UNIT_WORDS = "kg, g, kuintal, ton, liter, ml, buah, lusin, pak, kotak, botol, karung"
 
 MONTHS = {
@@ -267,6 +271,8 @@ def parse_number(value) -> Decimal:
     A single dot followed by exactly three digits groups thousands, as in Indonesian writing
     (``12.000`` is twelve thousand); any other single dot is a decimal point.
     """
+    if value.__class__ is str and value.isdigit():
+        return Decimal(value)
     if isinstance(value, bool):
         raise CellError(_("%(value)s is not a number.") % {"value": value})
     if isinstance(value, int | Decimal):
@@ -294,14 +300,16 @@ def parse_number(value) -> Decimal:
     return -parsed if raw.startswith("-") else parsed
 
 
+_QUANTUM = {places: Decimal(1).scaleb(-places) for places in (2, 3)}
+_LIMIT = {places: Decimal(10) ** (14 - places) for places in (2, 3)}
+
+
 def parse_amount(value, places: int) -> Decimal:
     number = parse_number(value)
     if number < 0:
         raise CellError(_("Enter zero or more."))
-    quantum = Decimal(1).scaleb(-places)
-    number = number.quantize(quantum)
-    limit = Decimal(10) ** (14 - places)
-    if number >= limit:
+    number = number.quantize(_QUANTUM[places])
+    if number >= _LIMIT[places]:
         raise CellError(_("Too large: at most %(digits)d digits before the decimal point.") % {
             "digits": 14 - places
         })
@@ -354,23 +362,23 @@ def parse_months(value) -> int:
 
 
 def parse_form(value: str) -> str:
-    form = FORMS.get(value.lower())
+    form = _FORM_VALUES.get(value.lower())
     if form is None:
         raise CellError(
             _("Unknown commodity form %(value)s; use hidup, segar, beku, kering or olahan.")
             % {"value": value}
         )
-    return str(form)
+    return form
 
 
 def parse_unit(value: str) -> str:
-    unit = UNITS.get(value.lower().rstrip("."))
+    unit = _UNIT_VALUES.get(value.lower().rstrip("."))
     if unit is None:
         raise CellError(
             _("Unknown unit %(value)s; use one of: %(units)s.")
             % {"value": value, "units": UNIT_WORDS}
         )
-    return str(unit)
+    return unit
 
 
 def parse_currency(value: str) -> str:
@@ -382,7 +390,7 @@ def parse_currency(value: str) -> str:
 
 def parse_incoterm(value: str) -> str:
     term = value.upper()
-    if term not in Incoterm.values:
+    if term not in INCOTERMS:
         raise CellError(
             _("Unknown Incoterm %(value)s; use one of: %(terms)s.")
             % {"value": value, "terms": ", ".join(Incoterm.values)}

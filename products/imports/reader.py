@@ -54,18 +54,17 @@ def kind_of(file_name: str) -> str:
     raise FileProblem(_("Upload a CSV or XLSX file (.csv or .xlsx)."))
 
 
-def _decode(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")  # pragma: no cover - cp1252 leaves few bytes undecodable
+def _encoding(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252 (what older Excel saves)."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8-sig"
 
 
-def _delimiter(text: str) -> str:
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    counts = {d: first.count(d) for d in (";", ",", "\t")}
+def _delimiter(first_line: str) -> str:
+    counts = {d: first_line.count(d) for d in (";", ",", "\t")}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] else ","
 
@@ -75,8 +74,11 @@ def _blank(cells: Sequence) -> bool:
 
 
 def _csv_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
-    text = _decode(data)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    encoding = _encoding(data)
+    # Decoded as it is read, so a large file is not held twice in memory.
+    stream = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, errors="replace", newline="")
+    first = next((line for line in data[:65536].splitlines() if line.strip()), b"")
+    reader = csv.reader(stream, delimiter=_delimiter(first.decode(encoding, errors="replace")))
     try:
         for number, cells in enumerate(reader, start=1):
             yield number, cells
@@ -138,7 +140,10 @@ def open_sheet(data: bytes, file_name: str) -> Sheet:
 
     def data_rows() -> Iterator[tuple[int, Sequence]]:
         for number, cells in rows:
-            if not _blank(cells):
+            if cells.__class__ is list:  # CSV: text cells
+                if "".join(cells).strip():
+                    yield number, cells
+            elif not _blank(cells):
                 yield number, cells
 
     return Sheet(columns=columns, header_row=header_row, _rows=data_rows(), _close=close)

@@ -231,11 +231,18 @@ def checked_rows(
     data: bytes,
     lookups: Lookups,
     progress: Callable[[float], None] = lambda done: None,
+    *,
+    record_changes: bool = False,
 ) -> Iterator[Row]:
     """Every data row of the file, checked, in file order. Raises ``FileProblem``."""
     limit = max_rows()
     with open_sheet(data, product_import.file_name) as sheet:
-        checker = Checker(lookups, sheet.columns, region=product_import.region_id)
+        checker = Checker(
+            lookups,
+            sheet.columns,
+            region=product_import.region_id,
+            record_changes=record_changes,
+        )
         village = sheet.columns["kode_desa"]
         batch: list[tuple[int, object]] = []
         count = 0
@@ -392,7 +399,10 @@ def commit(
             scorer = Scorer(lookups)
             seen: set[tuple] = set()
             rows = unchanged = 0
-            for row in checked_rows(product_import, _read(product_import), lookups, progress):
+            data = _read(product_import)
+            for row in checked_rows(
+                product_import, data, lookups, progress, record_changes=True
+            ):
                 rows += 1
                 key = row.key
                 if row.action == REJECT or key in seen:

@@ -219,9 +219,11 @@ class Row:
         "errors",
         "village",
         "bumdes_name",
+        "bumdes_key",
         "bumdes",
         "name",
         "hs",
+        "key",
         "existing",
         "values",
         "changes",
@@ -234,23 +236,17 @@ class Row:
         self.errors: dict[str, str] = {}
         self.village = ""
         self.bumdes_name = ""
+        self.bumdes_key: tuple[str, str] = ("", "")
         self.bumdes: BumdesFacts | None = None
         self.name = ""
         self.hs = ""
+        # (village, BUMDes name, product name, HS code), names compared case-insensitively;
+        # None while a part is missing.
+        self.key: tuple[str, str, str, str] | None = None
         self.existing: Existing | None = None
         self.values: dict | None = None
-        self.changes: dict[str, list] = {}
+        self.changes: dict[str, list | None] = {}
         self.material: list[str] = []
-
-    @property
-    def key(self) -> tuple[str, str, str, str] | None:
-        if not (self.village and self.bumdes_name and self.name and self.hs):
-            return None
-        return (self.village, cols.name_key(self.bumdes_name), cols.name_key(self.name), self.hs)
-
-    @property
-    def bumdes_key(self) -> tuple[str, str]:
-        return (self.village, cols.name_key(self.bumdes_name))
 
     def entry(self) -> dict:
         """The row in the report."""
@@ -316,8 +312,15 @@ def _empty(cell) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
+EXPORT_READY = Product.Status.EXPORT_READY.value
+
+
 class Checker:
-    """Checks rows against ``lookups`` for an import scoped to ``region`` (None: everywhere)."""
+    """Checks rows against ``lookups`` for an import scoped to ``region`` (None: everywhere).
+
+    ``record_changes`` (the commit) keeps the old and new value of every change for the
+    history; the dry run needs only the names of the changed fields.
+    """
 
     def __init__(
         self,
@@ -325,70 +328,103 @@ class Checker:
         columns: dict[str, int],
         *,
         region: str | None,
+        record_changes: bool = False,
     ) -> None:
         self.lookups = lookups
         self.region = region
-        self.key_index = {name: columns[name] for name in cols.REQUIRED}
+        self.record_changes = record_changes
+        self.key_index = tuple(columns[name] for name in cols.REQUIRED)
         self.optional = [
             (name, columns[name], cols.FIELD_OF[name], READERS[name])
             for name in cols.COLUMN_NAMES
             if name in columns and name in cols.FIELD_OF
         ]
         self.width = max(columns.values()) + 1
+        # Messages in the active language, and what repeats from row to row, worked out once.
+        self.required = _("Required; this cell is empty.")
+        self.too_long = _("At most %(max)d characters.") % {"max": 200}
+        self.form_required = _("Required for a new product: hidup, segar, beku, kering or olahan.")
+        self._villages: dict[object, tuple[str, str | None]] = {}
+        self._hs: dict[object, tuple[str, str | None]] = {}
+        self._names: dict[str, str] = {}
 
-    def _covered(self, code: str) -> bool:
-        region = self.region
-        return region is None or code == region or code.startswith(region + ".")
-
-    def check(self, number: int, cells: Sequence) -> Row:
-        if len(cells) < self.width:
-            cells = list(cells) + [None] * (self.width - len(cells))
-        row = Row(number)
-        errors = row.errors
-        required = _("Required; this cell is empty.")
-        index = self.key_index
-
-        raw_village = cells[index["kode_desa"]]
-        if _empty(raw_village):
-            errors["kode_desa"] = required
-        else:
-            code = normalize_region_code(cols.region_code_text(raw_village))
-            row.village = code
+    def _village(self, raw) -> tuple[str, str | None]:
+        found = self._villages.get(raw)
+        if found is None:
+            code = normalize_region_code(cols.region_code_text(raw))
             known = self.lookups.villages.get(code)
+            region = self.region
             if known is None:
-                problem = checks.village_problem(code, exists=False, level=None, kind=None, retired=False)
-            elif not self._covered(code):
+                problem = checks.village_problem(
+                    code, exists=False, level=None, kind=None, retired=False
+                )
+            elif not (region is None or code == region or code.startswith(region + ".")):
                 problem = checks.scope_problem(code, covered=False)
             else:
                 level, kind, retired = known
                 problem = checks.village_problem(
                     code, exists=True, level=level, kind=kind, retired=retired
                 )
+            found = self._villages[raw] = (code, problem)
+        return found
+
+    def _hs_code(self, raw) -> tuple[str, str | None]:
+        found = self._hs.get(raw)
+        if found is None:
+            code = cols.hs_code_text(raw)
+            found = self._hs[raw] = (
+                code,
+                checks.hs_problem(code, level=self.lookups.hs_levels.get(code)),
+            )
+        return found
+
+    def _name_key(self, name: str) -> str:
+        key = self._names.get(name)
+        if key is None:
+            key = self._names[name] = name.lower()
+        return key
+
+    def check(self, number: int, cells: Sequence) -> Row:
+        if len(cells) < self.width:
+            cells = list(cells) + [None] * (self.width - len(cells))
+        row = Row(number)
+        errors = row.errors
+        required = self.required
+        at_village, at_bumdes, at_name, at_hs = self.key_index
+
+        raw = cells[at_village]
+        if raw is None or raw == "" or (raw.__class__ is str and raw.isspace()):
+            errors["kode_desa"] = required
+        else:
+            row.village, problem = self._village(raw)
             if problem:
                 errors["kode_desa"] = problem
 
-        for column, attribute in (("nama_bumdes", "bumdes_name"), ("nama_produk", "name")):
-            value = cols.text(cells[index[column]])
-            if not value:
-                errors[column] = required
-            elif len(value) > 200:
-                errors[column] = _("At most %(max)d characters.") % {"max": 200}
-            setattr(row, attribute, value)
+        bumdes_name = cols.text(cells[at_bumdes])
+        if not bumdes_name:
+            errors["nama_bumdes"] = required
+        elif len(bumdes_name) > 200:
+            errors["nama_bumdes"] = self.too_long
+        row.bumdes_name = bumdes_name
+        name = cols.text(cells[at_name])
+        if not name:
+            errors["nama_produk"] = required
+        elif len(name) > 200:
+            errors["nama_produk"] = self.too_long
+        row.name = name
 
-        raw_hs = cells[index["kode_hs"]]
-        if _empty(raw_hs):
+        raw = cells[at_hs]
+        if raw is None or raw == "" or (raw.__class__ is str and raw.isspace()):
             errors["kode_hs"] = required
         else:
-            hs = cols.hs_code_text(raw_hs)
-            row.hs = hs
-            problem = checks.hs_problem(hs, level=self.lookups.hs_levels.get(hs))
+            row.hs, problem = self._hs_code(raw)
             if problem:
                 errors["kode_hs"] = problem
 
         given: dict[str, object] = {}
         for column, position, field, read in self.optional:
             cell = cells[position]
-            if _empty(cell):
+            if cell is None or cell == "" or (cell.__class__ is str and cell.isspace()):
                 continue
             try:
                 given[field] = read(cell)
@@ -400,46 +436,50 @@ class Checker:
             if problem:
                 errors["kode_btki"] = problem
 
+        name_key = name.lower()
+        row.bumdes_key = bumdes_key = (row.village, self._name_key(bumdes_name))
+        if row.village and bumdes_name and name and row.hs:
+            row.key = (row.village, bumdes_key[1], name_key, row.hs)
         if "kode_desa" in errors or "nama_bumdes" in errors:
             return row  # the BUMDes cannot be found without its village and name
-        row.bumdes = self.lookups.bumdes.get(row.bumdes_key, NEW_BUMDES)
-        if row.bumdes.id is not None and "nama_produk" not in errors and "kode_hs" not in errors:
-            row.existing = self.lookups.products.get(
-                (row.bumdes.id, cols.name_key(row.name), row.hs)
-            )
-        if row.existing is None:
+        row.bumdes = bumdes = self.lookups.bumdes.get(bumdes_key, NEW_BUMDES)
+        if bumdes.id is not None and "nama_produk" not in errors and "kode_hs" not in errors:
+            row.existing = self.lookups.products.get((bumdes.id, name_key, row.hs))
+        existing = row.existing
+        if existing is None:
             if "form" not in given and "bentuk" not in errors:
-                errors["bentuk"] = _(
-                    "Required for a new product: hidup, segar, beku, kering or olahan."
-                )
+                errors["bentuk"] = self.form_required
             if errors:
                 return row
             values = dict(DEFAULTS)
             values.update(given)
             row.values = values
             row.action = CREATE
-            row.changes = {"name_id": [None, row.name], "hs_code": [None, row.hs]} | {
-                field: [None, display(value)] for field, value in given.items()
-            }
-        else:
-            if errors:
-                return row
-            old = row.existing.values
-            changes = {}
-            for field, value in given.items():
-                before = old[INDEX[field]]
-                if before != value:
-                    changes[field] = [display(before), display(value)]
-            if not changes:
-                row.action = UNCHANGED
-                return row
-            values = dict(zip(UPDATABLE, old, strict=True))
-            values.update(given)
-            row.values = values
-            row.changes = changes
-            row.action = UPDATE
-            if row.existing.status == Product.Status.EXPORT_READY:
-                row.material = [f for f in MATERIAL if f in changes]
+            if self.record_changes:
+                row.changes = {"name_id": [None, name], "hs_code": [None, row.hs]}
+                for field, value in given.items():
+                    row.changes[field] = [None, display(value)]
+            return row
+        if errors:
+            return row
+        old = existing.values
+        changes: dict[str, list | None] = {}
+        for field, value in given.items():
+            before = old[INDEX[field]]
+            if before != value:
+                changes[field] = (
+                    [display(before), display(value)] if self.record_changes else None
+                )
+        if not changes:
+            row.action = UNCHANGED
+            return row
+        values = dict(zip(UPDATABLE, old, strict=True))
+        values.update(given)
+        row.values = values
+        row.changes = changes
+        row.action = UPDATE
+        if existing.status == EXPORT_READY:
+            row.material = [f for f in MATERIAL if f in changes]
         return row
 
 

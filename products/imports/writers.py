@@ -246,8 +246,9 @@ class CopyWriter(BaseWriter):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.null = f"\\N{secrets.token_hex(6)}"
-        self._bumdes_buffer = io.StringIO()
-        self._product_buffer = io.StringIO()
+        # UTF-8 bytes, not a StringIO (which holds up to 4 bytes a character).
+        self._bumdes_buffer = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", newline="")
+        self._product_buffer = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", newline="")
         self._bumdes_csv = csv.writer(self._bumdes_buffer, lineterminator="\n")
         self._product_csv = csv.writer(self._product_buffer, lineterminator="\n")
 
@@ -297,13 +298,16 @@ class CopyWriter(BaseWriter):
                 ("product_import_bumdes", self._bumdes_buffer, "id, village_id, name, changes"),
                 ("product_import_rows", self._product_buffer, ", ".join(PRODUCT_STAGE)),
             ):
-                buffer.seek(0)
+                buffer.flush()
+                data = buffer.detach()
+                data.seek(0)
                 raw.copy_expert(
-                    f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv, NULL '{self.null}')",
-                    buffer,
+                    f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv, ENCODING 'UTF8', "
+                    f"NULL '{self.null}')",
+                    data,
+                    size=1 << 20,
                 )
-                buffer.seek(0)
-                buffer.truncate()
+                data.close()
             self.progress(0.2)
 
             actor, now, note = Param(self.actor_id), Param(self.now), Param(self.note)

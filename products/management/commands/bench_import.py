@@ -213,7 +213,7 @@ class Command(BaseCommand):
 
     def _clean(self, *, quiet: bool) -> None:
         """Delete every BUMDes whose name starts with the bench prefix, with its products."""
-        bumdes = Bumdes.objects.filter(name__startswith=PREFIX)
+        bumdes = Bumdes.objects.filter(name__istartswith=PREFIX)
         if not bumdes.exists():
             return
         started = time.perf_counter()

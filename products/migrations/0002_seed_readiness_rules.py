@@ -1,31 +1,10 @@
-"""Seed the certificate catalogue and the readiness rules from the domain notes.
+"""Seed the readiness rules from the domain notes.
 
-Both are data that ministry staff edit in the admin afterwards; this migration only adds rows
+They are data that ministry staff edit in the admin afterwards; this migration only adds rules
 whose code does not exist yet, so it never overwrites their edits.
 """
 
 from django.db import migrations
-
-CERTIFICATE_TYPES = [
-    ("halal", "Sertifikat halal", "Halal certificate", "BPJPH (SIHALAL)"),
-    ("bpom-ske", "Surat keterangan ekspor BPOM (SKE)", "BPOM export statement (SKE)", "BPOM"),
-    ("bpom-md", "Izin edar BPOM (MD)", "BPOM product registration (MD)", "BPOM"),
-    ("pirt", "Sertifikat produksi pangan industri rumah tangga (SPP-IRT)",
-     "Home-industry food production certificate (SPP-IRT)", "Dinas Kesehatan"),
-    ("sni", "Sertifikat SNI", "SNI (Indonesian National Standard) certificate", "BSN / LSPro"),
-    ("haccp", "Sertifikat HACCP / kelayakan pengolahan", "HACCP / processing approval",
-     "Otoritas perikanan"),
-    ("organic", "Sertifikat organik", "Organic certificate", "LSO"),
-    ("health-fish", "Sertifikat kesehatan ikan (KI-1)", "Fish health certificate (KI-1)",
-     "Badan Karantina Indonesia (Barantin)"),
-    ("phytosanitary", "Sertifikat fitosanitari", "Phytosanitary certificate",
-     "Badan Karantina Indonesia (Barantin)"),
-    ("coo", "Surat keterangan asal (SKA)", "Certificate of origin (non-preferential)", "e-SKA"),
-    ("coo-form-d", "SKA Form D (ATIGA)", "Certificate of origin Form D (ASEAN, ATIGA)", "e-SKA"),
-    ("coo-form-e", "SKA Form E (ACFTA)", "Certificate of origin Form E (China, ACFTA)", "e-SKA"),
-    ("coo-form-ahk", "SKA Form AHK (AHKFTA)", "Certificate of origin Form AHK (Hong Kong, AHKFTA)",
-     "e-SKA"),
-]
 
 ASEAN = ["BN", "KH", "LA", "MY", "MM", "PH", "SG", "TH", "VN"]
 
@@ -127,13 +106,9 @@ for chapter in ["16", "17", "18", "19", "20", "21"]:
 
 
 def seed(apps, schema_editor):
-    CertificateType = apps.get_model("products", "CertificateType")
+    CertificateType = apps.get_model("reference", "CertificateType")
     ReadinessRule = apps.get_model("products", "ReadinessRule")
     Country = apps.get_model("reference", "Country")
-    for code, name_id, name_en, issuer in CERTIFICATE_TYPES:
-        CertificateType.objects.get_or_create(
-            code=code, defaults={"name_id": name_id, "name_en": name_en, "issuer": issuer}
-        )
     for (code, requirement, certificate, prefix, forms, destinations, weight, required,
          gap, step) in RULES:
         rule, created = ReadinessRule.objects.get_or_create(
@@ -176,7 +151,7 @@ def _country(Country, code):
 class Migration(migrations.Migration):
     dependencies = [
         ("products", "0001_initial"),
-        ("reference", "0001_initial"),
+        ("reference", "0003_seed_certificate_types"),
     ]
 
     operations = [migrations.RunPython(seed, migrations.RunPython.noop)]
