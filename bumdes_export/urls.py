@@ -20,6 +20,9 @@ api_v1 = [
     path("gateways/", reference_api.GatewayList.as_view(), name="api-gateways"),
     path("", include("products.api_urls")),
     path("", include("products.imports.api_urls")),
+    path("", include("products.catalogue_api_urls")),
+    path("", include("exporters.api_urls")),
+    path("", include("matchmaking.api_urls")),
 ]
 
 urlpatterns = [
@@ -31,6 +34,9 @@ urlpatterns = [
     path("accounts/", include("bumdes_export.accounts.urls")),
     path("reference/", include("bumdes_export.reference.urls")),
     path("registry/", include("products.urls")),
+    path("catalogue/", include("products.catalogue_urls")),
+    path("exporters/", include("exporters.urls")),
+    path("matchmaking/", include("matchmaking.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
