@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Q, QuerySet
 
 from bumdes_export.accounts.access import scope_for
@@ -46,6 +48,7 @@ def directory(
         qs = qs.filter(Q(legal_name__icontains=q) | Q(description__icontains=q))
     if kind:
         qs = qs.filter(kind=kind)
+    hs = hs.replace(".", "").strip()
     if hs:
         # An interest in a chapter or heading covers the codes below it, and the reverse.
         prefixes = {hs[:2], hs[:4], hs[:6]}
@@ -79,9 +82,55 @@ def pending_organisations() -> QuerySet[Organisation]:
 
 def can_edit_organisation(user, organisation: Organisation) -> bool:
     """Ministry staff, or an admin of the organisation."""
-    if scope_for(user).is_ministry:
+    scope = scope_for(user)
+    if scope.is_ministry:
         return True
+    if not scope.authenticated:
+        return False
     return Membership.objects.filter(user=user, organisation=organisation, is_admin=True).exists()
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """What one signed-in (or anonymous) user may see of directory entries; made once per request."""
+
+    is_ministry: bool
+    verified_exporter: bool
+    organisation_id: int | None
+    is_admin: bool
+
+    def is_member(self, organisation: Organisation) -> bool:
+        return self.organisation_id is not None and organisation.pk == self.organisation_id
+
+    def sees_contact(self, organisation: Organisation) -> bool:
+        """Contact details: ministry staff, the organisation's members and verified exporters."""
+        return self.is_ministry or self.verified_exporter or self.is_member(organisation)
+
+    def sees_members(self, organisation: Organisation) -> bool:
+        return self.is_ministry or self.is_member(organisation)
+
+    def edits(self, organisation: Organisation) -> bool:
+        """The rule of ``can_edit_organisation``: ministry staff or the organisation's admins."""
+        return self.is_ministry or (self.is_admin and self.is_member(organisation))
+
+
+def viewer(user) -> Viewer:
+    scope = scope_for(user)
+    membership = membership_of(user) if scope.authenticated else None
+    return Viewer(
+        is_ministry=scope.is_ministry,
+        verified_exporter=scope.is_verified_exporter,
+        organisation_id=membership.organisation_id if membership else None,
+        is_admin=bool(membership and membership.is_admin),
+    )
+
+
+def can_see_contact(user, organisation: Organisation) -> bool:
+    return viewer(user).sees_contact(organisation)
+
+
+def can_see_members(user, organisation: Organisation) -> bool:
+    return viewer(user).sees_members(organisation)
 
 
 def can_read_organisation(user, organisation: Organisation) -> bool:

@@ -16,9 +16,10 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes, force_str
+from django.utils.functional import lazy
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from bumdes_export.accounts.access import scope_for
 from bumdes_export.accounts.models import Role, User
@@ -26,7 +27,13 @@ from bumdes_export.accounts.services import set_password_link
 from bumdes_export.core.identifiers import clean_nib, clean_npwp
 from bumdes_export.core.images import validated_image
 from bumdes_export.notifications.services import notify
-from bumdes_export.reference.models import Country, ExportGateway, HsCode, Region
+from bumdes_export.reference.models import (
+    CertificateType,
+    Country,
+    ExportGateway,
+    HsCode,
+    Region,
+)
 from exporters import events, selectors
 from exporters.models import Membership, Organisation, OrganisationChange, Service
 
@@ -59,6 +66,31 @@ PREFERENCE_M2M = {
 INCOTERMS = {"EXW", "FCA", "CPT", "CIP", "DAP", "DPU", "DDP", "FAS", "FOB", "CFR", "CIF"}
 
 
+def _format_later(message: str, **params) -> str:
+    """``gettext(message) % params``, translated when rendered (in the recipient's language).
+
+    ``gettext_lazy(...) % {...}`` would translate at once, in the language of the request.
+    """
+    return lazy(lambda: _(message) % params, str)()
+
+
+def _unknown_languages(codes) -> list[str]:
+    """Languages are ISO 639-1 codes (``id``, ``en``, ``zh``)."""
+    import pycountry
+
+    return sorted(
+        {
+            str(code)
+            for code in codes
+            if not (
+                isinstance(code, str)
+                and len(code) == 2
+                and pycountry.languages.get(alpha_2=code) is not None
+            )
+        }
+    )
+
+
 def _display(value) -> object:
     if hasattr(value, "pk"):
         return str(value.pk)
@@ -86,13 +118,35 @@ def _clean(data: dict) -> dict:
             errors["incoterms"] = [_("Unknown Incoterm: %(t)s") % {"t": ", ".join(sorted(unknown))}]
         data["incoterms"] = sorted({t.upper() for t in data["incoterms"] or []})
     if "required_certificates" in data:
-        data["required_certificates"] = sorted(set(data["required_certificates"] or []))
+        codes = sorted(set(data["required_certificates"] or []))
+        known = set(CertificateType.objects.filter(code__in=codes).values_list("code", flat=True))
+        unknown = [code for code in codes if code not in known]
+        if unknown:
+            errors["required_certificates"] = [
+                _("Unknown certificate type: %(c)s") % {"c": ", ".join(unknown)}
+            ]
+        data["required_certificates"] = codes
+    if "languages" in data:
+        codes = [str(code).strip().lower() for code in data["languages"] or []]
+        unknown = _unknown_languages(codes)
+        if unknown:
+            errors["languages"] = [
+                _("Unknown language code (use ISO 639-1, e.g. id, en, zh): %(c)s")
+                % {"c": ", ".join(unknown)}
+            ]
+        data["languages"] = list(dict.fromkeys(codes))
     country = data.get("country")
     if country is not None and country.code == "ID" and "province" in data and not data["province"]:
         errors["province"] = [_("An Indonesian company names its province.")]
     if errors:
         raise ValidationError(errors)
     return data
+
+
+def _check_province(organisation: Organisation) -> None:
+    """An Indonesian company names its province, whichever fields a change touched."""
+    if organisation.country_id == "ID" and not organisation.province_id:
+        raise ValidationError({"province": _("An Indonesian company names its province.")})
 
 
 def _record(organisation: Organisation, actor, action: str, changes=None, note: str = "") -> None:
@@ -171,6 +225,7 @@ def register(
     for name in PROFILE_FIELDS:
         if name in data:
             setattr(org, name, data[name])
+    _check_province(org)
     org.full_clean(exclude=["logo"])
     org.save()
     _set_preferences(org, preferences or {})
@@ -207,6 +262,26 @@ def register(
 
 
 @transaction.atomic
+def create_organisation(*, actor, data: dict, preferences: dict | None = None) -> Organisation:
+    """Ministry staff list a partner organisation themselves (no self-registration); it starts
+    pending like every other, and members are attached with ``join`` or ``invite_colleague``."""
+    if not scope_for(actor).is_ministry:
+        raise PermissionDenied
+    data = _clean(data)
+    org = Organisation()
+    for name in PROFILE_FIELDS:
+        if name in data:
+            setattr(org, name, data[name])
+    _check_province(org)
+    org.full_clean(exclude=["logo"])
+    org.save()
+    _set_preferences(org, preferences or {})
+    _record(org, actor, "created")
+    events.announce_organisation(org.pk, org.version)
+    return org
+
+
+@transaction.atomic
 def confirm_email(uidb64: str, token: str) -> User | None:
     """Activate the account whose link this is; ``None`` for a bad or used link."""
     try:
@@ -215,16 +290,26 @@ def confirm_email(uidb64: str, token: str) -> User | None:
         return None
     if user.is_active or not default_token_generator.check_token(user, token):
         return None
+    organisation = selectors.organisation_of(user)
+    if organisation is None:
+        return None  # removed from its organisation: the old link must not reactivate it
+    confirmed = OrganisationChange.objects.filter(
+        organisation=organisation, actor=user, action="email_confirmed"
+    )
+    if confirmed.exists():
+        return None  # confirmed once already (then deactivated): the link is spent
     user.is_active = True
     user.save(update_fields=["is_active"])
+    _record(organisation, user, "email_confirmed")
     ministry = User.objects.filter(role=Role.MINISTRY, is_active=True)
-    organisation = selectors.organisation_of(user)
     for staff in ministry:
         notify(
             staff,
             kind="exporter.awaiting_verification",
-            subject=gettext_lazy("An organisation awaits verification: %(name)s")
-            % {"name": organisation.legal_name},
+            subject=_format_later(
+                gettext_noop("An organisation awaits verification: %(name)s"),
+                name=organisation.legal_name,
+            ),
             template="exporters/email/awaiting_verification.txt",
             context={"organisation": organisation},
             link=reverse("exporters:detail", args=[organisation.pk]),
@@ -247,6 +332,7 @@ def update_organisation(
             if old != data[name]:
                 changes[name] = [_display(old), _display(data[name])]
                 setattr(organisation, name, data[name])
+    _check_province(organisation)
     organisation.full_clean(exclude=["logo"])
     organisation.save()
     changes |= _set_preferences(organisation, preferences or {})
@@ -269,6 +355,7 @@ def set_logo(*, actor, organisation: Organisation, upload) -> Organisation:
     organisation.logo.save("logo.jpg", thumbnail, save=False)
     organisation.save(update_fields=["logo", "updated_at"])
     _record(organisation, actor, "logo")
+    _bump(organisation)
     return organisation
 
 
@@ -358,8 +445,10 @@ def invite_colleague(
     notify(
         user,
         kind="exporter.invited",
-        subject=gettext_lazy("You are invited to %(name)s on the BUMDes Export Portal")
-        % {"name": organisation.legal_name},
+        subject=_format_later(
+            gettext_noop("You are invited to %(name)s on the BUMDes Export Portal"),
+            name=organisation.legal_name,
+        ),
         template="exporters/email/invited.txt",
         context={"organisation": organisation, "actor": actor},
         link=set_password_link(user),

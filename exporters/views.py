@@ -1,0 +1,528 @@
+"""Directory pages: exporter organisations, their profiles, members, verification, registration.
+
+Every signed-in user reads the directory of verified organisations (anonymous visitors are sent
+to the login page); exporters also see their own organisation in any state, ministry staff see
+pending and rejected ones and verify or reject them. Contact details are shown to ministry staff,
+the organisation's members and verified exporters only. Reads go through
+``exporters.selectors`` (an organisation the reader may not see answers 404); every write goes
+through ``exporters.services``, whose ``ValidationError`` messages are shown on the form fields
+(the page answers 400) and whose ``PermissionDenied`` answers 403. Registration, the email
+confirmation and the privacy notice are the only pages for anonymous visitors.
+
+Page panels
+-----------
+``EXPORTER_PAGE_PANELS`` is a slot other apps fill without this app knowing them (matchmaking
+shows matching products there). Each entry is a callable ``(request, organisation) -> str``
+returning an HTML fragment (a plain ``str`` that is not marked safe is escaped; ``""`` shows
+nothing). Register from the other app's ``AppConfig.ready()``::
+
+    from exporters.views import EXPORTER_PAGE_PANELS
+    EXPORTER_PAGE_PANELS.append(products_panel)
+
+A panel that raises is logged and left out, so it never takes the profile page down.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import conditional_escape
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from bumdes_export.accounts.access import scope_for
+from bumdes_export.accounts.decorators import ministry_required
+from bumdes_export.core.identifiers import format_npwp
+from bumdes_export.reference.models import CertificateType
+from exporters import selectors, services
+from exporters.forms import (
+    INCOTERM_ORDER,
+    REGISTRATION_ERROR_FIELDS,
+    DirectoryFilterForm,
+    InviteForm,
+    LogoForm,
+    OrganisationForm,
+    RegistrationForm,
+    RejectForm,
+    language,
+    language_name,
+)
+from exporters.models import Membership, Organisation, OrganisationChange, Service
+
+logger = logging.getLogger(__name__)
+
+PAGE_SIZE = 25
+HISTORY_LIMIT = 200
+REGISTERED_EMAIL = "exporters.registered_email"
+
+Panel = Callable[[HttpRequest, Any], str]
+#: Fragments shown on an organisation's page, e.g. matching products (see the module docstring).
+EXPORTER_PAGE_PANELS: list[Panel] = []
+
+STATUS_BADGES = {"pending": "warn", "verified": "ok", "rejected": "danger"}
+ACTION_LABELS = {
+    "registered": gettext_lazy("Registered"),
+    "created": gettext_lazy("Listed by ministry staff"),
+    "email_confirmed": gettext_lazy("Email confirmed"),
+    "updated": gettext_lazy("Profile changed"),
+    "logo": gettext_lazy("Logo changed"),
+    "verified": gettext_lazy("Verified"),
+    "rejected": gettext_lazy("Rejected"),
+    "member_invited": gettext_lazy("Colleague invited"),
+    "member_removed": gettext_lazy("Member removed"),
+}
+
+
+# --- Helpers ---------------------------------------------------------------------------------
+
+
+def render_panels(panels: list[Panel], request: HttpRequest, obj) -> list[str]:
+    rendered = []
+    for panel in panels:
+        try:
+            html = panel(request, obj)
+        except Exception:
+            logger.exception("Page panel %r failed", panel)
+            continue
+        if html:
+            rendered.append(conditional_escape(html))
+    return rendered
+
+
+def _apply_errors(form, error: ValidationError, aliases: dict | None = None) -> None:
+    aliases = aliases or {}
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            field = aliases.get(field, field)
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _organisation_or_404(user, pk: int) -> Organisation:
+    return get_object_or_404(
+        selectors.visible_organisations(user).select_related("country", "province", "verified_by"),
+        pk=pk,
+    )
+
+
+def _field_label(name: str) -> str:
+    if name == "member":
+        return _("member")
+    try:
+        return str(Organisation._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
+
+
+def _change_value(value) -> str:
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def history_entries(organisation: Organisation) -> list[OrganisationChange]:
+    entries = list(organisation.history.select_related("actor")[:HISTORY_LIMIT])
+    for entry in entries:
+        entry.label = ACTION_LABELS.get(entry.action, entry.action)
+        entry.change_list = [
+            (
+                _field_label(name),
+                *(
+                    _change_value(v)
+                    for v in (
+                        value if isinstance(value, list) and len(value) == 2 else [None, value]
+                    )
+                ),
+            )
+            for name, value in (entry.changes or {}).items()
+        ]
+    return entries
+
+
+def _badge(organisation: Organisation) -> str:
+    return STATUS_BADGES.get(organisation.status, "")
+
+
+def profile_facts(organisation: Organisation) -> dict:
+    """The organisation's sourcing preferences and profile lists, named in the reader's language."""
+    reader = language()
+    certificates = {
+        t.code: t.localized_name(reader)
+        for t in CertificateType.objects.filter(code__in=organisation.required_certificates or [])
+    }
+    services_offered = dict(Service.choices)
+    incoterms = set(organisation.incoterms or [])
+    return {
+        "country_name": organisation.country.localized_name(reader),
+        "languages": [language_name(code, reader) for code in organisation.languages or []],
+        "services": [services_offered.get(s, s) for s in organisation.services or []],
+        "hs_interests": list(organisation.hs_interests.order_by("code")),
+        "markets": sorted(
+            (c.localized_name(reader) for c in organisation.destination_markets.all()),
+            key=str.lower,
+        ),
+        "certificates": [
+            certificates.get(code, code) for code in organisation.required_certificates
+        ],
+        "provinces": list(organisation.preferred_provinces.order_by("name")),
+        "gateways": list(organisation.preferred_gateways.order_by("kind", "name")),
+        "incoterms": [term for term in INCOTERM_ORDER if term in incoterms],
+        "npwp": format_npwp(organisation.npwp),
+    }
+
+
+# --- Directory -------------------------------------------------------------------------------
+
+
+@login_required
+def directory(request: HttpRequest) -> HttpResponse:
+    filters = DirectoryFilterForm(request.GET, user=request.user)
+    rows = selectors.directory(request.user, **filters.selector_kwargs())
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    reader = language()
+    service_labels = dict(Service.choices)
+    for organisation in page:
+        organisation.badge = _badge(organisation)
+        organisation.country_name = organisation.country.localized_name(reader)
+        organisation.hs_list = sorted(organisation.hs_interests.all(), key=lambda h: h.code)
+        organisation.market_codes = sorted(c.code for c in organisation.destination_markets.all())
+        organisation.service_list = [service_labels.get(s, s) for s in organisation.services]
+    viewer = selectors.viewer(request.user)
+    return render(
+        request,
+        "exporters/directory.html",
+        {
+            "page": page,
+            "filters": filters,
+            "viewer": viewer,
+            "own_id": viewer.organisation_id,
+            "pending_count": (
+                selectors.pending_organisations().count() if viewer.is_ministry else 0
+            ),
+        },
+    )
+
+
+def _detail_page(request: HttpRequest, organisation: Organisation, *, status=200, **forms):
+    viewer = selectors.viewer(request.user)
+    edits = viewer.edits(organisation)
+    context = {
+        "organisation": organisation,
+        "badge": _badge(organisation),
+        "facts": profile_facts(organisation),
+        "viewer": viewer,
+        "is_member": viewer.is_member(organisation),
+        "show_contact": viewer.sees_contact(organisation),
+        "show_members": viewer.sees_members(organisation),
+        "show_identifiers": viewer.is_ministry or viewer.is_member(organisation),
+        "can_edit": edits,
+        "history": history_entries(organisation) if edits else None,
+        "reject_form": forms.get("reject_form") or RejectForm(),
+        "panels": render_panels(EXPORTER_PAGE_PANELS, request, organisation),
+    }
+    return render(request, "exporters/detail.html", context, status=status)
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail_page(request, _organisation_or_404(request.user, pk))
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    """An exporter's own organisation, or the way to register one."""
+    organisation = selectors.organisation_of(request.user)
+    if organisation is not None:
+        return redirect("exporters:detail", pk=organisation.pk)
+    if scope_for(request.user).is_exporter:
+        return redirect("exporters:register")
+    raise PermissionDenied
+
+
+# --- Editing ---------------------------------------------------------------------------------
+
+
+def _editable_or_403(request: HttpRequest, pk: int) -> Organisation:
+    organisation = _organisation_or_404(request.user, pk)
+    if not selectors.can_edit_organisation(request.user, organisation):
+        raise PermissionDenied
+    return organisation
+
+
+FORM_SECTIONS = [
+    (
+        gettext_lazy("Profile"),
+        "",
+        ["legal_name", "kind", "country", "province", "nib", "npwp", "website", "description"],
+    ),
+    (gettext_lazy("Languages and services"), "", ["languages", "services"]),
+    (
+        gettext_lazy("Contact"),
+        gettext_lazy("Shown to verified exporters and ministry staff only."),
+        ["contact_name", "contact_email", "contact_phone", "address"],
+    ),
+    (
+        gettext_lazy("Sourcing preferences"),
+        gettext_lazy(
+            "What you buy, where you sell it and on which terms: the portal matches village "
+            "products against these."
+        ),
+        [
+            "hs_interests",
+            "destination_markets",
+            "min_order_kg",
+            "max_volume_kg_per_month",
+            "required_certificates",
+            "preferred_provinces",
+            "preferred_gateways",
+            "incoterms",
+        ],
+    ),
+]
+
+
+def _edit_page(request, organisation, form, logo_form, *, status=200) -> HttpResponse:
+    sections = [
+        {"title": title, "help": help_text, "fields": [form[name] for name in names]}
+        for title, help_text, names in FORM_SECTIONS
+    ]
+    return render(
+        request,
+        "exporters/form.html",
+        {"organisation": organisation, "form": form, "logo_form": logo_form, "sections": sections},
+        status=status,
+    )
+
+
+@login_required
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = _editable_or_403(request, pk)
+    form = OrganisationForm(request.POST or None, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        data, preferences = form.service_data()
+        try:
+            services.update_organisation(
+                actor=request.user, organisation=organisation, data=data, preferences=preferences
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("exporters:detail", pk=organisation.pk)
+    return _edit_page(
+        request,
+        organisation,
+        form,
+        LogoForm(),
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def logo(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = _editable_or_403(request, pk)
+    form = LogoForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.set_logo(
+                actor=request.user, organisation=organisation, upload=form.cleaned_data["logo"]
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Logo saved."))
+            return redirect("exporters:detail", pk=organisation.pk)
+    return _edit_page(
+        request, organisation, OrganisationForm(organisation=organisation), form, status=400
+    )
+
+
+# --- Members ---------------------------------------------------------------------------------
+
+
+def _members_page(request, organisation, *, form=None, error="", status=200) -> HttpResponse:
+    can_edit = selectors.can_edit_organisation(request.user, organisation)
+    memberships = organisation.memberships.select_related("user").order_by(
+        "-is_admin", "user__first_name", "user__username"
+    )
+    return render(
+        request,
+        "exporters/members.html",
+        {
+            "organisation": organisation,
+            "memberships": memberships,
+            "can_edit": can_edit,
+            "form": (form or InviteForm()) if can_edit else None,
+            "error": error,
+        },
+        status=status,
+    )
+
+
+@login_required
+def members(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = _organisation_or_404(request.user, pk)
+    if not selectors.can_see_members(request.user, organisation):
+        raise PermissionDenied
+    if request.method != "POST":
+        return _members_page(request, organisation)
+    if not selectors.can_edit_organisation(request.user, organisation):
+        raise PermissionDenied
+    form = InviteForm(request.POST)
+    if form.is_valid():
+        try:
+            membership = services.invite_colleague(
+                actor=request.user, organisation=organisation, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(email)s is invited: we sent a link to choose a password.")
+                % {"email": membership.user.email},
+            )
+            return redirect("exporters:members", pk=organisation.pk)
+    return _members_page(request, organisation, form=form, status=400)
+
+
+@login_required
+@require_POST
+def member_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    organisation = _editable_or_403(request, pk)
+    membership = get_object_or_404(
+        Membership.objects.select_related("user", "organisation"),
+        pk=member_pk,
+        organisation=organisation,
+    )
+    try:
+        services.remove_member(actor=request.user, membership=membership)
+    except ValidationError as error:
+        return _members_page(request, organisation, error=" ".join(error.messages), status=400)
+    messages.success(
+        request,
+        _("%(user)s no longer belongs to %(name)s; the account is deactivated.")
+        % {"user": membership.user.email or membership.user.username, "name": organisation},
+    )
+    return redirect("exporters:members", pk=organisation.pk)
+
+
+# --- Verification ----------------------------------------------------------------------------
+
+
+@ministry_required
+def pending(request: HttpRequest) -> HttpResponse:
+    rows = list(
+        selectors.pending_organisations()
+        .select_related("country", "province")
+        .prefetch_related(
+            Prefetch("memberships", queryset=Membership.objects.select_related("user"))
+        )
+    )
+    for organisation in rows:
+        organisation.country_name = organisation.country.localized_name(language())
+        organisation.admins = [m.user for m in organisation.memberships.all() if m.is_admin]
+        organisation.confirmed = any(user.is_active for user in organisation.admins)
+    return render(request, "exporters/pending.html", {"rows": rows})
+
+
+@login_required
+@require_POST
+def verify(request: HttpRequest, pk: int) -> HttpResponse:
+    if not scope_for(request.user).is_ministry:
+        raise PermissionDenied
+    organisation = _organisation_or_404(request.user, pk)
+    services.verify(actor=request.user, organisation=organisation)
+    messages.success(request, _("%(name)s is verified.") % {"name": organisation.legal_name})
+    return redirect("exporters:detail", pk=organisation.pk)
+
+
+@login_required
+@require_POST
+def reject(request: HttpRequest, pk: int) -> HttpResponse:
+    if not scope_for(request.user).is_ministry:
+        raise PermissionDenied
+    organisation = _organisation_or_404(request.user, pk)
+    form = RejectForm(request.POST)
+    if form.is_valid():
+        try:
+            services.reject(
+                actor=request.user, organisation=organisation, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(
+                request, _("%(name)s is rejected.") % {"name": organisation.legal_name}
+            )
+            return redirect("exporters:detail", pk=organisation.pk)
+    return _detail_page(request, organisation, status=400, reject_form=form)
+
+
+# --- Registration ----------------------------------------------------------------------------
+
+
+def register(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        if request.method == "POST":
+            raise PermissionDenied
+        return render(
+            request,
+            "exporters/register_signed_in.html",
+            {"organisation": selectors.organisation_of(request.user)},
+        )
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = services.register(**form.service_kwargs())
+        except ValidationError as error:
+            _apply_errors(form, error, REGISTRATION_ERROR_FIELDS)
+        else:
+            request.session[REGISTERED_EMAIL] = membership.user.email
+            return redirect("exporters:register_done")
+    return render(
+        request,
+        "exporters/register.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def register_done(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "exporters/register_done.html",
+        {
+            "email": request.session.get(REGISTERED_EMAIL),
+            "days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
+        },
+    )
+
+
+def confirm_email(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    user = services.confirm_email(uidb64, token)
+    if user is None:
+        return render(request, "exporters/confirm_invalid.html", status=400)
+    request.session.pop(REGISTERED_EMAIL, None)
+    return render(
+        request,
+        "exporters/confirm_done.html",
+        {"confirmed_user": user, "organisation": selectors.organisation_of(user)},
+    )
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "exporters/privacy.html")
