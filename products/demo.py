@@ -114,7 +114,7 @@ def load() -> list[tuple[str, str]]:
             crab = _product(
                 konawe, mina, "030633", countries=["HK"], markets=["HK", "SG", "CN"],
                 name_id=name_id, name_en=name_en, form="live", unit="ton",
-                capacity_per_month=capacity, min_order=500, price="12.50", currency="USD",
+                capacity_per_month=capacity, min_order="0.5", price="12500", currency="USD",
                 incoterm="FOB", packaging="Kotak styrofoam berventilasi 20 kg",
                 shelf_life_days=3, description_id=f"{name_id} ukuran ekspor (≥150 g).",
                 description_en=f"{name_en}, export size (at least 150 g), tied and packed live.",

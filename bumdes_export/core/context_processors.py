@@ -18,9 +18,15 @@ def reverse(name: str) -> str:
 
 def navigation(request) -> dict[str, object]:
     scope = scope_for(getattr(request, "user", None))
-    items: list[tuple[str, str]] = [(reverse("home"), _("Home"))]
+    items: list[tuple[str, str]] = [
+        (reverse("home"), _("Home")),
+        (reverse("catalogue:list"), _("Catalogue")),
+    ]
     user = getattr(request, "user", None)
-    if scope.is_ministry or scope.is_officer or (scope.authenticated and user.role == "operator"):
+    registry_user = scope.is_ministry or scope.is_officer or (
+        scope.authenticated and user.role == "operator"
+    )
+    if registry_user:
         items += [
             (reverse("products:bumdes_list"), _("BUMDes")),
             (reverse("products:product_list"), _("Products")),
@@ -29,11 +35,24 @@ def navigation(request) -> dict[str, object]:
         items.append((reverse("products:curation"), _("Curation")))
     if scope.is_ministry or scope.is_officer:
         items.append((reverse("products:import_list"), _("Import")))
+    if scope.authenticated:
+        items.append((reverse("exporters:directory"), _("Exporters")))
+        items.append((reverse("matchmaking:index"), _("Matchmaking")))
+    if scope.is_exporter:
+        items.append((reverse("exporters:mine"), _("My organisation")))
+    # Tools of ministry staff and developers go in a second, smaller row.
+    tools: list[tuple[str, str]] = []
     if scope.is_ministry:
-        items += [
+        tools += [
+            (reverse("exporters:pending"), _("Verify organisations")),
+            (reverse("catalogue:contact_log"), _("Contact log")),
             (reverse("accounts:user_list"), _("Accounts")),
             (reverse("reference:retired"), _("Reference data")),
             (reverse("admin:index"), _("Administration")),
         ]
-    items.append((reverse("swagger-ui"), _("API")))
-    return {"nav_items": [(url, label) for url, label in items if url], "nav_scope": scope}
+    tools.append((reverse("swagger-ui"), _("API")))
+    return {
+        "nav_items": [(url, label) for url, label in items if url],
+        "nav_tools": [(url, label) for url, label in tools if url],
+        "nav_scope": scope,
+    }
