@@ -212,6 +212,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "bumdes_export.core.tasks.expire_stale_jobs",
         "schedule": 15 * 60.0,
     },
+    "handle-lapsed-certificates": {
+        "task": "products.tasks.handle_lapsed_certificates",
+        "schedule": 6 * 3600.0,
+    },
+    "expire-buying-requests": {
+        "task": "matchmaking.tasks.expire_buying_requests",
+        "schedule": 6 * 3600.0,
+    },
 }
 
 # --- REST API -------------------------------------------------------------------------------

@@ -251,7 +251,7 @@ def _organisation(ministry: User, spec: dict) -> Organisation:
         upload=_logo(organisation.legal_name, spec["colour"]),
     )
     if spec["verify"]:
-        services.verify(actor=ministry, organisation=organisation)
+        organisation = services.verify(actor=ministry, organisation=organisation)
     return organisation
 
 

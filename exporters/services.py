@@ -16,17 +16,16 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes, force_str
-from django.utils.functional import lazy
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop
+from django.utils.translation import gettext_lazy
 
 from bumdes_export.accounts.access import scope_for
 from bumdes_export.accounts.models import Role, User
 from bumdes_export.accounts.services import set_password_link
 from bumdes_export.core.identifiers import clean_nib, clean_npwp
 from bumdes_export.core.images import validated_image
-from bumdes_export.notifications.services import notify
+from bumdes_export.notifications.services import notify, translated
 from bumdes_export.reference.models import (
     CertificateType,
     Country,
@@ -64,14 +63,6 @@ PREFERENCE_M2M = {
     "preferred_gateways": (ExportGateway, "code"),
 }
 INCOTERMS = {"EXW", "FCA", "CPT", "CIP", "DAP", "DPU", "DDP", "FAS", "FOB", "CFR", "CIF"}
-
-
-def _format_later(message: str, **params) -> str:
-    """``gettext(message) % params``, translated when rendered (in the recipient's language).
-
-    ``gettext_lazy(...) % {...}`` would translate at once, in the language of the request.
-    """
-    return lazy(lambda: _(message) % params, str)()
 
 
 def _unknown_languages(codes) -> list[str]:
@@ -306,8 +297,8 @@ def confirm_email(uidb64: str, token: str) -> User | None:
         notify(
             staff,
             kind="exporter.awaiting_verification",
-            subject=_format_later(
-                gettext_noop("An organisation awaits verification: %(name)s"),
+            subject=translated(
+                gettext_lazy("An organisation awaits verification: %(name)s"),
                 name=organisation.legal_name,
             ),
             template="exporters/email/awaiting_verification.txt",
@@ -445,8 +436,8 @@ def invite_colleague(
     notify(
         user,
         kind="exporter.invited",
-        subject=_format_later(
-            gettext_noop("You are invited to %(name)s on the BUMDes Export Portal"),
+        subject=translated(
+            gettext_lazy("You are invited to %(name)s on the BUMDes Export Portal"),
             name=organisation.legal_name,
         ),
         template="exporters/email/invited.txt",

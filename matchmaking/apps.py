@@ -1,5 +1,13 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MatchmakingConfig(AppConfig):
     name = "matchmaking"
+    verbose_name = _("Matchmaking")
+
+    def ready(self) -> None:
+        # Products and exporters offer page slots; matchmaking fills them (never the reverse).
+        from matchmaking import panels
+
+        panels.register()

@@ -5,6 +5,7 @@ change is recorded in their history.
 """
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from products.models import (
     Bumdes,
@@ -25,11 +26,33 @@ class CertificateTypeAdmin(admin.ModelAdmin):
 @admin.register(ReadinessRule)
 class ReadinessRuleAdmin(admin.ModelAdmin):
     list_display = [
-        "code", "requirement", "certificate_type", "hs_prefix", "weight", "required", "active",
+        "code",
+        "requirement",
+        "certificate_type",
+        "hs_prefix",
+        "weight",
+        "required",
+        "active",
     ]
     list_filter = ["required", "active", "requirement"]
     search_fields = ["code", "gap_id", "gap_en", "hs_prefix"]
     filter_horizontal = ["destinations"]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Every stored score depends on the rules: recompute them in the background.
+        from bumdes_export.core.jobs import start_job
+        from products.tasks import refresh_all_readiness
+
+        start_job("products.readiness", refresh_all_readiness, user=request.user)
+        self.message_user(request, _("Readiness scores are being recomputed in the background."))
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        from bumdes_export.core.jobs import start_job
+        from products.tasks import refresh_all_readiness
+
+        start_job("products.readiness", refresh_all_readiness, user=request.user)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -24,7 +24,7 @@ from bumdes_export.accounts.access import code_within
 from bumdes_export.accounts.models import Role, User
 from bumdes_export.core.identifiers import clean_nib, clean_npwp
 from bumdes_export.core.images import PHOTO_FORMATS, validated_image
-from bumdes_export.notifications.services import notify
+from bumdes_export.notifications.services import notify, translated
 from bumdes_export.reference.models import Country, HsCode, Region
 from products import access, checks, events, selectors
 from products.models import (
@@ -362,7 +362,7 @@ def transition_bumdes(*, actor, bumdes: Bumdes, to: str, note: str = "") -> Bumd
                 notify(
                     user,
                     kind=f"bumdes.{to}",
-                    subject=gettext_lazy("BUMDes status changed: %(name)s") % {"name": bumdes.name},
+                    subject=translated(gettext_lazy("BUMDes status changed: %(name)s"), name=bumdes.name),
                     template="products/email/bumdes_status.txt",
                     context={"bumdes": bumdes, "note": note, "actor": actor},
                     link=f"/registry/bumdes/{bumdes.pk}/",
@@ -541,7 +541,7 @@ def _notify_product(product: Product, *, actor, kind: str, note: str) -> None:
         notify(
             user,
             kind=kind,
-            subject=gettext_lazy("Product status: %(name)s") % {"name": product.name_id},
+            subject=translated(gettext_lazy("Product status: %(name)s"), name=product.name_id),
             template="products/email/product_status.txt",
             context={"product": product, "note": note, "actor": actor},
             link=f"/registry/products/{product.pk}/",

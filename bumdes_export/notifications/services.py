@@ -14,10 +14,26 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.functional import lazy
 
 from bumdes_export.notifications.models import Notification
 
 log = logging.getLogger(__name__)
+
+
+def translated(message, **params):
+    """``message % params``, translated only when rendered, so in the recipient's language.
+
+    ``gettext_lazy(...) % {...}`` would translate at once, in the language of the request.
+    ``message`` is a lazy translatable string; a callable param is called when rendered.
+    """
+
+    def render() -> str:
+        return str(message) % {
+            key: str(value() if callable(value) else value) for key, value in params.items()
+        }
+
+    return lazy(render, str)()
 
 
 def notify(

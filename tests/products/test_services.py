@@ -379,3 +379,41 @@ def test_a_file_that_is_not_an_image_is_refused(officer_konawe, settings, tmp_pa
         services.add_photo(actor=officer_konawe, product=product, upload=fake)
     assert not product.photos.exists()
     assert not HistoryEntry.objects.filter(kind="photo").exists()
+
+
+def test_changing_a_rule_in_the_admin_recomputes_every_score(
+    officer_konawe, ministry, client, django_capture_on_commit_callbacks
+):
+    from products.models import ReadinessRule
+
+    product = crab(officer_konawe, crab_bumdes(officer_konawe))
+    before = Product.objects.get(pk=product.pk).readiness_score
+    rule = ReadinessRule.objects.get(code="ki1-fishery")
+    client.force_login(ministry)
+    ministry.is_superuser = True  # admin change permission for the test
+    ministry.save()
+    data = {
+        "code": rule.code,
+        "requirement": rule.requirement,
+        "certificate_type": rule.certificate_type_id,
+        "hs_prefix": rule.hs_prefix,
+        "forms": '["live", "fresh", "frozen"]',
+        "weight": 1,
+        "required": "on",
+        "gap_id": rule.gap_id,
+        "gap_en": rule.gap_en,
+        "next_step_id": "",
+        "next_step_en": "",
+        "active": "on",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/admin/products/readinessrule/{rule.pk}/change/", data)
+    assert response.status_code == 302
+    assert Product.objects.get(pk=product.pk).readiness_score > before
+
+
+def test_the_periodic_task_handles_lapsed_certificates(ministry, officer_konawe):
+    from products.tasks import handle_lapsed_certificates
+
+    export_ready_crab(ministry, officer_konawe)
+    assert handle_lapsed_certificates.apply().get() == 0  # nothing lapsed today

@@ -1,0 +1,87 @@
+"""Matchmaking in the admin: for ministry staff to look into conversations and requests.
+
+Records are read-only here (their rules live in ``matchmaking.services``: status changes notify
+people and are checked); deleting stays possible, for moderation.
+"""
+
+from django.contrib import admin
+
+from matchmaking.models import (
+    BuyingRequest,
+    Inquiry,
+    InquiryMessage,
+    Offer,
+    ServiceRequest,
+    ServiceRequestNote,
+    ShortlistEntry,
+)
+
+
+class ReadOnlyMixin:
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+
+@admin.register(ShortlistEntry)
+class ShortlistEntryAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["organisation", "product", "added_by", "created_at"]
+    list_select_related = ["organisation", "product", "added_by"]
+    search_fields = ["organisation__legal_name", "product__name_id", "product__name_en"]
+    date_hierarchy = "created_at"
+
+
+class InquiryMessageInline(ReadOnlyInline):
+    model = InquiryMessage
+    fields = ["created_at", "author", "side", "body", "attachment"]
+    readonly_fields = fields
+
+
+@admin.register(Inquiry)
+class InquiryAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["subject", "kind", "status", "organisation", "product", "last_activity_at"]
+    list_filter = ["status", "kind"]
+    list_select_related = ["organisation", "product"]
+    search_fields = ["subject", "organisation__legal_name", "product__name_id"]
+    date_hierarchy = "created_at"
+    inlines = [InquiryMessageInline]
+
+
+class OfferInline(ReadOnlyInline):
+    model = Offer
+    fields = ["product", "price", "currency", "incoterm", "quantity", "unit", "status"]
+    readonly_fields = fields
+
+
+@admin.register(BuyingRequest)
+class BuyingRequestAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["title", "organisation", "hs_code", "quantity", "unit", "valid_until", "status"]
+    list_filter = ["status", "destination"]
+    list_select_related = ["organisation", "hs_code"]
+    search_fields = ["title", "description", "organisation__legal_name", "hs_code__code"]
+    date_hierarchy = "created_at"
+    inlines = [OfferInline]
+
+
+class ServiceRequestNoteInline(ReadOnlyInline):
+    model = ServiceRequestNote
+    fields = ["created_at", "author", "from_status", "to_status", "body", "document"]
+    readonly_fields = fields
+
+
+@admin.register(ServiceRequest)
+class ServiceRequestAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["service", "product", "provider", "status", "requested_by", "updated_at"]
+    list_filter = ["status", "service"]
+    list_select_related = ["provider", "product", "requested_by"]
+    search_fields = ["product__name_id", "provider__legal_name", "description"]
+    date_hierarchy = "created_at"
+    inlines = [ServiceRequestNoteInline]

@@ -1,0 +1,13 @@
+"""Background tasks of matchmaking. Small, idempotent."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(acks_late=True)
+def expire_buying_requests() -> int:
+    """Mark open buying requests past their date as expired (daily)."""
+    from matchmaking import services
+
+    return services.expire_buying_requests()
