@@ -216,6 +216,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "products.tasks.handle_lapsed_certificates",
         "schedule": 6 * 3600.0,
     },
+    "refresh-catalogue": {
+        "task": "products.catalogue.tasks.refresh_catalogue",
+        "schedule": 24 * 3600.0,
+    },
     "expire-buying-requests": {
         "task": "matchmaking.tasks.expire_buying_requests",
         "schedule": 6 * 3600.0,

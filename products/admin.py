@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from products.models import (
     Bumdes,
+    ContactView,
     CertificateType,
     HistoryEntry,
     Product,
@@ -93,3 +94,10 @@ class HistoryEntryAdmin(ReadOnlyAdmin):
 class ProductImportAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "created_by", "file_name", "status", "rows", "rejected"]
     list_filter = ["status"]
+
+
+@admin.register(ContactView)
+class ContactViewAdmin(ReadOnlyAdmin):
+    """Who saw which BUMDes' contact details, and when (UU 27/2022 on personal data)."""
+
+    list_display = [f.name for f in ContactView._meta.fields if f.name != "id"][:6]

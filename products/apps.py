@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class ProductsConfig(AppConfig):
     name = "products"
     verbose_name = _("Village product registry")
+
+    def ready(self):
+        from products.catalogue import receivers
+
+        receivers.connect()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from bumdes_export.reference.selectors import disadvantaged_regency_codes
@@ -23,7 +23,7 @@ PRODUCT_ORDERINGS = {
     "-name": ["-name_id", "-id"],
     "newest": ["-created_at", "-id"],
     "oldest": ["created_at", "id"],
-    "capacity": ["-capacity_base", "id"],
+    "capacity": [F("capacity_base").desc(nulls_last=True), "id"],
     "readiness": ["-readiness_score", "id"],
     "updated": ["-updated_at", "-id"],
 }

@@ -1,0 +1,543 @@
+"""Reads of the catalogue: search, facets, pages, a product's public page, contact details.
+
+Everything listed comes from ``CatalogueEntry``, which holds export-ready products only, so no
+query here can show anything else. A product's page reads the registry afresh, again only if the
+product is export-ready.
+
+Search
+------
+``q`` is folded (accents removed, lowercase) and split into words, common words left out;
+every word must match. On PostgreSQL a word matches the entry's full-text vector (names,
+Indonesian and English commodity terms of its HS code, HS descriptions, descriptions, places,
+BUMDes), as a prefix from three letters on, through its GIN index; results are ranked by how
+well the *names* match (``ts_rank`` on ``name_vector``), then readiness and date. If nothing
+matches, each word is replaced by the most similar words of the catalogue's names (trigram
+similarity ≥ 0.4 in ``CatalogueWord``: ``kepting`` → ``kepiting``) and the search runs again;
+the answer says it is approximate. On SQLite every word must occur in ``search_text``.
+
+Facets
+------
+Counted over the filtered set (every active filter applies): one ``GROUPING SETS`` query on
+PostgreSQL, one ``GROUP BY`` per column on SQLite. Raw counts (per chapter and form, month
+mask and certificate set, regency) are cached, keyed by the catalogue version and the filters
+(never by page or ordering), so paging through results counts once: in the process's own
+cache and in one all processes share (``shared_cache``). Provinces, disadvantaged regencies and
+this month's availability are derived from them when read. The total of the counts is the
+number of results, so no separate ``COUNT(*)`` is run.
+
+Pages
+-----
+``LIMIT``/``OFFSET`` on an ordering with an index. When the results are few (under
+``SORT_BELOW``) the ordering is written so that PostgreSQL collects them and sorts, rather than
+walk an ordering index looking for matches that may all lie at its far end.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.conf import settings
+from django.core.cache import BaseCache, cache
+from django.core.cache.backends.db import DatabaseCache
+from django.core.exceptions import EmptyResultSet, FullResultSet
+from django.db import connection
+from django.db.models import BooleanField, Case, Count, F, FloatField, Prefetch, Q, When
+from django.db.models.expressions import RawSQL
+from django.db.models.query import QuerySet
+from django.utils import timezone
+
+from bumdes_export.accounts.access import scope_for
+from bumdes_export.reference.models import CertificateType, HsCode, Region
+from bumdes_export.reference.selectors import disadvantaged_regency_codes
+from products.catalogue.text import PREFIX_MIN_LENGTH, tsquery, words
+from products.models import (
+    CatalogueCache,
+    CatalogueEntry,
+    CatalogueState,
+    CatalogueWord,
+    Certificate,
+    CommodityForm,
+    Product,
+)
+
+ORDERINGS = ("relevance", "newest", "capacity")
+PAGE_SIZE = 20
+SORT_BELOW = 20_000
+WORD_SIMILARITY = 0.4
+MAX_CORRECTIONS = 3
+MAX_PAGE_SIZE = 100
+REFERENCE_SECONDS = 3600
+CONTACT_FIELDS = ("manager_name", "contact_phone", "contact_whatsapp", "contact_email", "address")
+LIST_COLUMNS = (
+    "product_id",
+    "name_id",
+    "name_en",
+    "bumdes_id",
+    "bumdes_name",
+    "village_code",
+    "village_name",
+    "regency_code",
+    "regency_name",
+    "province_code",
+    "province_name",
+    "hs_code",
+    "hs_chapter",
+    "form",
+    "certificates",
+    "available_months",
+    "capacity_per_month",
+    "unit",
+    "capacity_base",
+    "base_unit",
+    "readiness_score",
+    "export_ready_at",
+    "thumbnail",
+)
+
+
+def facet_cache_seconds() -> int:
+    """How long facet counts are cached (0: not at all). ``CATALOGUE_FACET_CACHE_SECONDS``
+    in the environment or the settings; 600 by default."""
+    raw = os.environ.get("CATALOGUE_FACET_CACHE_SECONDS")
+    if raw is None:
+        return int(getattr(settings, "CATALOGUE_FACET_CACHE_SECONDS", 600))
+    return int(raw)
+
+
+def on_postgresql() -> bool:
+    return connection.vendor == "postgresql"
+
+
+# --- Reference data, cached -------------------------------------------------------------------
+
+
+def _cached(key: str, compute, seconds: int = REFERENCE_SECONDS):
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, seconds)
+    return value
+
+
+def disadvantaged_regencies(on: date | None = None) -> frozenset[str]:
+    on = on or timezone.localdate()
+    return _cached(
+        f"catalogue:disadvantaged:{on.year}",
+        lambda: frozenset(disadvantaged_regency_codes(on)),
+    )
+
+
+def provinces() -> dict[str, str]:
+    """Province code → name."""
+    return _cached(
+        "catalogue:provinces",
+        lambda: dict(Region.objects.filter(level=1).values_list("code", "name")),
+    )
+
+
+def hs_chapters() -> dict[str, str]:
+    """HS chapter → description."""
+    return _cached(
+        "catalogue:chapters",
+        lambda: dict(HsCode.objects.filter(level=2).values_list("code", "description")),
+    )
+
+
+def certificate_types() -> dict[str, dict[str, str]]:
+    """Certificate type code → ``{"id": name in Indonesian, "en": name in English}``."""
+    return _cached(
+        "catalogue:certificate-types",
+        lambda: {
+            code: {"id": name_id, "en": name_en}
+            for code, name_id, name_en in CertificateType.objects.values_list(
+                "code", "name_id", "name_en"
+            )
+        },
+        300,
+    )
+
+
+def forms() -> dict[str, str]:
+    return dict(CommodityForm.choices)
+
+
+def version() -> int:
+    return CatalogueState.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+
+
+# --- The query --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CatalogueQuery:
+    """Validated catalogue filters (``api.CatalogueParams`` and the page both build one)."""
+
+    q: str = ""
+    hs_chapter: str = ""
+    province: str = ""
+    form: str = ""
+    certificate: str = ""
+    disadvantaged: bool | None = None
+    available_this_month: bool | None = None
+    ordering: str = "relevance"
+
+    @property
+    def words(self) -> list[str]:
+        return words(self.q)
+
+    def filter_key(self) -> str:
+        parts = (
+            " ".join(self.words),
+            self.hs_chapter,
+            self.province,
+            self.form,
+            self.certificate,
+            repr(self.disadvantaged),
+            repr(self.available_this_month),
+            str(timezone.localdate().month) if self.available_this_month is not None else "",
+            str(timezone.localdate().year) if self.disadvantaged is not None else "",
+        )
+        return hashlib.sha1("\x1f".join(parts).encode()).hexdigest()
+
+    @property
+    def is_filtered(self) -> bool:
+        return bool(
+            self.words
+            or self.hs_chapter
+            or self.province
+            or self.form
+            or self.certificate
+            or self.disadvantaged is not None
+            or self.available_this_month is not None
+        )
+
+
+def month_bit(on: date | None = None) -> int:
+    return 1 << ((on or timezone.localdate()).month - 1)
+
+
+Terms = list[list[str]]  # every term must match; a term is one of its alternative words
+
+
+def exact_terms(query_words: list[str]) -> Terms:
+    return [[word] for word in query_words]
+
+
+def corrected_terms(query_words: list[str]) -> Terms | None:
+    """Each word replaced by the most similar words of the catalogue's names (trigram
+    similarity of at least ``WORD_SIMILARITY``: ``kepting`` → ``kepiting``), or None if a word
+    has none. PostgreSQL only."""
+    terms = []
+    table = CatalogueWord._meta.db_table
+    with connection.cursor() as cursor:
+        for word in query_words:
+            if len(word) < PREFIX_MIN_LENGTH or word.isdigit():
+                terms.append([word])
+                continue
+            cursor.execute(
+                f"SELECT word FROM {table} WHERE word %% %s AND similarity(word, %s) >= %s"
+                " ORDER BY similarity(word, %s) DESC, word LIMIT %s",
+                [word, word, WORD_SIMILARITY, word, MAX_CORRECTIONS],
+            )
+            found = [row[0] for row in cursor.fetchall()]
+            if not found:
+                return None
+            terms.append(found)
+    return terms
+
+
+def _text_match(terms: Terms) -> Q | RawSQL | None:
+    if not terms:
+        return None
+    if on_postgresql():
+        return RawSQL(
+            "(search @@ to_tsquery('simple'::regconfig, %s))", (tsquery(terms),), BooleanField()
+        )
+    condition = Q()
+    for alternatives in terms:
+        either = Q()
+        for word in alternatives:
+            either |= Q(search_text__contains=word)
+        condition &= either
+    return condition
+
+
+def filtered(query: CatalogueQuery, terms: Terms | None = None) -> QuerySet[CatalogueEntry]:
+    """The entries that match every filter of ``query`` (its words, or ``terms`` instead)."""
+    qs = CatalogueEntry.objects.all()
+    match = _text_match(terms if terms is not None else exact_terms(query.words))
+    if match is not None:
+        qs = qs.filter(match)
+    if query.hs_chapter:
+        qs = qs.filter(hs_chapter=query.hs_chapter)
+    if query.province:
+        qs = qs.filter(province_code=query.province)
+    if query.form:
+        qs = qs.filter(form=query.form)
+    if query.certificate:
+        qs = qs.filter(certificates__contains=f"|{query.certificate}|")
+    if query.disadvantaged is not None:
+        regencies = Q(regency_code__in=sorted(disadvantaged_regencies()))
+        qs = qs.filter(regencies) if query.disadvantaged else qs.exclude(regencies)
+    if query.available_this_month is not None:
+        qs = qs.alias(this_month=F("available_months").bitand(month_bit()))
+        qs = qs.filter(this_month__gt=0) if query.available_this_month else qs.filter(this_month=0)
+    return qs
+
+
+def ordered(
+    qs: QuerySet[CatalogueEntry],
+    query: CatalogueQuery,
+    *,
+    total: int,
+    terms: Terms | None = None,
+) -> QuerySet[CatalogueEntry]:
+    """The order of the results. When they are few (``SORT_BELOW``), PostgreSQL is kept from
+    walking an ordering index in search of matches that may all lie at its far end: it
+    collects them and sorts (a top-N sort of a few thousand rows takes milliseconds)."""
+    sort = on_postgresql() and total < SORT_BELOW
+    newest = _key("export_ready_at", sort).desc(), F("product_id").desc()
+    if query.ordering == "newest":
+        return qs.order_by(*newest)
+    if query.ordering == "capacity":
+        return qs.order_by(_key("capacity_sort", sort).desc(), "product_id")
+    terms = terms if terms is not None else exact_terms(query.words)
+    if not terms:
+        return qs.order_by(_key("readiness_score", sort).desc(), *newest)
+    if on_postgresql():
+        # Products whose names hold the words first, then the rest, newest first.
+        rank = RawSQL(
+            "ts_rank(name_vector, to_tsquery('simple'::regconfig, %s))",
+            (tsquery(terms),),
+            FloatField(),
+        )
+        return qs.alias(rank=rank).order_by(F("rank").desc(), *newest)
+    in_name = Case(When(name_text__contains=terms[0][0], then=1), default=0)
+    return qs.alias(in_name=in_name).order_by(F("in_name").desc(), *newest)
+
+
+def _key(column: str, sort: bool):
+    """The column to order by; with ``sort``, an expression of it that no index serves."""
+    if not sort:
+        return F(column)
+    zero = "interval '0'" if column == "export_ready_at" else "0"
+    return RawSQL(f'("{CatalogueEntry._meta.db_table}"."{column}" + {zero})', ())
+
+
+# --- Facets -----------------------------------------------------------------------------------
+
+FACET_COLUMNS = ("hs_chapter", "form", "available_months", "certificates", "regency_code")
+# Grouped in threes, not one by one: three hash tables, not five (a third faster).
+FACET_SETS = (("hs_chapter", "form"), ("available_months", "certificates"), ("regency_code",))
+
+
+def _where(qs: QuerySet) -> tuple[str, list] | None:
+    """The WHERE clause of a one-table queryset, or None if it can match nothing."""
+    compiler = qs.query.get_compiler(using=qs.db)
+    try:
+        sql, params = compiler.compile(qs.query.where)
+    except EmptyResultSet:
+        return None
+    except FullResultSet:
+        return "", []
+    return sql, list(params)
+
+
+def raw_facets(qs: QuerySet[CatalogueEntry]) -> dict[str, dict]:
+    """Counts per value of each facet column over ``qs``."""
+    counts: dict[str, Counter] = {column: Counter() for column in FACET_COLUMNS}
+    if not on_postgresql():
+        for column in FACET_COLUMNS:
+            rows = qs.order_by().values_list(column).annotate(n=Count("*"))
+            counts[column].update({value: n for value, n in rows})
+        return {column: dict(c) for column, c in counts.items()}
+    where = _where(qs)
+    if where is None:
+        return {column: {} for column in FACET_COLUMNS}
+    condition, params = where
+    table = CatalogueEntry._meta.db_table
+    sets = ", ".join(f"({', '.join(group)})" for group in FACET_SETS)
+    sql = (
+        f"SELECT GROUPING({', '.join(FACET_COLUMNS)}), {', '.join(FACET_COLUMNS)}, COUNT(*)"
+        f" FROM {table}{' WHERE ' + condition if condition else ''} GROUP BY GROUPING SETS ({sets})"
+    )
+    width = len(FACET_COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for grouping, *values, n in cursor.fetchall():
+            # GROUPING() sets the bit of each column left out of the row's set.
+            for index, column in enumerate(FACET_COLUMNS):
+                if not grouping & (1 << (width - 1 - index)):
+                    counts[column][values[index]] += n
+    return {column: dict(c) for column, c in counts.items()}
+
+
+@dataclass
+class Facets:
+    total: int
+    hs_chapter: Counter = field(default_factory=Counter)
+    province: Counter = field(default_factory=Counter)
+    form: Counter = field(default_factory=Counter)
+    certificate: Counter = field(default_factory=Counter)
+    disadvantaged: Counter = field(default_factory=Counter)
+    available_this_month: Counter = field(default_factory=Counter)
+
+
+def facets_from(raw: dict[str, dict], on: date | None = None) -> Facets:
+    disadvantaged = disadvantaged_regencies(on)
+    bit = month_bit(on)
+    facets = Facets(total=sum(raw["form"].values()))
+    facets.hs_chapter.update(raw["hs_chapter"])
+    facets.form.update(raw["form"])
+    for regency, n in raw["regency_code"].items():
+        facets.province[regency[:2]] += n
+        facets.disadvantaged[regency in disadvantaged] += n
+    for months, n in raw["available_months"].items():
+        facets.available_this_month[bool(months & bit)] += n
+    for codes, n in raw["certificates"].items():
+        for code in filter(None, (codes or "").split("|")):
+            facets.certificate[code] += n
+    return facets
+
+
+# --- Search results ---------------------------------------------------------------------------
+
+
+@dataclass
+class Results:
+    query: CatalogueQuery
+    facets: Facets
+    entries: list[dict]  # the LIST_COLUMNS of each entry
+    page: int
+    page_size: int
+    fuzzy: bool = False
+
+    @property
+    def count(self) -> int:
+        return self.facets.total
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, -(-self.count // self.page_size))
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.num_pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+
+class PageOutOfRange(Exception):
+    pass
+
+
+def shared_cache() -> BaseCache:
+    """A cache every process of the portal shares (Django's database backend on
+    ``CatalogueCache``), so one process's counts serve the others; looked up after the
+    process's own (default) cache."""
+    global _shared
+    if _shared is None:
+        _shared = DatabaseCache(
+            CatalogueCache._meta.db_table, {"TIMEOUT": 600, "OPTIONS": {"MAX_ENTRIES": 3000}}
+        )
+    return _shared
+
+
+_shared: BaseCache | None = None
+
+
+def _counted(query: CatalogueQuery, *, use_cache: bool = True) -> tuple[dict, Terms | None, bool]:
+    """Raw facet counts of the query, the terms that found them and whether those are
+    corrections of mistyped words (cached by catalogue version and filters)."""
+    seconds = facet_cache_seconds() if use_cache else 0
+    key = f"catalogue:facets:{version()}:{query.filter_key()}"
+    if seconds:
+        hit = cache.get(key)
+        if hit is None:
+            hit = shared_cache().get(key)
+            if hit is not None:
+                cache.set(key, hit, seconds)
+        if hit is not None:
+            return hit
+    terms = exact_terms(query.words)
+    raw = raw_facets(filtered(query, terms))
+    fuzzy = False
+    if not sum(raw["form"].values()) and terms and on_postgresql():
+        corrected = corrected_terms(query.words)
+        if corrected and corrected != terms:
+            corrected_raw = raw_facets(filtered(query, corrected))
+            if sum(corrected_raw["form"].values()):
+                raw, terms, fuzzy = corrected_raw, corrected, True
+    if seconds:
+        cache.set(key, (raw, terms, fuzzy), seconds)
+        shared_cache().set(key, (raw, terms, fuzzy), seconds)
+    return raw, terms, fuzzy
+
+
+def search(
+    query: CatalogueQuery, *, page: int = 1, page_size: int = PAGE_SIZE, use_cache: bool = True
+) -> Results:
+    """One page of results with facet counts. Raises ``PageOutOfRange`` past the last page."""
+    raw, terms, fuzzy = _counted(query, use_cache=use_cache)
+    facets = facets_from(raw)
+    results = Results(query=query, facets=facets, entries=[], page=page, page_size=page_size)
+    results.fuzzy = fuzzy
+    if page < 1 or (page > 1 and page > results.num_pages):
+        raise PageOutOfRange(page)
+    if facets.total:
+        start = (page - 1) * page_size
+        qs = ordered(filtered(query, terms), query, total=facets.total, terms=terms)
+        results.entries = list(qs.values(*LIST_COLUMNS)[start : start + page_size])
+    return results
+
+
+# --- A product's public page ------------------------------------------------------------------
+
+
+def listed_product(pk: int) -> Product:
+    """The export-ready product with everything its public page shows (``DoesNotExist``
+    otherwise: drafts, products under review and returned ones are not in the catalogue)."""
+    return (
+        Product.objects.filter(status=Product.Status.EXPORT_READY)
+        .select_related("bumdes__village__parent__parent__parent", "hs_code__parent")
+        .prefetch_related(
+            "photos",
+            "exported_to",
+            "target_markets",
+            Prefetch("certificates", queryset=Certificate.objects.select_related("type")),
+        )
+        .get(pk=pk)
+    )
+
+
+def may_see_contacts(user) -> bool:
+    """Verified exporters and ministry staff; nobody else (officers and operators included)."""
+    scope = scope_for(user)
+    return scope.is_verified_exporter or scope.is_ministry
+
+
+def contact_details(product: Product) -> dict[str, str]:
+    """The BUMDes' contact details that are filled in (field name → value)."""
+    bumdes = product.bumdes
+    return {name: getattr(bumdes, name) for name in CONTACT_FIELDS if getattr(bumdes, name)}
+
+
+def contact_log(*, viewer: str = "", product: int | None = None):
+    from products.models import ContactView
+
+    qs = ContactView.objects.select_related("viewer")
+    if viewer:
+        qs = qs.filter(viewer_username__icontains=viewer)
+    if product:
+        qs = qs.filter(product_id=product)
+    return qs
+
+
+def months_of(mask: int) -> list[int]:
+    return [m for m in range(1, 13) if mask & (1 << (m - 1))]
