@@ -50,11 +50,25 @@ def _reference_data(django_db_setup, django_db_blocker):
         load_test_reference()
 
 
+def reseed_migration_data() -> None:
+    """Rows that data migrations seed (certificate types, readiness rules); a flush drops them."""
+    import importlib
+
+    from django.apps import apps
+
+    for module in (
+        "bumdes_export.reference.migrations.0003_seed_certificate_types",
+        "products.migrations.0002_seed_readiness_rules",
+    ):
+        importlib.import_module(module).seed(apps, None)
+
+
 @pytest.fixture
 def regions(db):
     """The reference data, reloaded if a transactional test flushed it."""
     if not Region.objects.filter(code="74.02").exists():
         load_test_reference()
+        reseed_migration_data()
 
 
 @pytest.fixture(autouse=True)

@@ -116,9 +116,7 @@ class ProductImportSerializer(serializers.ModelSerializer):
     def get_error_report(self, obj: ProductImport) -> str | None:
         if not (obj.rejected or obj.error):
             return None
-        return reverse(
-            "products:import_report", args=[obj.pk], request=self.context.get("request")
-        )
+        return reverse("products:import_report", args=[obj.pk], request=self.context.get("request"))
 
 
 class ProductImportDetailSerializer(ProductImportSerializer):
@@ -156,9 +154,7 @@ def _validation(error: DjangoValidationError) -> DRFValidationError:
     return DRFValidationError(detail)
 
 
-class ImportViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
+class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Product list imports: the history (list), one import (detail), upload and commit."""
 
     permission_classes = [IsAuthenticated, CanImport]
@@ -202,9 +198,7 @@ class ImportViewSet(
             raise _validation(error) from None
         product_import = services.submit(product_import, user=request.user)
         product_import = self.get_queryset().get(pk=product_import.pk)
-        return Response(
-            self.get_serializer(product_import).data, status=status.HTTP_201_CREATED
-        )
+        return Response(self.get_serializer(product_import).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         request=None,

@@ -42,10 +42,14 @@ COLUMNS: list[Column] = [
     Column(
         "nama_bumdes",
         True,
-        gettext_lazy("Name of the BUMDes; created as a draft if the village has none by this name."),
+        gettext_lazy(
+            "Name of the BUMDes; created as a draft if the village has none by this name."
+        ),
         "BUMDes Mina Sejahtera",
     ),
-    Column("nama_produk", True, gettext_lazy("Product name in Indonesian."), "Kepiting bakau hidup"),
+    Column(
+        "nama_produk", True, gettext_lazy("Product name in Indonesian."), "Kepiting bakau hidup"
+    ),
     Column("nama_produk_en", False, gettext_lazy("Product name in English."), "Live mud crab"),
     Column(
         "kode_hs",
@@ -94,7 +98,9 @@ COLUMNS: list[Column] = [
     ),
     Column("minimal_order", False, gettext_lazy("Minimum order, in the unit."), "100"),
     Column("harga", False, gettext_lazy("Indicative price per unit."), "12,5"),
-    Column("mata_uang", False, gettext_lazy("Currency of the price, 3 letters. Default USD."), "USD"),
+    Column(
+        "mata_uang", False, gettext_lazy("Currency of the price, 3 letters. Default USD."), "USD"
+    ),
     Column("incoterm", False, gettext_lazy("Incoterm of the price. Default FOB."), "FOB"),
     Column("kemasan", False, gettext_lazy("Export packaging."), "Kotak styrofoam 10 kg"),
     Column("deskripsi", False, gettext_lazy("Description in Indonesian."), ""),
@@ -310,9 +316,10 @@ def parse_amount(value, places: int) -> Decimal:
         raise CellError(_("Enter zero or more."))
     number = number.quantize(_QUANTUM[places])
     if number >= _LIMIT[places]:
-        raise CellError(_("Too large: at most %(digits)d digits before the decimal point.") % {
-            "digits": 14 - places
-        })
+        raise CellError(
+            _("Too large: at most %(digits)d digits before the decimal point.")
+            % {"digits": 14 - places}
+        )
     return number
 
 

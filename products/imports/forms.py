@@ -10,7 +10,9 @@ from products.imports.selectors import region_choices
 class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("File"),
-        help_text=_("CSV (comma or semicolon separated, UTF-8) or XLSX, in the template's columns."),
+        help_text=_(
+            "CSV (comma or semicolon separated, UTF-8) or XLSX, in the template's columns."
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )
     region = forms.ChoiceField(

@@ -80,8 +80,7 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
     first = next((line for line in data[:65536].splitlines() if line.strip()), b"")
     reader = csv.reader(stream, delimiter=_delimiter(first.decode(encoding, errors="replace")))
     try:
-        for number, cells in enumerate(reader, start=1):
-            yield number, cells
+        yield from enumerate(reader, start=1)
     except csv.Error as error:
         raise FileProblem(
             _("The CSV file cannot be read near row %(row)d: %(error)s")
@@ -202,3 +201,20 @@ def estimate_rows(data: bytes, file_name: str) -> int:
             return sum(1 for _row in sheet.rows())
     except FileProblem:
         return 0
+
+
+def village_codes(data: bytes, file_name: str) -> set[str]:
+    """The village codes a CSV file names (normalised), read quickly; empty for a workbook
+    (reading one twice costs more than it saves) or a file that cannot be read."""
+    from bumdes_export.reference.selectors import normalize_region_code
+    from products.imports.columns import region_code_text
+
+    if kind_of(file_name) != "csv":
+        return set()
+    try:
+        with open_sheet(data, file_name) as sheet:
+            index = sheet.columns["kode_desa"]
+            raw = {cells[index] for _n, cells in sheet.rows() if len(cells) > index}
+    except FileProblem:
+        return set()
+    return {normalize_region_code(region_code_text(cell)) for cell in raw if cell}

@@ -42,7 +42,13 @@ from bumdes_export.reference.selectors import normalize_region_code
 from products import access, events
 from products import services as registry
 from products.imports import columns as cols
-from products.imports.reader import FileProblem, estimate_rows, kind_of, open_sheet
+from products.imports.reader import (
+    FileProblem,
+    estimate_rows,
+    kind_of,
+    open_sheet,
+    village_codes,
+)
 from products.imports.validation import (
     CREATE,
     REJECT,
@@ -101,7 +107,9 @@ def import_region(user, region_code: str | None) -> str | None:
     if code is None and scope.is_officer:
         code = scope.region_code
     if code is not None and not Region.objects.filter(code=code).exists():
-        raise ValidationError({"region": _("There is no region with the code %(code)s.") % {"code": code}})
+        raise ValidationError(
+            {"region": _("There is no region with the code %(code)s.") % {"code": code}}
+        )
     return code
 
 
@@ -390,30 +398,42 @@ def commit(
                 "file": product_import.file_name,
                 "id": product_import.pk,
             }
+            lookups = Lookups(lock=True, readiness=True)
+            scorer = Scorer(lookups)
+            data = _read(product_import)
+            # Everything the rows are compared with is loaded before writing starts, so this
+            # thread need not wait for the connection while the writer's thread uses it.
+            lookups.ensure(village_codes(data, product_import.file_name))
             writer = (writer_class or writer_for)(
                 actor_id=actor.pk if actor else None,
                 note=note,
                 progress=lambda share: progress(total + share * total, force=True),
+                expected_products=product_import.created,
+                expected_bumdes=product_import.bumdes_created,
             )
-            lookups = Lookups(lock=True, readiness=True)
-            scorer = Scorer(lookups)
+            if writer.db_lock is not None:
+                lookups.db_lock = writer.db_lock
             seen: set[tuple] = set()
             rows = unchanged = 0
-            data = _read(product_import)
-            for row in checked_rows(
-                product_import, data, lookups, progress, record_changes=True
-            ):
-                rows += 1
-                key = row.key
-                if row.action == REJECT or key in seen:
-                    raise Refused
-                seen.add(key)
-                if row.action == UNCHANGED:
-                    unchanged += 1
-                else:
-                    writer.add(row, scorer.score(row))
-            seen.clear()
-            writer.finish()
+            try:
+                for row in checked_rows(
+                    product_import, data, lookups, progress, record_changes=True
+                ):
+                    rows += 1
+                    key = row.key
+                    if row.action == REJECT or key in seen:
+                        raise Refused
+                    seen.add(key)
+                    if row.action == UNCHANGED:
+                        unchanged += 1
+                    else:
+                        writer.add(row, scorer.score(row))
+                seen.clear()
+                del data
+                writer.finish()
+            except BaseException:
+                writer.abort()
+                raise
             _send_back_to_review(writer.back_to_review, actor)
             if writer.product_ids:
                 events.announce_import(writer.product_ids)

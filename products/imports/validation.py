@@ -1,9 +1,10 @@
 """Checking an import row by row against the registry, in pure Python.
 
-Everything the rows are compared with is loaded once (``Lookups``): the villages named in the
-file, the HS codes, the BUMDes of those villages and their products. Each row is then a few
-dictionary look-ups, so checking 100,000 rows takes seconds, and the same checker serves the dry
-run and the commit (which re-checks inside its transaction, so what it writes is what it checked).
+Everything the rows are compared with is loaded once, in a few queries (``Lookups``): the HS
+codes, the villages named in the file, the BUMDes of those villages and their products (each
+village the first time a batch of rows names it). Each row is then a few dictionary look-ups, so
+checking 100,000 rows takes seconds, and the same checker serves the dry run and the commit
+(which checks again inside its transaction, so what it writes is what it checked).
 
 Rows are matched on natural keys: the BUMDes on (village code, name), the product on (BUMDes,
 name, HS code), names trimmed and compared case-insensitively.
@@ -11,6 +12,7 @@ name, HS code), names trimmed and compared case-insensitively.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -122,6 +124,8 @@ class Lookups:
         self.destinations: dict[int, frozenset[str]] = {}
         self.rules: list[RuleSpec] = selectors.active_rules() if readiness else []
         self._asked: set[str] = set()
+        # Set by the commit when another thread shares the connection (see writers.CopyWriter).
+        self.db_lock = contextlib.nullcontext()
 
     def ensure(self, village_codes: Iterable[str]) -> None:
         """Load the given villages, their BUMDes and products, unless loaded already."""
@@ -129,6 +133,10 @@ class Lookups:
         if not codes:
             return
         self._asked.update(codes)
+        with self.db_lock:
+            self._load(codes)
+
+    def _load(self, codes: list[str]) -> None:
         villages = []
         for chunk in chunks(codes):
             for code, level, kind, retired in Region.objects.filter(code__in=chunk).values_list(
@@ -313,6 +321,7 @@ def _empty(cell) -> bool:
 
 
 EXPORT_READY = Product.Status.EXPORT_READY.value
+MEMO = {"kode_btki", "bentuk", "satuan", "bulan_tersedia", "mata_uang", "incoterm", "harga"}
 
 
 class Checker:
@@ -334,16 +343,18 @@ class Checker:
         self.region = region
         self.record_changes = record_changes
         self.key_index = tuple(columns[name] for name in cols.REQUIRED)
-        self.optional = [
-            (name, columns[name], cols.FIELD_OF[name], READERS[name])
-            for name in cols.COLUMN_NAMES
-            if name in columns and name in cols.FIELD_OF
-        ]
         self.width = max(columns.values()) + 1
         # Messages in the active language, and what repeats from row to row, worked out once.
         self.required = _("Required; this cell is empty.")
         self.too_long = _("At most %(max)d characters.") % {"max": 200}
         self.form_required = _("Required for a new product: hidup, segar, beku, kering or olahan.")
+        # (column, position, field, reader, memo): cells of the memo columns repeat (few
+        # distinct values), so each distinct cell is read once.
+        self.optional = [
+            (name, columns[name], cols.FIELD_OF[name], READERS[name], {} if name in MEMO else None)
+            for name in cols.COLUMN_NAMES
+            if name in columns and name in cols.FIELD_OF
+        ]
         self._villages: dict[object, tuple[str, str | None]] = {}
         self._hs: dict[object, tuple[str, str | None]] = {}
         self._names: dict[str, str] = {}
@@ -422,9 +433,22 @@ class Checker:
                 errors["kode_hs"] = problem
 
         given: dict[str, object] = {}
-        for column, position, field, read in self.optional:
+        for column, position, field, read, memo in self.optional:
             cell = cells[position]
             if cell is None or cell == "" or (cell.__class__ is str and cell.isspace()):
+                continue
+            if memo is not None:
+                key = cell if cell.__class__ is str else (cell.__class__, cell)
+                found = memo.get(key)
+                if found is None:
+                    try:
+                        found = memo[key] = (True, read(cell))
+                    except CellError as error:
+                        found = memo[key] = (False, str(error))
+                if found[0]:
+                    given[field] = found[1]
+                else:
+                    errors[column] = found[1]
                 continue
             try:
                 given[field] = read(cell)
@@ -467,9 +491,7 @@ class Checker:
         for field, value in given.items():
             before = old[INDEX[field]]
             if before != value:
-                changes[field] = (
-                    [display(before), display(value)] if self.record_changes else None
-                )
+                changes[field] = [display(before), display(value)] if self.record_changes else None
         if not changes:
             row.action = UNCHANGED
             return row
@@ -483,6 +505,24 @@ class Checker:
         return row
 
 
+FACTS = (
+    "hs_code",
+    "form",
+    "destinations",
+    "valid_certificates",
+    "bumdes_nib",
+    "bumdes_npwp",
+    "bumdes_legal_entity",
+    "bumdes_verified",
+    "has_photo",
+    "has_price",
+    "has_capacity",
+    "has_harvest_calendar",
+    "has_packaging",
+    "has_english",
+)
+
+
 class Scorer:
     """The readiness score a row's product will have, as the services compute it.
 
@@ -491,7 +531,7 @@ class Scorer:
 
     def __init__(self, lookups: Lookups) -> None:
         self.lookups = lookups
-        self._scores: dict[ProductFacts, int] = {}
+        self._scores: dict[tuple, int] = {}
 
     def score(self, row: Row) -> int:
         """The readiness score the row's product will have (rules as the services apply them)."""
@@ -499,25 +539,27 @@ class Scorer:
         bumdes = row.bumdes or NEW_BUMDES
         product_id = row.existing.id if row.existing else None
         lookups = self.lookups
-        facts = ProductFacts(
-            hs_code=row.hs,
-            form=values["form"],
-            destinations=lookups.destinations.get(product_id, frozenset()),
-            valid_certificates=lookups.certificates.get(product_id, frozenset()),
-            bumdes_nib=bumdes.nib,
-            bumdes_npwp=bumdes.npwp,
-            bumdes_legal_entity=bumdes.legal_entity,
-            bumdes_verified=bumdes.verified,
-            has_photo=product_id in lookups.photos,
-            has_price=values["price"] is not None,
-            has_capacity=bool(values["capacity_per_month"]),
-            has_harvest_calendar=values["available_months"] not in (0,),
-            has_packaging=bool(values["packaging"]),
-            has_english=bool(values["name_en"] and values["description_en"]),
+        empty = frozenset()
+        fields = (
+            row.hs,
+            values["form"],
+            lookups.destinations.get(product_id, empty),
+            lookups.certificates.get(product_id, empty),
+            bumdes.nib,
+            bumdes.npwp,
+            bumdes.legal_entity,
+            bumdes.verified,
+            product_id in lookups.photos,
+            values["price"] is not None,
+            bool(values["capacity_per_month"]),
+            values["available_months"] not in (0,),
+            bool(values["packaging"]),
+            bool(values["name_en"] and values["description_en"]),
         )
-        score = self._scores.get(facts)
+        score = self._scores.get(fields)
         if score is None:
-            score = self._scores[facts] = evaluate(facts, lookups.rules).score
+            facts = ProductFacts(**dict(zip(FACTS, fields, strict=True)))
+            score = self._scores[fields] = evaluate(facts, lookups.rules).score
         return score
 
 

@@ -49,7 +49,10 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         try:
             if upload.size > services.max_bytes():
                 raise ValidationError(
-                    {"file": _("The file may be at most %(mb)d MB.") % {"mb": services.max_bytes() // 2**20}}
+                    {
+                        "file": _("The file may be at most %(mb)d MB.")
+                        % {"mb": services.max_bytes() // 2**20}
+                    }
                 )
             product_import = services.create_import(
                 user=request.user,

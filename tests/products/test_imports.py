@@ -19,9 +19,9 @@ from bumdes_export.core.models import BackgroundJob
 from bumdes_export.reference.models import Region
 from products import checks, events, selectors
 from products import services as registry
-from products.imports import columns, services
+from products.imports import columns, services, writers
 from products.imports.columns import CellError
-from products.imports.writers import BulkWriter, writer_for
+from products.imports.writers import BulkWriter, CopyWriter, writer_for
 from products.models import (
     ALL_MONTHS,
     Bumdes,
@@ -396,9 +396,11 @@ def test_a_file_with_bad_rows_writes_nothing_and_says_why_row_by_row(officer_sul
     assert (product_import.rows, product_import.created, product_import.rejected) == (9, 1, 8)
     rows = by_row(product_import)
     assert rows[2]["action"] == "create"
-    assert rows[3]["errors"] == {"kode_desa": checks.village_problem(
-        kelurahan, exists=True, level=4, kind="kelurahan", retired=False
-    )}
+    assert rows[3]["errors"] == {
+        "kode_desa": checks.village_problem(
+            kelurahan, exists=True, level=4, kind="kelurahan", retired=False
+        )
+    }
     assert "kelurahan" in rows[3]["errors"]["kode_desa"]
     assert rows[4]["errors"] == {
         "kode_desa": checks.village_problem(
@@ -537,9 +539,7 @@ def export_ready_crab(ministry, officer):
     return product
 
 
-def test_a_material_change_sends_an_export_ready_product_back_to_review(
-    ministry, officer_sultra
-):
+def test_a_material_change_sends_an_export_ready_product_back_to_review(ministry, officer_sultra):
     product = export_ready_crab(ministry, officer_sultra)
     score, version = product.readiness_score, product.version
     header = "kode_desa,nama_bumdes,nama_produk,kode_hs,kapasitas_per_bulan,kemasan"
@@ -563,8 +563,9 @@ def test_a_material_change_sends_an_export_ready_product_back_to_review(
     assert product.version == version + 1
     assert product.readiness_score == selectors.readiness_of(product).score
     assert product.readiness_score >= score
-    transition = HistoryEntry.objects.get(product=product, kind="transition", to_status="submitted",
-                                          from_status="export_ready")
+    transition = HistoryEntry.objects.get(
+        product=product, kind="transition", to_status="submitted", from_status="export_ready"
+    )
     assert "capacity_per_month" in transition.note
     assert transition.actor == officer_sultra
 
@@ -606,8 +607,31 @@ def test_a_commit_checks_again_and_writes_nothing_if_the_registry_changed(minist
     assert Product.objects.count() == 0
 
 
-def test_both_writers_write_the_same(ministry, officer_sultra):
+def test_a_failure_while_writing_leaves_nothing_written(ministry, monkeypatch):
+    village = first_desa("74.02.", 0)
+    data = csv_bytes(
+        f"{village},BUMDes Satu,Kepiting bakau,030633,hidup,kg,10,1",
+        f"{village},BUMDes Satu,Udang,030617,beku,kg,10,1",
+    )
+    product_import = upload(ministry, data)
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(CopyWriter, "_write_batch", fail)
+    monkeypatch.setattr(BulkWriter, "_flush", fail)
+    with pytest.raises(RuntimeError):
+        commit(ministry, product_import)
+    product_import.refresh_from_db()
+    assert (product_import.status, product_import.error) == ("failed", "disk full")
+    assert (Product.objects.count(), Bumdes.objects.count()) == (0, 0)
+    assert not HistoryEntry.objects.exists()
+
+
+def test_both_writers_write_the_same(ministry, officer_sultra, monkeypatch):
     """The set-based writer (PostgreSQL) and the bulk writer give identical rows."""
+    monkeypatch.setattr(CopyWriter, "batch_rows", 1)  # several batches, written by a thread
+    monkeypatch.setattr(writers, "BATCH", 1)
     product = export_ready_crab(ministry, officer_sultra)
     village = product.bumdes.village_id
     other = first_desa("74.02.", 5)
@@ -626,7 +650,10 @@ def test_both_writers_write_the_same(ministry, officer_sultra):
         skip = ("id", "bumdes_id", "created_at", "updated_at", "export_ready_at")
         result = (
             sorted(
-                (tuple(v for k, v in row.items() if k not in skip) for row in Product.objects.values()),
+                (
+                    tuple(v for k, v in row.items() if k not in skip)
+                    for row in Product.objects.values()
+                ),
                 key=repr,
             ),
             sorted(
@@ -635,8 +662,15 @@ def test_both_writers_write_the_same(ministry, officer_sultra):
             ),
             sorted(
                 (
-                    (h.kind, h.product.name_id if h.product else "", h.to_status, h.from_status,
-                     h.changes, re.sub(r"#\d+", "#", h.note), h.actor_id)
+                    (
+                        h.kind,
+                        h.product.name_id if h.product else "",
+                        h.to_status,
+                        h.from_status,
+                        h.changes,
+                        re.sub(r"#\d+", "#", h.note),
+                        h.actor_id,
+                    )
                     for h in HistoryEntry.objects.select_related("product").filter(
                         kind__in=["imported", "transition"]
                     )
@@ -713,8 +747,13 @@ def test_pages_answer_each_role(as_role, role, expected, page):
 
 @pytest.mark.parametrize(
     "role, expected",
-    [("anonymous", 401), ("exporter", 403), ("operator", 403), ("ministry", 200),
-     ("officer_sulteng", 200)],
+    [
+        ("anonymous", 401),
+        ("exporter", 403),
+        ("operator", 403),
+        ("ministry", 200),
+        ("officer_sulteng", 200),
+    ],
 )
 def test_api_answers_each_role(api_as, role, expected):
     assert api_as(role).get("/api/v1/imports/").status_code == expected
@@ -730,8 +769,14 @@ def test_refused_users_cannot_reach_an_import(as_role, api_as, ministry):
     product_import = upload(ministry, csv_bytes(f"{first_desa()},B,P,030633,hidup,kg,1,1"))
     for role in ("exporter", "operator"):
         client = as_role(role)
-        assert client.get(reverse("products:import_detail", args=[product_import.pk])).status_code == 403
-        assert client.post(reverse("products:import_commit", args=[product_import.pk])).status_code == 403
+        assert (
+            client.get(reverse("products:import_detail", args=[product_import.pk])).status_code
+            == 403
+        )
+        assert (
+            client.post(reverse("products:import_commit", args=[product_import.pk])).status_code
+            == 403
+        )
         assert api_as(role).post(f"/api/v1/imports/{product_import.pk}/commit/").status_code == 403
     assert api_as("anonymous").get(f"/api/v1/imports/{product_import.pk}/").status_code == 401
     product_import.refresh_from_db()
@@ -756,7 +801,10 @@ def test_an_officer_sees_only_their_own_imports(as_role, api_as, ministry, offic
 
     listed = api_as("ministry").get("/api/v1/imports/").json()["results"]
     assert {item["file_name"] for item in listed} == {"mine.csv", "theirs.csv"}
-    assert as_role("ministry").get(reverse("products:import_detail", args=[mine.pk])).status_code == 200
+    assert (
+        as_role("ministry").get(reverse("products:import_detail", args=[mine.pk])).status_code
+        == 200
+    )
 
 
 # --- Pages --------------------------------------------------------------------------------------
@@ -900,7 +948,10 @@ def test_an_officer_region_outside_their_own_is_403_on_the_api(api_as):
 
 def big_file(n: int, village: str, start: int = 0) -> bytes:
     return csv_bytes(
-        *(f"{village},BUMDes Besar,Produk {i},030633,hidup,kg,{i},1" for i in range(start, start + n))
+        *(
+            f"{village},BUMDes Besar,Produk {i},030633,hidup,kg,{i},1"
+            for i in range(start, start + n)
+        )
     )
 
 
@@ -919,7 +970,10 @@ def test_a_large_file_is_checked_and_imported_by_a_background_job(
     page = client.get(response["Location"]).content.decode()
     assert f'data-job-url="{reverse("job_status", args=[product_import.job_id])}"' in page
     assert "<progress" in page and "Checking the file" in page
-    assert client.get(reverse("job_status", args=[product_import.job_id])).json()["status"] == "pending"
+    assert (
+        client.get(reverse("job_status", args=[product_import.job_id])).json()["status"]
+        == "pending"
+    )
 
     for callback in callbacks:
         callback()  # the job runs (in tests: at once, in this thread)
@@ -965,7 +1019,10 @@ def test_the_background_tasks_are_idempotent(ministry):
     job = BackgroundJob.objects.create(kind="products.import.commit", created_by=ministry)
     commit_product_import.apply(args=(job.pk, product_import.pk))
     assert Product.objects.count() == 3
-    assert HistoryEntry.objects.filter(kind="imported", product__isnull=False).first().actor == ministry
+    assert (
+        HistoryEntry.objects.filter(kind="imported", product__isnull=False).first().actor
+        == ministry
+    )
     job = BackgroundJob.objects.create(kind="products.import.commit", created_by=ministry)
     commit_product_import.apply(args=(job.pk, product_import.pk))  # done already
     assert Product.objects.count() == 3
@@ -974,23 +1031,24 @@ def test_the_background_tasks_are_idempotent(ministry):
 @pytest.mark.services
 def test_a_large_file_runs_on_a_real_worker(real_worker, ministry, settings):
     """PostgreSQL and a Celery worker on Redis: the job runs in another process."""
-    from products.models import ProductImport as Import
+    from bumdes_export import settings as project_settings
 
-    settings.MEDIA_ROOT = settings.VAR_DIR / "media" if hasattr(settings, "VAR_DIR") else settings.MEDIA_ROOT
+    # The worker reads the stored file from the media directory it was started with.
+    settings.MEDIA_ROOT = project_settings.MEDIA_ROOT
     data = big_file(50, first_desa("74.02.", 0))
     product_import = services.create_import(user=ministry, file_name="besar.csv", data=data)
     try:
         services.submit(product_import, user=ministry, background=True)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
-            product_import = Import.objects.get(pk=product_import.pk)
+            product_import = ProductImport.objects.get(pk=product_import.pk)
             if product_import.status != "validating":
                 break
             time.sleep(0.5)
         assert (product_import.status, product_import.created) == ("validated", 50)
         services.start_commit(product_import, user=ministry, background=True)
         while time.monotonic() < deadline:
-            product_import = Import.objects.get(pk=product_import.pk)
+            product_import = ProductImport.objects.get(pk=product_import.pk)
             if product_import.status != "importing":
                 break
             time.sleep(0.5)

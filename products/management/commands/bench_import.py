@@ -288,7 +288,13 @@ class Command(BaseCommand):
         for village, bumdes, name, subheading in existing:  # updates: capacity and price change
             rows.append(
                 self._row(
-                    rng, names, village, bumdes, name, subheading, capacity=rng.randrange(200, 90000)
+                    rng,
+                    names,
+                    village,
+                    bumdes,
+                    name,
+                    subheading,
+                    capacity=rng.randrange(200, 90000),
                 )
             )
         bumdes_names = {v: n for v, n, _p, _h in existing}

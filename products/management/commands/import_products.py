@@ -61,7 +61,9 @@ class Command(BaseCommand):
                 for column, message in entry["errors"].items():
                     self.stderr.write(f"row {entry['row']} {column}: {message}")
         if result.rejected > len([e for e in result.report if e.get("action") == "reject"]):
-            self.stderr.write("(more rejected rows: download the error report from the import page)")
+            self.stderr.write(
+                "(more rejected rows: download the error report from the import page)"
+            )
         if result.status == result.Status.DONE:
             self.stdout.write(
                 self.style.SUCCESS(
@@ -71,7 +73,9 @@ class Command(BaseCommand):
             )
         elif result.status == result.Status.VALIDATED:
             self.stdout.write(
-                self.style.SUCCESS(f"dry run: nothing written (check {result.dry_run_seconds:.1f} s)")
+                self.style.SUCCESS(
+                    f"dry run: nothing written (check {result.dry_run_seconds:.1f} s)"
+                )
             )
         else:
             self.stderr.write(self.style.ERROR("nothing written: the file has rejected rows"))
