@@ -62,8 +62,16 @@ messages: install
 	$(PY) manage.py makemessages -l id -l en --ignore=.venv --ignore=var
 	$(PY) manage.py compilemessages --ignore=.venv
 
+# Benchmarks run on PostgreSQL (BENCH_DATABASE_URL), in a database of their own that is
+# created, migrated and given the reference data when missing.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/bumdes_bench
 bench: install
-	@for cmd in $$($(PY) manage.py help --commands | grep '^bench_'); do \
+	@export DATABASE_URL="$(BENCH_DATABASE_URL)"; \
+	db="$${DATABASE_URL##*/}"; \
+	psql "$${DATABASE_URL%/*}/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname='$$db'" | grep -q 1 \
+	  || psql "$${DATABASE_URL%/*}/postgres" -c "CREATE DATABASE $$db"; \
+	$(PY) manage.py migrate --noinput -v 0 && $(PY) manage.py load_reference_data >/dev/null && \
+	for cmd in $$($(PY) manage.py help --commands | grep '^bench_'); do \
 	  echo "== $$cmd"; $(PY) manage.py $$cmd || exit 1; \
 	done
 

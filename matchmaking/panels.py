@@ -77,6 +77,30 @@ def organisation_panel(request, organisation) -> str:
     )
 
 
+def catalogue_panel(request, product) -> str:
+    """On a catalogue item: shortlist it, ask about it, request a sample, express interest."""
+    user = request.user
+    if not getattr(user, "is_authenticated", False) or not scope_for(user).is_exporter:
+        return ""
+    organisation = access.verified_organisation(user)
+    context = {
+        "product": product,
+        "organisation": organisation,
+        "verified": organisation is not None,
+    }
+    if organisation is not None:
+        from matchmaking.models import Inquiry, ShortlistEntry
+
+        # ``product`` may be the catalogue's entry for the product: match on its id.
+        context["shortlisted"] = ShortlistEntry.objects.filter(
+            organisation=organisation, product_id=product.pk
+        ).exists()
+        context["conversations"] = Inquiry.objects.filter(
+            organisation=organisation, product_id=product.pk
+        ).order_by("-last_activity_at")[:PANEL_ROWS]
+    return _render("matchmaking/panels/catalogue.html", context, request)
+
+
 def register() -> list[str]:
     """Fill the page slots of products and exporters. Returns the slots that were filled."""
     filled = []
@@ -89,6 +113,11 @@ def register() -> list[str]:
         if panel not in slot:
             slot.append(panel)
     filled += ["PRODUCT_PAGE_PANELS", "BUMDES_PAGE_PANELS"]
+    from products.catalogue import views as catalogue_views
+
+    if catalogue_panel not in catalogue_views.CATALOGUE_PAGE_PANELS:
+        catalogue_views.CATALOGUE_PAGE_PANELS.append(catalogue_panel)
+    filled.append("CATALOGUE_PAGE_PANELS")
     try:
         from exporters.views import EXPORTER_PAGE_PANELS
     except ImportError:  # the directory pages are not there (yet): nothing to fill

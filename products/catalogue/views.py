@@ -24,6 +24,7 @@ from bumdes_export.accounts.models import Role
 from products.catalogue import presenters, selectors, services
 from products.catalogue.serializers import CatalogueParams
 from products.models import ContactView, Product
+from products.views import render_panels
 
 FILTERS = ("q", "hs_chapter", "province", "form", "certificate", "disadvantaged")
 FILTERS += ("available_this_month", "ordering")
@@ -41,6 +42,11 @@ ORDERING_LABELS = {
     "capacity": gettext_lazy("Largest capacity"),
 }
 LOG_PAGE_SIZE = 50
+
+
+#: Fragments other apps show on a catalogue item (matchmaking: shortlist and inquiry buttons);
+#: the same slot pattern as ``products.views.PRODUCT_PAGE_PANELS``.
+CATALOGUE_PAGE_PANELS: list = []
 
 
 def contact_note(user) -> str:
@@ -162,6 +168,7 @@ def catalogue_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "months": [{"name": MONTHS_3[m], "on": m in months} for m in range(1, 13)],
         "places": [data[level] for level in ("village", "district", "regency", "province")],
         "contact_note": contact_note(request.user),
+        "panels": render_panels(CATALOGUE_PAGE_PANELS, request, product),
     }
     return render(request, "catalogue/detail.html", context)
 
