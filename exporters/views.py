@@ -43,6 +43,7 @@ from django.views.decorators.http import require_POST
 
 from bumdes_export.accounts.access import scope_for
 from bumdes_export.accounts.decorators import ministry_required
+from bumdes_export.core.forms import apply_errors
 from bumdes_export.core.identifiers import format_npwp
 from bumdes_export.reference.models import CertificateType
 from exporters import selectors, services
@@ -98,16 +99,6 @@ def render_panels(panels: list[Panel], request: HttpRequest, obj) -> list[str]:
         if html:
             rendered.append(conditional_escape(html))
     return rendered
-
-
-def _apply_errors(form, error: ValidationError, aliases: dict | None = None) -> None:
-    aliases = aliases or {}
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            field = aliases.get(field, field)
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _organisation_or_404(user, pk: int) -> Organisation:
@@ -317,7 +308,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, organisation=organisation, data=data, preferences=preferences
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("exporters:detail", pk=organisation.pk)
@@ -341,7 +332,7 @@ def logo(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, organisation=organisation, upload=form.cleaned_data["logo"]
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Logo saved."))
             return redirect("exporters:detail", pk=organisation.pk)
@@ -388,7 +379,7 @@ def members(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, organisation=organisation, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(
                 request,
@@ -463,7 +454,7 @@ def reject(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, organisation=organisation, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(
                 request, _("%(name)s is rejected.") % {"name": organisation.legal_name}
@@ -489,7 +480,7 @@ def register(request: HttpRequest) -> HttpResponse:
         try:
             membership = services.register(**form.service_kwargs())
         except ValidationError as error:
-            _apply_errors(form, error, REGISTRATION_ERROR_FIELDS)
+            apply_errors(form, error, REGISTRATION_ERROR_FIELDS)
         else:
             request.session[REGISTERED_EMAIL] = membership.user.email
             return redirect("exporters:register_done")

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from bumdes_export.accounts.access import scope_for
+from bumdes_export.core.forms import apply_errors
 from matchmaking import access, selectors, services
 from matchmaking.forms import (
     BuyingRequestFilterForm,
@@ -112,14 +113,6 @@ def signed_in(view):
             )
 
     return wrapper
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _page(request: HttpRequest, rows):
@@ -243,7 +236,7 @@ def inquiry_new(request: HttpRequest) -> HttpResponse:
                 attachment=form.cleaned_data["attachment"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Your message was sent to the product's side."))
             return redirect("matchmaking:inquiry_detail", pk=inquiry.pk)
@@ -302,7 +295,7 @@ def inquiry_reply(request: HttpRequest, pk: int) -> HttpResponse:
                 attachment=form.cleaned_data["attachment"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Message sent."))
             return redirect(reverse("matchmaking:inquiry_detail", args=[pk]) + "#latest")
@@ -442,7 +435,7 @@ def buying_request_create(request: HttpRequest) -> HttpResponse:
                 actor=request.user, data=form.service_data()
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Your buying request is published."))
             return redirect("matchmaking:buying_request_detail", pk=buying_request.pk)
@@ -519,7 +512,7 @@ def buying_request_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, buying_request=buying_request, data=form.service_data()
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("matchmaking:buying_request_detail", pk=pk)
@@ -557,7 +550,7 @@ def offer_create(request: HttpRequest, pk: int) -> HttpResponse:
                 data=form.service_data(),
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Your offer was sent to the buyer."))
             return redirect("matchmaking:buying_request_detail", pk=pk)
@@ -644,7 +637,7 @@ def service_request_create(request: HttpRequest) -> HttpResponse:
                 shipment=form.cleaned_data["shipment"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("The request was sent to the service provider."))
             return redirect("matchmaking:service_request_detail", pk=service_request.pk)
@@ -725,7 +718,7 @@ def service_request_note(request: HttpRequest, pk: int) -> HttpResponse:
                 document=form.cleaned_data["document"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Note added."))
             return redirect(reverse("matchmaking:service_request_detail", args=[pk]) + "#notes")
@@ -746,7 +739,7 @@ def service_request_transition(request: HttpRequest, pk: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(
                 request,

@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from products.models import (
     Bumdes,
-    ContactView,
     CertificateType,
+    ContactView,
     HistoryEntry,
     Product,
     ProductImport,

@@ -47,6 +47,7 @@ from django.views.decorators.http import require_POST
 from bumdes_export.accounts.access import scope_for
 from bumdes_export.accounts.decorators import ministry_required
 from bumdes_export.accounts.models import Role
+from bumdes_export.core.forms import apply_errors
 from bumdes_export.reference.selectors import disadvantaged_regency_codes
 from products import access, selectors, services
 from products.forms import (
@@ -112,14 +113,6 @@ def render_panels(panels: list[Panel], request: HttpRequest, obj) -> list[str]:
         if html:
             rendered.append(conditional_escape(html))
     return rendered
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _may_create_bumdes(user) -> bool:
@@ -258,7 +251,7 @@ def bumdes_create(request: HttpRequest) -> HttpResponse:
                 actor=request.user, data=form.service_data(), member_villages=form.members()
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("BUMDes %(name)s created.") % {"name": bumdes.name})
             return redirect("products:bumdes_detail", pk=bumdes.pk)
@@ -286,7 +279,7 @@ def bumdes_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 member_villages=None if locked else form.members(),
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("products:bumdes_detail", pk=bumdes.pk)
@@ -345,7 +338,7 @@ def bumdes_transition(request: HttpRequest, pk: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(
                 request,
@@ -368,7 +361,7 @@ def bumdes_photo(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, bumdes=bumdes, upload=form.cleaned_data["image"]
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Photo saved."))
             return redirect("products:bumdes_detail", pk=bumdes.pk)
@@ -388,7 +381,7 @@ def bumdes_operator(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, bumdes=bumdes, user=form.cleaned_data["user"]
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(
                 request,
@@ -448,7 +441,7 @@ def product_create(request: HttpRequest) -> HttpResponse:
                 **form.countries(),
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Product %(name)s created.") % {"name": product.name_id})
             return redirect("products:product_detail", pk=product.pk)
@@ -472,7 +465,7 @@ def product_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, product=product, data=form.service_data(), **form.countries()
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("products:product_detail", pk=product.pk)
@@ -563,7 +556,7 @@ def product_transition(request: HttpRequest, pk: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(
                 request,
@@ -589,7 +582,7 @@ def product_photo_add(request: HttpRequest, pk: int) -> HttpResponse:
                 caption=form.cleaned_data["caption"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Photo added."))
             return redirect(product_url(product, "photos"))
@@ -636,7 +629,7 @@ def certificate_add(request: HttpRequest, pk: int) -> HttpResponse:
                 document=form.cleaned_data["document"] or None,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Certificate added."))
             return redirect(product_url(product, "certificates"))
@@ -662,7 +655,7 @@ def certificate_edit(request: HttpRequest, pk: int, certificate_pk: int) -> Http
                 document=form.cleaned_data["document"] or None,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Certificate saved."))
             return redirect(product_url(product, "certificates"))

@@ -12,14 +12,7 @@ from bumdes_export.accounts import selectors, services
 from bumdes_export.accounts.decorators import ministry_required
 from bumdes_export.accounts.forms import ActivationForm, InviteForm, RoleScopeForm
 from bumdes_export.accounts.models import Role, User
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
+from bumdes_export.core.forms import apply_errors
 
 
 @ministry_required
@@ -43,7 +36,7 @@ def invite(request: HttpRequest) -> HttpResponse:
         try:
             user = services.invite_user(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Invitation sent to %(email)s.") % {"email": user.email})
             return redirect("accounts:user_detail", pk=user.pk)
@@ -61,7 +54,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.change_role_and_scope(actor=request.user, user=account, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Account updated."))
             return redirect("accounts:user_detail", pk=account.pk)
