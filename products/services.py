@@ -362,7 +362,9 @@ def transition_bumdes(*, actor, bumdes: Bumdes, to: str, note: str = "") -> Bumd
                 notify(
                     user,
                     kind=f"bumdes.{to}",
-                    subject=translated(gettext_lazy("BUMDes status changed: %(name)s"), name=bumdes.name),
+                    subject=translated(
+                        gettext_lazy("BUMDes status changed: %(name)s"), name=bumdes.name
+                    ),
                     template="products/email/bumdes_status.txt",
                     context={"bumdes": bumdes, "note": note, "actor": actor},
                     link=f"/registry/bumdes/{bumdes.pk}/",

@@ -23,8 +23,8 @@ def navigation(request) -> dict[str, object]:
         (reverse("catalogue:list"), _("Catalogue")),
     ]
     user = getattr(request, "user", None)
-    registry_user = scope.is_ministry or scope.is_officer or (
-        scope.authenticated and user.role == "operator"
+    registry_user = (
+        scope.is_ministry or scope.is_officer or (scope.authenticated and user.role == "operator")
     )
     if registry_user:
         items += [
