@@ -6,6 +6,7 @@ from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from bumdes_export.accounts.api import MeView, TokenView
+from bumdes_export.accounts.login import LoginForm
 from bumdes_export.core import views as core_views
 from bumdes_export.reference import api as reference_api
 
@@ -29,7 +30,13 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("jobs/<int:pk>/", core_views.job_status, name="job_status"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            redirect_authenticated_user=True, authentication_form=LoginForm
+        ),
+        name="login",
+    ),
     path("", include("django.contrib.auth.urls")),
     path("accounts/", include("bumdes_export.accounts.urls")),
     path("reference/", include("bumdes_export.reference.urls")),

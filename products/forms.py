@@ -55,22 +55,14 @@ def _model_field(model, name: str, **kwargs) -> forms.Field:
 
 
 def parse_decimal(value: str) -> Decimal:
-    """Plain decimals and Indonesian ones: ``1500.5``, ``1500,5``, ``1.500,5``, ``1,500.5``.
+    """Numbers as people type them, by the import's one rule (``products.imports.columns``):
+    ``1500.5``, ``1.500,5``, ``2,5``; ``12.000`` is twelve thousand."""
+    from products.imports.columns import CellError, parse_number
 
-    The separator that comes last is the decimal one; a separator repeated is a thousands
-    separator (``1.500.000``). A single point or comma is a decimal separator.
-    """
-    text = re.sub(r"[\s\u00a0]", "", value or "")
-    if "," in text and "." in text:
-        if text.rfind(",") > text.rfind("."):
-            text = text.replace(".", "").replace(",", ".")
-        else:
-            text = text.replace(",", "")
-    elif "," in text:
-        text = text.replace(",", ".") if text.count(",") == 1 else text.replace(",", "")
-    elif text.count(".") > 1:
-        text = text.replace(".", "")
-    return Decimal(text)
+    try:
+        return parse_number(value or "")
+    except CellError as error:
+        raise ValueError(str(error)) from None
 
 
 class FlexibleDecimalField(forms.DecimalField):

@@ -470,7 +470,8 @@ def update_product(
     )
     material = sorted(MATERIAL_FIELDS & changes.keys())
     if material:
-        _back_to_review(product, actor=actor, reason=", ".join(material))
+        labels = [str(Product._meta.get_field(name).verbose_name) for name in material]
+        _back_to_review(product, actor=actor, reason=", ".join(labels))
     refresh_readiness(product)
     return product
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 class Role(models.TextChoices):
     MINISTRY = "ministry", _("Ministry staff")
     OFFICER = "officer", _("Regional officer")
-    EXPORTER = "exporter", _("Exporter")
+    EXPORTER = "exporter", _("Exporter or buyer")
     OPERATOR = "operator", _("BUMDes operator")
 
 

@@ -451,3 +451,13 @@ def test_language_switcher_beats_the_users_preference(no_language_cookie, export
     no_language_cookie.force_login(exporter)
     no_language_cookie.cookies["django_language"] = "id"
     assertContains(no_language_cookie.get("/"), '<html lang="id">')
+
+
+def test_an_unconfirmed_account_is_told_to_confirm_its_email(client, exporter):
+    exporter.is_active = False
+    exporter.save()
+    response = client.post("/login/", {"username": exporter.username, "password": PASSWORD})
+    assert response.status_code == 200
+    assert "confirm your email" in response.content.decode()
+    wrong = client.post("/login/", {"username": exporter.username, "password": "nope-nope"})
+    assert "confirm your email" not in wrong.content.decode()

@@ -267,7 +267,7 @@ def test_a_material_change_sends_an_export_ready_product_back_to_review(
     assert product.status == "submitted"
     entry = product.history.filter(kind="transition").first()
     assert (entry.from_status, entry.to_status) == ("export_ready", "submitted")
-    assert "capacity_per_month" in entry.note
+    assert "capacity per month" in entry.note
     assert ministry.email in {m.to[0] for m in mailoutbox}
 
 
