@@ -44,8 +44,19 @@ def load_test_reference() -> None:
             step()
 
 
+def _uses_database(item) -> bool:
+    return bool(
+        item.get_closest_marker("django_db")
+        or {"db", "transactional_db", "django_db_reset_sequences"} & set(item.fixturenames)
+    )
+
+
 @pytest.fixture(scope="session", autouse=True)
-def _reference_data(django_db_setup, django_db_blocker):
+def _reference_data(request, django_db_blocker):
+    """Load the reference data once, before any test, when some test uses the database."""
+    if not any(_uses_database(item) for item in request.session.items):
+        return
+    request.getfixturevalue("django_db_setup")
     with django_db_blocker.unblock():
         load_test_reference()
 
