@@ -80,7 +80,9 @@ def organisation_panel(request, organisation) -> str:
 def catalogue_panel(request, product) -> str:
     """On a catalogue item: shortlist it, ask about it, request a sample, express interest."""
     user = request.user
-    if not getattr(user, "is_authenticated", False) or not scope_for(user).is_exporter:
+    if not getattr(user, "is_authenticated", False):
+        return _render("matchmaking/panels/catalogue_anonymous.html", {"product": product}, request)
+    if not scope_for(user).is_exporter:
         return ""
     organisation = access.verified_organisation(user)
     context = {

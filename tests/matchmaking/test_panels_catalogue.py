@@ -37,3 +37,10 @@ def test_unverified_exporters_are_told_why_and_others_see_nothing(
     assert (
         "/matchmaking/inquiries/new/" not in client.get(f"/catalogue/{listed.pk}/").content.decode()
     )
+
+
+@pytest.mark.django_db
+def test_anonymous_visitors_are_invited_to_log_in_or_register(client, listed):
+    page = client.get(f"/catalogue/{listed.pk}/").content.decode()
+    assert "/exporters/register/" in page
+    assert f"/login/?next=/catalogue/{listed.pk}/" in page.replace("%2F", "/")
