@@ -275,3 +275,7 @@ LOGGING = {
 
 # --- Portal ---------------------------------------------------------------------------------
 REFERENCE_DATA_DIR = BASE_DIR / "bumdes_export" / "reference" / "data"
+# Product list imports: larger files are checked and committed by a background job.
+PRODUCT_IMPORT_BACKGROUND_ROWS = env_int("PRODUCT_IMPORT_BACKGROUND_ROWS", default=2000)
+PRODUCT_IMPORT_MAX_ROWS = env_int("PRODUCT_IMPORT_MAX_ROWS", default=200_000)
+PRODUCT_IMPORT_MAX_BYTES = env_int("PRODUCT_IMPORT_MAX_BYTES", default=64 * 1024 * 1024)
