@@ -23,10 +23,10 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle
 
+from bumdes_export.core.api import ServiceErrorsMixin, service_errors
 from bumdes_export.reference.models import Country, HsCode, Region
 from bumdes_export.reference.selectors import normalize_hs_code
 from exporters import selectors, services
@@ -43,23 +43,6 @@ from exporters.serializers import (
 )
 
 # --- Conventions -----------------------------------------------------------------------------
-
-
-def service_errors(error: DjangoValidationError) -> dict:
-    """A service's ``ValidationError`` as DRF field errors (``__all__`` as non-field errors)."""
-    detail = as_serializer_error(error)
-    if "__all__" in detail:
-        detail[api_settings.NON_FIELD_ERRORS_KEY] = detail.pop("__all__")
-    return detail
-
-
-class ServiceErrorsMixin:
-    """Answer a service's django ``ValidationError`` with 400 (``PermissionDenied`` is 403)."""
-
-    def handle_exception(self, exc):
-        if isinstance(exc, DjangoValidationError):
-            exc = exceptions.ValidationError(detail=service_errors(exc))
-        return super().handle_exception(exc)
 
 
 ACCOUNT_FIELDS = {

@@ -19,6 +19,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from bumdes_export.core.api import ServiceErrorsMixin
 from exporters.models import Service
 from matchmaking import selectors, services
 from matchmaking.models import (
@@ -43,7 +44,7 @@ from matchmaking.serializers import (
     ShortlistEntrySerializer,
 )
 from matchmaking.views import attachment_response
-from products.api import IntegerFilter, NoopFilterSet, ServiceErrorsMixin
+from products.api import IntegerFilter, NoopFilterSet
 
 UPLOAD_PARSERS = [JSONParser, MultiPartParser, FormParser]
 FILE_RESPONSE = {

@@ -10,22 +10,20 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import RegexValidator
 from django.db.models import Count, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.serializers import as_serializer_error
-from rest_framework.settings import api_settings
 
 from bumdes_export.accounts.access import scope_for
+from bumdes_export.core.api import ServiceErrorsMixin
 from bumdes_export.reference.models import Region
 from bumdes_export.reference.selectors import normalize_region_code
 from products import access, selectors, services
@@ -44,23 +42,6 @@ from products.serializers import (
 )
 
 # --- Conventions -----------------------------------------------------------------------------
-
-
-def service_errors(error: DjangoValidationError) -> dict:
-    """A service's ``ValidationError`` as DRF field errors (``__all__`` as non-field errors)."""
-    detail = as_serializer_error(error)
-    if "__all__" in detail:
-        detail[api_settings.NON_FIELD_ERRORS_KEY] = detail.pop("__all__")
-    return detail
-
-
-class ServiceErrorsMixin:
-    """Answer a service's django ``ValidationError`` with 400 (``PermissionDenied`` is 403)."""
-
-    def handle_exception(self, exc):
-        if isinstance(exc, DjangoValidationError):
-            exc = exceptions.ValidationError(detail=service_errors(exc))
-        return super().handle_exception(exc)
 
 
 class RegistryPermission(IsAuthenticated):

@@ -1,6 +1,10 @@
 """Conventions shared by every API endpoint of the portal."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import exceptions
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.serializers import as_serializer_error
+from rest_framework.settings import api_settings
 
 
 class StandardPagination(PageNumberPagination):
@@ -9,3 +13,20 @@ class StandardPagination(PageNumberPagination):
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+
+
+def service_errors(error: DjangoValidationError) -> dict:
+    """A service's ``ValidationError`` as DRF field errors (``__all__`` as non-field errors)."""
+    detail = as_serializer_error(error)
+    if "__all__" in detail:
+        detail[api_settings.NON_FIELD_ERRORS_KEY] = detail.pop("__all__")
+    return detail
+
+
+class ServiceErrorsMixin:
+    """Answer a service's django ``ValidationError`` with 400 (``PermissionDenied`` is 403)."""
+
+    def handle_exception(self, exc):
+        if isinstance(exc, DjangoValidationError):
+            exc = exceptions.ValidationError(detail=service_errors(exc))
+        return super().handle_exception(exc)
