@@ -24,10 +24,6 @@ A panel that raises is logged and left out, so it never takes the profile page d
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
-from typing import Any
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -36,7 +32,6 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.html import conditional_escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -45,6 +40,7 @@ from bumdes_export.accounts.access import scope_for
 from bumdes_export.accounts.decorators import ministry_required
 from bumdes_export.core.forms import apply_errors
 from bumdes_export.core.identifiers import format_npwp
+from bumdes_export.core.panels import Panel, render_panels
 from bumdes_export.reference.models import CertificateType
 from exporters import selectors, services
 from exporters.forms import (
@@ -61,13 +57,10 @@ from exporters.forms import (
 )
 from exporters.models import Membership, Organisation, OrganisationChange, Service
 
-logger = logging.getLogger(__name__)
-
 PAGE_SIZE = 25
 HISTORY_LIMIT = 200
 REGISTERED_EMAIL = "exporters.registered_email"
 
-Panel = Callable[[HttpRequest, Any], str]
 #: Fragments shown on an organisation's page, e.g. matching products (see the module docstring).
 EXPORTER_PAGE_PANELS: list[Panel] = []
 
@@ -86,19 +79,6 @@ ACTION_LABELS = {
 
 
 # --- Helpers ---------------------------------------------------------------------------------
-
-
-def render_panels(panels: list[Panel], request: HttpRequest, obj) -> list[str]:
-    rendered = []
-    for panel in panels:
-        try:
-            html = panel(request, obj)
-        except Exception:
-            logger.exception("Page panel %r failed", panel)
-            continue
-        if html:
-            rendered.append(conditional_escape(html))
-    return rendered
 
 
 def _organisation_or_404(user, pk: int) -> Organisation:

@@ -22,11 +22,8 @@ A panel that raises is logged and left out, so it never takes the registry page 
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
 from decimal import Decimal
 from functools import wraps
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -39,7 +36,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.formats import number_format
-from django.utils.html import conditional_escape
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -48,6 +44,7 @@ from bumdes_export.accounts.access import scope_for
 from bumdes_export.accounts.decorators import ministry_required
 from bumdes_export.accounts.models import Role
 from bumdes_export.core.forms import apply_errors
+from bumdes_export.core.panels import Panel, render_panels
 from bumdes_export.reference.selectors import disadvantaged_regency_codes
 from products import access, selectors, services
 from products.forms import (
@@ -62,12 +59,9 @@ from products.forms import (
 )
 from products.models import UNIT_BASE, Bumdes, Certificate, Product
 
-logger = logging.getLogger(__name__)
-
 PAGE_SIZE = 25
 HISTORY_LIMIT = 200
 
-Panel = Callable[[HttpRequest, Any], str]
 #: Fragments shown on a product page, e.g. matching buyers (see the module docstring).
 PRODUCT_PAGE_PANELS: list[Panel] = []
 #: Fragments shown on a BUMDes page.
@@ -100,19 +94,6 @@ def registry_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-def render_panels(panels: list[Panel], request: HttpRequest, obj) -> list[str]:
-    rendered = []
-    for panel in panels:
-        try:
-            html = panel(request, obj)
-        except Exception:
-            logger.exception("Page panel %r failed", panel)
-            continue
-        if html:
-            rendered.append(conditional_escape(html))
-    return rendered
 
 
 def _may_create_bumdes(user) -> bool:

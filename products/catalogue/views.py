@@ -21,10 +21,10 @@ from django.utils.translation import gettext as _
 from bumdes_export.accounts.access import scope_for
 from bumdes_export.accounts.decorators import ministry_required
 from bumdes_export.accounts.models import Role
+from bumdes_export.core.panels import render_panels
 from products.catalogue import presenters, selectors, services
 from products.catalogue.serializers import CatalogueParams
 from products.models import ContactView, Product
-from products.views import render_panels
 
 FILTERS = ("q", "hs_chapter", "province", "form", "certificate", "disadvantaged")
 FILTERS += ("available_this_month", "ordering")
