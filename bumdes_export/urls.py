@@ -24,6 +24,7 @@ api_v1 = [
     path("", include("products.catalogue_api_urls")),
     path("", include("exporters.api_urls")),
     path("", include("matchmaking.api_urls")),
+    path("", include("matchmaking.forum_api_urls")),
 ]
 
 urlpatterns = [
@@ -44,6 +45,7 @@ urlpatterns = [
     path("catalogue/", include("products.catalogue_urls")),
     path("exporters/", include("exporters.urls")),
     path("matchmaking/", include("matchmaking.urls")),
+    path("forums/", include("matchmaking.forum_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

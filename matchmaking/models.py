@@ -461,3 +461,7 @@ class ServiceRequestNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.service_request_id}: {self.body[:40] or self.to_status}"
+
+
+# Forum models live in their own module; importing them here registers them with the app.
+from matchmaking.forum_models import *  # noqa: E402,F403

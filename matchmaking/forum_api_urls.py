@@ -1,0 +1,3 @@
+"""Forum API routes, included at /api/v1/."""
+
+urlpatterns: list = []
