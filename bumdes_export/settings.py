@@ -224,6 +224,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "matchmaking.tasks.expire_buying_requests",
         "schedule": 6 * 3600.0,
     },
+    "sweep-matches": {
+        "task": "matchmaking.matching.tasks.sweep_matches",
+        "schedule": 10 * 60.0,
+    },
 }
 
 # --- REST API -------------------------------------------------------------------------------

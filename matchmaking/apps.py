@@ -9,5 +9,8 @@ class MatchmakingConfig(AppConfig):
     def ready(self) -> None:
         # Products and exporters offer page slots; matchmaking fills them (never the reverse).
         from matchmaking import panels
+        from matchmaking.matching import receivers
 
         panels.register()
+        # Changes in products and exporters reach the workers through their events.
+        receivers.connect()

@@ -463,5 +463,6 @@ class ServiceRequestNote(models.Model):
         return f"{self.service_request_id}: {self.body[:40] or self.to_status}"
 
 
-# Forum models live in their own module; importing them here registers them with the app.
+# Forum and match models live in their own modules; importing them registers them with the app.
 from matchmaking.forum_models import *  # noqa: E402,F403
+from matchmaking.matching.models import *  # noqa: E402,F403

@@ -11,3 +11,7 @@ def expire_buying_requests() -> int:
     from matchmaking import services
 
     return services.expire_buying_requests()
+
+
+# The matching engine's tasks live with it; importing them registers them with Celery.
+from matchmaking.matching import tasks as matching_tasks  # noqa: E402,F401

@@ -1,0 +1,303 @@
+"""What pages and the API read about matches. Access checks live here too (one place)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+
+from bumdes_export.accounts.access import scope_for
+from exporters.models import Organisation
+from matchmaking import access
+from matchmaking.matching import reasons, store
+from matchmaking.matching.features import weights_from
+from matchmaking.matching.models import (
+    ExporterMatch,
+    MatchDismissal,
+    MatchRun,
+    MatchWeights,
+    ProductMatches,
+)
+from matchmaking.matching.scoring import COMPONENTS, EXPORTER_TOP, Weights
+from products.models import Product
+
+
+@dataclass
+class Match:
+    """One suggestion, ready to show: the other side, the score and why."""
+
+    score: float
+    components: dict[str, dict]
+    reasons: list[str]
+    organisation: Organisation | None = None
+    product: Product | None = None
+    product_version: int | None = None
+    dismissed: bool = False
+
+    @property
+    def percent(self) -> int:
+        return round(self.score)
+
+
+@dataclass
+class ProductMatchList:
+    product: Product
+    computed: bool
+    product_version: int | None
+    computed_at: datetime | None
+    matches: list[Match] = field(default_factory=list)
+
+    @property
+    def current(self) -> bool:
+        return self.computed and self.product_version == self.product.version
+
+
+_weights_cache: dict[int, Weights] = {}
+
+
+def weights(version: int | None = None) -> Weights:
+    """The weights of a version (the current ones by default)."""
+    if version is None:
+        row = MatchWeights.objects.order_by("-pk").first() or MatchWeights()
+        return weights_from(row) if row.pk else Weights()
+    if version not in _weights_cache:
+        row = MatchWeights.objects.filter(pk=version).first()
+        _weights_cache[version] = weights_from(row) if row else Weights()
+    return _weights_cache[version]
+
+
+def current_weights_row() -> MatchWeights | None:
+    return MatchWeights.objects.order_by("-pk").first()
+
+
+def _dismissed(side: str, *, products=None, organisations=None) -> set[tuple[int, int]]:
+    queryset = MatchDismissal.objects.filter(side=side)
+    if products is not None:
+        queryset = queryset.filter(product_id__in=list(products))
+    if organisations is not None:
+        queryset = queryset.filter(organisation_id__in=list(organisations))
+    return set(queryset.values_list("product_id", "organisation_id"))
+
+
+def can_see_product_matches(user, product: Product) -> bool:
+    """The product's side: ministry staff, officers covering it, its BUMDes' operators."""
+    return access.is_product_side(user, product)
+
+
+def product_matches(user, product: Product, *, include_dismissed: bool = False) -> ProductMatchList:
+    """A product's best organisations, as computed for one of its versions."""
+    if not can_see_product_matches(user, product):
+        raise PermissionDenied
+    row = ProductMatches.objects.filter(pk=product.pk).first()
+    if row is None:
+        return ProductMatchList(product, False, None, None)
+    w = weights(row.weights_version)
+    stored = store.unpack(row.entries)
+    organisations = Organisation.objects.select_related("country").in_bulk(
+        [m.organisation_id for m in stored]
+    )
+    hidden = _dismissed("product", products=[product.pk])
+    matches = []
+    for m in stored:
+        organisation = organisations.get(m.organisation_id)
+        if organisation is None:
+            continue
+        dismissed = (product.pk, m.organisation_id) in hidden
+        if dismissed and not include_dismissed:
+            continue
+        matches.append(
+            Match(
+                score=m.score / 10,
+                components=reasons.components_view(m.components, w),
+                reasons=reasons.reasons(m.components, w),
+                organisation=organisation,
+                product_version=row.product_version,
+                dismissed=dismissed,
+            )
+        )
+    return ProductMatchList(product, True, row.product_version, row.computed_at, matches)
+
+
+def can_see_organisation_matches(user, organisation: Organisation) -> bool:
+    scope = scope_for(user)
+    return scope.is_ministry or access.is_member(user, organisation)
+
+
+def organisation_matches(
+    user, organisation: Organisation, *, include_dismissed: bool = False, limit: int = EXPORTER_TOP
+) -> list[Match]:
+    """An organisation's recommended products: export-ready ones only, best first."""
+    if not can_see_organisation_matches(user, organisation):
+        raise PermissionDenied
+    rows = list(
+        ExporterMatch.objects.filter(
+            organisation=organisation, product__status=Product.Status.EXPORT_READY
+        )
+        .select_related("product__bumdes__village", "product__hs_code")
+        .order_by("-score", "product_id")
+    )
+    hidden = _dismissed("organisation", organisations=[organisation.pk])
+    w = weights()
+    result = []
+    for row in rows:
+        dismissed = (row.product_id, organisation.pk) in hidden
+        if dismissed and not include_dismissed:
+            continue
+        components = tuple(getattr(row, name) for name in COMPONENTS)
+        result.append(
+            Match(
+                score=row.score / 10,
+                components=reasons.components_view(components, w),
+                reasons=reasons.reasons(components, w),
+                product=row.product,
+                product_version=row.product_version,
+                dismissed=dismissed,
+            )
+        )
+        if len(result) >= limit:
+            break
+    return result
+
+
+@dataclass
+class ProductSummary:
+    product: Product
+    best_score: float | None
+    matches: int
+    top_organisation: Organisation | None
+
+
+def region_products(
+    user, *, province: str = "", below: int | None = None, limit: int = 200
+) -> list[ProductSummary]:
+    """Products on the user's side with their best match (officers: their region only)."""
+    if not access.is_on_product_side_role(user):
+        raise PermissionDenied
+    products = (
+        Product.objects.filter(access.product_side_q(user, prefix=""))
+        .exclude(status=Product.Status.DRAFT)
+        .select_related("bumdes__village", "hs_code")
+        .order_by("bumdes__village__code", "name_id")
+    )
+    if province:
+        products = products.filter(bumdes__village__code__startswith=f"{province}.")
+    products = list(products[: limit * 4 if below is not None else limit])
+    lists = {row.pk: row for row in ProductMatches.objects.filter(pk__in=[p.pk for p in products])}
+    tops: dict[int, int] = {}
+    for pk, row in lists.items():
+        stored = store.unpack(row.entries)
+        if stored:
+            tops[pk] = stored[0].organisation_id
+    organisations = Organisation.objects.in_bulk(set(tops.values()))
+    result = []
+    for product in products:
+        row = lists.get(product.pk)
+        best = row.best_score / 10 if row else None
+        if below is not None and best is not None and best >= below:
+            continue
+        result.append(
+            ProductSummary(
+                product,
+                best,
+                row.size if row else 0,
+                organisations.get(tops.get(product.pk)),
+            )
+        )
+        if len(result) >= limit:
+            break
+    return result
+
+
+@dataclass
+class ProvinceGap:
+    code: str
+    name: str
+    products: int
+    without_good_match: int
+    without_any_match: int
+
+
+def gaps_by_province(user) -> list[ProvinceGap]:
+    """Verified and export-ready products with no good match, counted by province."""
+    if not scope_for(user).is_ministry:
+        raise PermissionDenied
+    from bumdes_export.reference.models import Region
+
+    good = weights().good_score * 10
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    products = Product.objects.filter(
+        status__in=[Product.Status.VERIFIED, Product.Status.EXPORT_READY]
+    ).values_list("pk", "bumdes__village_id")
+    best = dict(ProductMatches.objects.values_list("pk", "best_score"))
+    for pk, village in products.iterator(chunk_size=5000):
+        province = village.split(".")[0]
+        score = best.get(pk, 0)
+        entry = counts[province]
+        entry[0] += 1
+        if score < good:
+            entry[1] += 1
+        if score == 0:
+            entry[2] += 1
+    names = dict(Region.objects.filter(code__in=list(counts)).values_list("code", "name"))
+    return sorted(
+        (ProvinceGap(code, names.get(code, code), *values) for code, values in counts.items()),
+        key=lambda gap: (-gap.without_good_match, gap.code),
+    )
+
+
+@dataclass(frozen=True)
+class PairScore:
+    score: float
+    reasons: list[str]
+    components: dict[str, dict]
+
+
+def pair_scores(pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], PairScore]:
+    """Stored scores of (product id, organisation id) pairs; pairs never listed are missing.
+
+    For pages that rank counterparts (forums): no access check, callers show only pairs
+    between parties the viewer already sees.
+    """
+    pairs = set(pairs)
+    if not pairs:
+        return {}
+    result: dict[tuple[int, int], PairScore] = {}
+    products = {p for p, _o in pairs}
+    for row in ProductMatches.objects.filter(pk__in=products):
+        w = weights(row.weights_version)
+        for m in store.unpack(row.entries):
+            key = (row.pk, m.organisation_id)
+            if key in pairs:
+                result[key] = PairScore(
+                    m.score / 10,
+                    reasons.reasons(m.components, w),
+                    reasons.components_view(m.components, w),
+                )
+    missing = pairs - set(result)
+    if missing:
+        w = weights()
+        query = Q()
+        for product_id, organisation_id in missing:
+            query |= Q(product_id=product_id, organisation_id=organisation_id)
+        for row in ExporterMatch.objects.filter(query):
+            components = tuple(getattr(row, name) for name in COMPONENTS)
+            result[(row.product_id, row.organisation_id)] = PairScore(
+                row.score / 10,
+                reasons.reasons(components, w),
+                reasons.components_view(components, w),
+            )
+    return result
+
+
+def last_run() -> MatchRun | None:
+    return MatchRun.objects.select_related("job").order_by("-pk").first()
+
+
+def matched_counts() -> dict[str, int]:
+    return ProductMatches.objects.aggregate(
+        products=Count("pk"), with_matches=Count("pk", filter=Q(size__gt=0))
+    )
