@@ -44,6 +44,7 @@ urlpatterns = [
     path("registry/", include("products.urls")),
     path("catalogue/", include("products.catalogue_urls")),
     path("exporters/", include("exporters.urls")),
+    path("matchmaking/matches/", include("matchmaking.matching.urls")),
     path("matchmaking/", include("matchmaking.urls")),
     path("forums/", include("matchmaking.forum_urls")),
     path("i18n/", include("django.conf.urls.i18n")),

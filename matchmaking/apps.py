@@ -12,5 +12,8 @@ class MatchmakingConfig(AppConfig):
         from matchmaking.matching import receivers
 
         panels.register()
+        from matchmaking.matching import panels as matching_panels
+
+        matching_panels.register()
         # Changes in products and exporters reach the workers through their events.
         receivers.connect()

@@ -222,6 +222,8 @@ def celery_worker_process(django_db_setup, django_db_blocker):
         **os.environ,
         "DATABASE_URL": database_url,
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        # Tasks the worker sends (a full rescore's merge) go to its private queue too.
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
         "PYTHONPATH": str(ROOT),
     }
     log_path = ROOT / "var" / "test-worker.log"

@@ -38,6 +38,11 @@ def navigation(request) -> dict[str, object]:
     if scope.authenticated:
         items.append((reverse("exporters:directory"), _("Exporters")))
         items.append((reverse("matchmaking:index"), _("Matchmaking")))
+        items.append((reverse("forums:forum_list"), _("Forums")))
+    if scope.is_exporter:
+        items.append((reverse("matching:recommendations"), _("Recommendations")))
+    if registry_user:
+        items.append((reverse("matching:region"), _("Matches")))
     if scope.is_exporter:
         items.append((reverse("exporters:mine"), _("My organisation")))
     # Tools of ministry staff and developers go in a second, smaller row.
@@ -45,6 +50,8 @@ def navigation(request) -> dict[str, object]:
     if scope.is_ministry:
         tools += [
             (reverse("exporters:pending"), _("Verify organisations")),
+            (reverse("matching:gaps"), _("Gaps")),
+            (reverse("matching:weights"), _("Match weights")),
             (reverse("catalogue:contact_log"), _("Contact log")),
             (reverse("accounts:user_list"), _("Accounts")),
             (reverse("reference:retired"), _("Reference data")),

@@ -17,20 +17,20 @@ from products import access as product_access
 from products.models import Product
 
 
-class ComponentSerializer(serializers.Serializer):
+class MatchComponentSerializer(serializers.Serializer):
     label = serializers.CharField()
     points = serializers.FloatField(help_text="Points earned (one decimal)")
     max = serializers.IntegerField(help_text="The component's weight")
 
 
-class OrganisationRefSerializer(serializers.Serializer):
+class MatchOrganisationSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField(source="legal_name")
     kind = serializers.CharField()
     country = serializers.CharField(source="country_id")
 
 
-class ProductRefSerializer(serializers.Serializer):
+class MatchProductSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField(source="name_id")
     name_en = serializers.CharField()
@@ -41,17 +41,17 @@ class ProductRefSerializer(serializers.Serializer):
 
 class MatchSerializer(serializers.Serializer):
     score = serializers.FloatField(help_text="0 to 100")
-    components = serializers.DictField(child=ComponentSerializer())
+    components = serializers.DictField(child=MatchComponentSerializer())
     reasons = serializers.ListField(child=serializers.CharField())
     dismissed = serializers.BooleanField()
 
 
 class ProductMatchSerializer(MatchSerializer):
-    exporter = OrganisationRefSerializer(source="organisation")
+    exporter = MatchOrganisationSerializer(source="organisation")
 
 
 class OrganisationMatchSerializer(MatchSerializer):
-    product = ProductRefSerializer()
+    product = MatchProductSerializer()
     product_version = serializers.IntegerField()
 
 
@@ -113,7 +113,7 @@ class OrganisationMatchesView(APIView):
         )
 
 
-class DismissalSerializer(serializers.Serializer):
+class MatchDismissalSerializer(serializers.Serializer):
     product = serializers.PrimaryKeyRelatedField(queryset=Product.objects.all())
     organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
     reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
@@ -122,11 +122,11 @@ class DismissalSerializer(serializers.Serializer):
 class DismissView(ServiceErrorsMixin, APIView):
     @extend_schema(
         summary="Dismiss a suggestion for your side (kept until restored)",
-        request=DismissalSerializer,
-        responses={201: DismissalSerializer},
+        request=MatchDismissalSerializer,
+        responses={201: MatchDismissalSerializer},
     )
     def post(self, request):
-        data = DismissalSerializer(data=request.data)
+        data = MatchDismissalSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.dismiss(
             request.user,
@@ -145,7 +145,7 @@ class DismissView(ServiceErrorsMixin, APIView):
         responses={204: None},
     )
     def delete(self, request):
-        data = DismissalSerializer(data=request.query_params)
+        data = MatchDismissalSerializer(data=request.query_params)
         data.is_valid(raise_exception=True)
         services.restore(
             request.user, data.validated_data["product"], data.validated_data["organisation"]
@@ -153,11 +153,11 @@ class DismissView(ServiceErrorsMixin, APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class ProductSummarySerializer(serializers.Serializer):
-    product = ProductRefSerializer()
+class MatchProductSummarySerializer(serializers.Serializer):
+    product = MatchProductSerializer()
     best_score = serializers.FloatField(allow_null=True)
     matches = serializers.IntegerField()
-    top_organisation = OrganisationRefSerializer(allow_null=True)
+    top_organisation = MatchOrganisationSerializer(allow_null=True)
 
 
 class RegionMatchesView(APIView):
@@ -167,7 +167,7 @@ class RegionMatchesView(APIView):
             OpenApiParameter("province", str, description="Province code, e.g. 74"),
             OpenApiParameter("below", int, description="Only products whose best score is below"),
         ],
-        responses=ProductSummarySerializer(many=True),
+        responses=MatchProductSummarySerializer(many=True),
     )
     def get(self, request):
         below = request.query_params.get("below", "")
@@ -181,10 +181,10 @@ class RegionMatchesView(APIView):
             province=request.query_params.get("province", "").strip(),
             below=int(below) if below else None,
         )
-        return Response(ProductSummarySerializer(rows, many=True).data)
+        return Response(MatchProductSummarySerializer(rows, many=True).data)
 
 
-class GapSerializer(serializers.Serializer):
+class MatchGapSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
     products = serializers.IntegerField()
@@ -195,13 +195,15 @@ class GapSerializer(serializers.Serializer):
 class GapsView(APIView):
     @extend_schema(
         summary="Products without a good match, by province (ministry)",
-        responses=GapSerializer(many=True),
+        responses=MatchGapSerializer(many=True),
     )
     def get(self, request):
-        return Response(GapSerializer(selectors.gaps_by_province(request.user), many=True).data)
+        return Response(
+            MatchGapSerializer(selectors.gaps_by_province(request.user), many=True).data
+        )
 
 
-class WeightsSerializer(serializers.ModelSerializer):
+class MatchWeightsSerializer(serializers.ModelSerializer):
     class Meta:
         model = MatchWeights
         fields = [
@@ -214,28 +216,28 @@ class WeightsSerializer(serializers.ModelSerializer):
 
 
 class WeightsView(ServiceErrorsMixin, APIView):
-    @extend_schema(summary="The weights and thresholds in force", responses=WeightsSerializer)
+    @extend_schema(summary="The weights and thresholds in force", responses=MatchWeightsSerializer)
     def get(self, request):
         from bumdes_export.accounts.access import scope_for
         from matchmaking.matching import engine
 
         if not scope_for(request.user).is_ministry:
             return Response({"detail": "Ministry staff only."}, status=status.HTTP_403_FORBIDDEN)
-        return Response(WeightsSerializer(engine.current_weights_row()).data)
+        return Response(MatchWeightsSerializer(engine.current_weights_row()).data)
 
     @extend_schema(
         summary="Put new weights in force and rescore everything (ministry)",
-        request=WeightsSerializer,
-        responses=WeightsSerializer,
+        request=MatchWeightsSerializer,
+        responses=MatchWeightsSerializer,
     )
     def put(self, request):
-        data = WeightsSerializer(data=request.data, partial=True)
+        data = MatchWeightsSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         row = services.update_weights(request.user, dict(data.validated_data))
-        return Response(WeightsSerializer(row).data)
+        return Response(MatchWeightsSerializer(row).data)
 
 
-class RunSerializer(serializers.ModelSerializer):
+class MatchRunSerializer(serializers.ModelSerializer):
     chunks_done = serializers.SerializerMethodField()
 
     class Meta:
@@ -259,17 +261,19 @@ class RunSerializer(serializers.ModelSerializer):
 
 
 class RunsView(ServiceErrorsMixin, APIView):
-    @extend_schema(summary="Recent full rescores (ministry)", responses=RunSerializer(many=True))
+    @extend_schema(
+        summary="Recent full rescores (ministry)", responses=MatchRunSerializer(many=True)
+    )
     def get(self, request):
         from bumdes_export.accounts.access import scope_for
 
         if not scope_for(request.user).is_ministry:
             return Response({"detail": "Ministry staff only."}, status=status.HTTP_403_FORBIDDEN)
-        return Response(RunSerializer(MatchRun.objects.order_by("-pk")[:20], many=True).data)
+        return Response(MatchRunSerializer(MatchRun.objects.order_by("-pk")[:20], many=True).data)
 
     @extend_schema(
-        summary="Start a full rescore (ministry)", request=None, responses={202: RunSerializer}
+        summary="Start a full rescore (ministry)", request=None, responses={202: MatchRunSerializer}
     )
     def post(self, request):
         run = services.rescore_all(request.user)
-        return Response(RunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
+        return Response(MatchRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)

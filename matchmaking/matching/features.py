@@ -244,8 +244,9 @@ def load_products(
         where.append(f"p.id IN ({','.join(['%s'] * len(ids))})")
         params += ids
     if chapter is not None:
-        where.append("p.hs_code_id LIKE %s")
-        params.append(f"{chapter}%")
+        # A range rather than LIKE, so the foreign-key index serves it whatever the collation.
+        where.append("p.hs_code_id >= %s AND p.hs_code_id < %s")
+        params += [chapter, f"{chapter}z"]
     if id_range is not None:
         where.append("p.id BETWEEN %s AND %s")
         params += list(id_range)

@@ -80,6 +80,45 @@ def _product_parts(p, W, p_dist, p_readiness, p_months):
 
 
 @njit(cache=True, nogil=True)
+def _insert(scores, items, comps, row, n, depth, total, item, c):
+    """Insert into a row kept in descending score order (a new item goes after equal ones)."""
+    pos = n if n < depth else depth - 1
+    while pos > 0 and scores[row, pos - 1] < total:
+        if pos < depth:
+            scores[row, pos] = scores[row, pos - 1]
+            items[row, pos] = items[row, pos - 1]
+            for j in range(6):
+                comps[row, pos, j] = comps[row, pos - 1, j]
+        pos -= 1
+    scores[row, pos] = total
+    items[row, pos] = item
+    for j in range(6):
+        comps[row, pos, j] = c[j]
+    return n + 1 if n < depth else n
+
+
+@njit(cache=True, nogil=True)
+def _insert_by_id(scores, items, comps, row, n, depth, total, item, c, ids):
+    """As ``_insert``, but ties go to the lower id (lists fed by several blocks)."""
+    pos = n if n < depth else depth - 1
+    while pos > 0 and (
+        scores[row, pos - 1] < total
+        or (scores[row, pos - 1] == total and ids[items[row, pos - 1]] > ids[item])
+    ):
+        if pos < depth:
+            scores[row, pos] = scores[row, pos - 1]
+            items[row, pos] = items[row, pos - 1]
+            for j in range(6):
+                comps[row, pos, j] = comps[row, pos - 1, j]
+        pos -= 1
+    scores[row, pos] = total
+    items[row, pos] = item
+    for j in range(6):
+        comps[row, pos, j] = c[j]
+    return n + 1 if n < depth else n
+
+
+@njit(cache=True, nogil=True)
 def score_block(
     lo,
     hi,
@@ -128,9 +167,10 @@ def score_block(
 ):
     """Score products ``lo:hi`` against entries ``ent_lo:ent_hi``; returns the pairs scored.
 
-    ``top_*`` rows are indexed by product index; ``ex_*`` rows by organisation index. Both keep
-    their lists sorted by score, then by index (entries and products come in ascending id
-    order, and an equal score never displaces an earlier one).
+    The organisation is the outer loop: everything about it is worked out once, and the inner
+    loop streams through the block's products (contiguous arrays). ``top_*`` rows are indexed
+    by product index, ``ex_*`` rows by organisation index; both lists stay sorted by score,
+    ties to the lower id.
     """
     floor = W[W_MIN_SCORE] * 10
     w_fit = W[W_FIT]
@@ -139,145 +179,129 @@ def score_block(
     w_mk = W[W_MARKETS]
     w_log = W[W_LOGISTICS]
     w_ready = W[W_READINESS]
-    fit_pm_heading = W[W_FIT_HEADING] * 10
-    fit_pm_chapter = W[W_FIT_CHAPTER] * 10
-    unknown_pm = W[W_VOLUME_UNKNOWN] * 10
+    c_fit_sub = w_fit * 1000 // 100
+    c_fit_head = w_fit * (W[W_FIT_HEADING] * 10) // 100
+    c_fit_chapter = w_fit * (W[W_FIT_CHAPTER] * 10) // 100
+    c_vol_full = w_vol * 1000 // 100
+    c_vol_unknown = w_vol * (W[W_VOLUME_UNKNOWN] * 10) // 100
     pref_share = W[W_PREF_SHARE]
     p_depth = top_s.shape[1]
     e_depth = ex_s.shape[1]
-    pairs = 0
-    for p in range(lo, hi):
-        row = p
+    n_block = hi - lo
+    # Per product: the parts that do not depend on the organisation, and the list threshold
+    # (a pair enters the product's list when it scores above it).
+    c_log_pref = np.empty(n_block, dtype=np.int64)
+    c_log_nopref = np.empty(n_block, dtype=np.int64)
+    c_ready = np.empty(n_block, dtype=np.int64)
+    threshold = np.empty(n_block, dtype=np.int64)
+    entry_floor = max(floor - 1, 0)
+    for i in range(n_block):
+        p = lo + i
         dist_pm, ready_pm = _product_parts(p, W, p_dist, p_readiness, p_months)
-        log_pref = w_log * ((dist_pm * (100 - pref_share) + 1000 * pref_share) // 100) // 100
-        log_nopref = w_log * ((dist_pm * (100 - pref_share)) // 100) // 100
-        c_ready = w_ready * ready_pm // 100
-        head = p_head[p]
-        sub = p_sub[p]
-        cap = p_cap[p]
-        certs = p_certs[p]
-        prov = p_province[p]
-        gw = p_gateway[p]
-        ready = p_ready[p]
-        n = 0
-        kth = -1
-        for k in range(ent_lo, ent_hi):
-            e = ent_exporter[k]
-            # Product fit: subheading, else heading, else (being a candidate) the chapter.
-            fit_pm = fit_pm_chapter
+        c_log_pref[i] = w_log * ((dist_pm * (100 - pref_share) + 1000 * pref_share) // 100) // 100
+        c_log_nopref[i] = w_log * ((dist_pm * (100 - pref_share)) // 100) // 100
+        c_ready[i] = w_ready * ready_pm // 100
+        n = top_n[p]
+        threshold[i] = top_s[p, p_depth - 1] if n == p_depth else entry_floor
+    comps = np.empty(6, dtype=np.int64)
+    for k in range(ent_lo, ent_hi):
+        e = ent_exporter[k]
+        head_lo = ent_head_lo[k]
+        head_hi = ent_head_hi[k]
+        s0 = ent_sub_start[k]
+        s1 = ent_sub_end[k]
+        need = e_need[e]
+        req = e_certs[e]
+        wanted = e_certs_n[e]
+        c_cert_none = w_cert * 10
+        m0 = e_mk_start[e]
+        m1 = e_mk_end[e]
+        n_markets = m1 - m0
+        pp = e_pref_prov[e]
+        pg = e_pref_gw[e]
+        no_pref = pp == 0 and pg == 0
+        # The organisation's own list: its threshold and size, kept in locals.
+        m = ex_n[e]
+        last = e_depth - 1
+        e_threshold = ex_s[e, last] if m == e_depth else entry_floor
+        e_last_id = p_id[ex_p[e, last]] if m == e_depth else -1
+        for i in range(n_block):
+            p = lo + i
+            # Product fit: subheading, else heading, else (a candidate) the chapter.
+            c_fit = c_fit_chapter
+            sub = p_sub[p]
             found = False
-            if sub >= 0:
-                for j in range(ent_sub_start[k], ent_sub_end[k]):
-                    if ent_subs[j] == sub:
-                        found = True
-                        break
+            for j in range(s0, s1):
+                if ent_subs[j] == sub:
+                    found = True
+                    break
             if found:
-                fit_pm = 1000
-            elif head >= 0:
-                if head < 64:
-                    if (ent_head_lo[k] >> np.uint64(head)) & np.uint64(1):
-                        fit_pm = fit_pm_heading
-                elif (ent_head_hi[k] >> np.uint64(head - 64)) & np.uint64(1):
-                    fit_pm = fit_pm_heading
-            c_fit = w_fit * fit_pm // 100
+                c_fit = c_fit_sub
+            else:
+                head = p_head[p]
+                if head >= 0:
+                    if head < 64:
+                        if (head_lo >> np.uint64(head)) & np.uint64(1):
+                            c_fit = c_fit_head
+                    elif (head_hi >> np.uint64(head - 64)) & np.uint64(1):
+                        c_fit = c_fit_head
             # Volume.
-            need = e_need[e]
-            if need <= 0:
-                vol_pm = 1000
+            cap = p_cap[p]
+            if need <= 0 or cap >= need:
+                c_vol = c_vol_full
             elif cap < 0:
-                vol_pm = unknown_pm
-            elif cap >= need:
-                vol_pm = 1000
+                c_vol = c_vol_unknown
             else:
-                vol_pm = cap * 1000 // need
-            c_vol = w_vol * vol_pm // 100
+                c_vol = w_vol * (cap * 1000 // need) // 100
             # Certificates.
-            wanted = e_certs_n[e]
             if wanted == 0:
-                c_cert = w_cert * 10
+                c_cert = c_cert_none
             else:
-                c_cert = w_cert * shares[wanted, _bits(e_certs[e] & certs)] // 100
+                c_cert = w_cert * shares[wanted, _bits(req & p_certs[p])] // 100
             # Markets.
-            m0 = e_mk_start[e]
-            m1 = e_mk_end[e]
-            if m1 == m0:
+            if n_markets == 0:
                 c_mk = w_mk * 10
             else:
                 held = 0
                 for j in range(m0, m1):
-                    m = e_markets[j]
-                    if (p_markets[p, m >> 6] >> np.uint64(m & 63)) & np.uint64(1):
+                    mk = e_markets[j]
+                    if (p_markets[p, mk >> 6] >> np.uint64(mk & 63)) & np.uint64(1):
                         held += 1
-                c_mk = w_mk * shares[m1 - m0, held] // 100
+                c_mk = w_mk * shares[n_markets, held] // 100
             # Logistics: distance, and the organisation's preferred provinces or gateways.
-            pp = e_pref_prov[e]
-            pg = e_pref_gw[e]
-            if (
-                pp == 0
-                and pg == 0
-                or (prov >= 0 and (pp >> np.uint64(prov)) & np.uint64(1))
-                or (gw >= 0 and (pg >> np.uint64(gw)) & np.uint64(1))
-            ):
-                c_log = log_pref
+            if no_pref:
+                c_log = c_log_pref[i]
             else:
-                c_log = log_nopref
-            total = c_fit + c_vol + c_cert + c_mk + c_log + c_ready
-            pairs += 1
-            if total < floor or total == 0:
-                continue
-            # The product's best organisations.
-            if n < p_depth or total > kth:
-                pos = n if n < p_depth else p_depth - 1
-                while pos > 0 and top_s[row, pos - 1] < total:
-                    if pos < p_depth:
-                        top_e[row, pos] = top_e[row, pos - 1]
-                        top_s[row, pos] = top_s[row, pos - 1]
-                        for c in range(6):
-                            top_c[row, pos, c] = top_c[row, pos - 1, c]
-                    pos -= 1
-                top_e[row, pos] = e
-                top_s[row, pos] = total
-                top_c[row, pos, 0] = c_fit
-                top_c[row, pos, 1] = c_vol
-                top_c[row, pos, 2] = c_cert
-                top_c[row, pos, 3] = c_mk
-                top_c[row, pos, 4] = c_log
-                top_c[row, pos, 5] = c_ready
-                if n < p_depth:
-                    n += 1
-                if n == p_depth:
-                    kth = top_s[row, p_depth - 1]
-            # The organisation's best export-ready products.
-            if ready:
-                # Blocks of several chapters feed one list, so ties are broken by product id.
-                m = ex_n[e]
-                pid = p_id[p]
-                last = e_depth - 1
-                if (
-                    m < e_depth
-                    or total > ex_s[e, last]
-                    or (total == ex_s[e, last] and pid < p_id[ex_p[e, last]])
+                prov = p_province[p]
+                gw = p_gateway[p]
+                if (prov >= 0 and (pp >> np.uint64(prov)) & np.uint64(1)) or (
+                    gw >= 0 and (pg >> np.uint64(gw)) & np.uint64(1)
                 ):
-                    pos = m if m < e_depth else last
-                    while pos > 0 and (
-                        ex_s[e, pos - 1] < total
-                        or (ex_s[e, pos - 1] == total and p_id[ex_p[e, pos - 1]] > pid)
-                    ):
-                        if pos < e_depth:
-                            ex_p[e, pos] = ex_p[e, pos - 1]
-                            ex_s[e, pos] = ex_s[e, pos - 1]
-                            for c in range(6):
-                                ex_c[e, pos, c] = ex_c[e, pos - 1, c]
-                        pos -= 1
-                    ex_p[e, pos] = p
-                    ex_s[e, pos] = total
-                    ex_c[e, pos, 0] = c_fit
-                    ex_c[e, pos, 1] = c_vol
-                    ex_c[e, pos, 2] = c_cert
-                    ex_c[e, pos, 3] = c_mk
-                    ex_c[e, pos, 4] = c_log
-                    ex_c[e, pos, 5] = c_ready
-                    if m < e_depth:
-                        ex_n[e] = m + 1
-        top_n[row] = n
-    return pairs
+                    c_log = c_log_pref[i]
+                else:
+                    c_log = c_log_nopref[i]
+            total = c_fit + c_vol + c_cert + c_mk + c_log + c_ready[i]
+            enters_product = total > threshold[i]
+            enters_exporter = p_ready[p] and (
+                total > e_threshold or (total == e_threshold and m == e_depth and p_id[p] < e_last_id)
+            )
+            if not enters_product and not enters_exporter:
+                continue
+            comps[0] = c_fit
+            comps[1] = c_vol
+            comps[2] = c_cert
+            comps[3] = c_mk
+            comps[4] = c_log
+            comps[5] = c_ready[i]
+            if enters_product:
+                n = _insert(top_s, top_e, top_c, p, top_n[p], p_depth, total, e, comps)
+                top_n[p] = n
+                if n == p_depth:
+                    threshold[i] = top_s[p, p_depth - 1]
+            if enters_exporter:
+                m = _insert_by_id(ex_s, ex_p, ex_c, e, m, e_depth, total, p, comps, p_id)
+                if m == e_depth:
+                    e_threshold = ex_s[e, last]
+                    e_last_id = p_id[ex_p[e, last]]
+        ex_n[e] = m
+    return n_block * (ent_hi - ent_lo)

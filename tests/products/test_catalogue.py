@@ -577,10 +577,17 @@ def test_an_import_refreshes_the_entries_it_touched(
 def test_the_import_event_is_refreshed_in_one_go(cat, django_assert_max_num_queries):
     Product.objects.filter(pk__in=[cat.coffee.pk, cat.flour.pk]).update(name_en="Renamed")
     Product.objects.filter(pk=cat.seaweed.pk).update(status="submitted")
-    with django_assert_max_num_queries(16):
-        events.products_imported.send(
-            sender="products", product_ids=[cat.coffee.pk, cat.flour.pk, cat.seaweed.pk]
-        )
+    # Only the catalogue's own work is counted: the matching engine listens to the event too.
+    events.products_imported.disconnect(dispatch_uid="matching-import")
+    try:
+        with django_assert_max_num_queries(16):
+            events.products_imported.send(
+                sender="products", product_ids=[cat.coffee.pk, cat.flour.pk, cat.seaweed.pk]
+            )
+    finally:
+        from matchmaking.matching import receivers
+
+        receivers.connect()
     assert set(CatalogueEntry.objects.filter(name_en="Renamed").values_list("pk", flat=True)) == {
         cat.coffee.pk,
         cat.flour.pk,
