@@ -234,6 +234,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "matchmaking.matching.tasks.sweep_matches",
         "schedule": 10 * 60.0,
     },
+    "send-meeting-reminders": {
+        "task": "matchmaking.forum_tasks.send_meeting_reminders",
+        "schedule": 3600.0,
+    },
 }
 
 # --- REST API -------------------------------------------------------------------------------

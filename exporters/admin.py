@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.db.models import F
 
+from exporters import events
 from exporters.models import Membership, Organisation, OrganisationChange
 
 
@@ -24,6 +26,15 @@ class OrganisationAdmin(admin.ModelAdmin):
         "preferred_provinces",
         "preferred_gateways",
     ]
+
+    def save_related(self, request, form, formsets, change):
+        # An edit here changes what the organisation sources, like one on the portal's pages:
+        # bump the version and announce it (after commit), so its matches are recomputed.
+        super().save_related(request, form, formsets, change)
+        organisation = form.instance
+        Organisation.objects.filter(pk=organisation.pk).update(version=F("version") + 1)
+        organisation.refresh_from_db(fields=["version"])
+        events.announce_organisation(organisation.pk, organisation.version)
 
 
 @admin.register(OrganisationChange)

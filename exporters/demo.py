@@ -56,7 +56,11 @@ ORGANISATIONS = [
             "services": [Service.DOCUMENTS, Service.QUALITY, Service.PAYMENT, Service.LOGISTICS],
             "incoterms": ["EXW", "FOB", "CIF", "DAP"],
         },
-        "preferences": {"destination_markets": ["CN", "HK", "SG", "MY", "AE", "US"]},
+        # What the partner lists on Alibaba.com: the programme's first products and the next.
+        "preferences": {
+            "destination_markets": ["CN", "HK", "SG", "MY", "AE", "US"],
+            "hs_interests": ["0306", "1106", "1515", "3301"],
+        },
     },
     {
         "key": "buyer_hk",
@@ -151,7 +155,7 @@ ORGANISATIONS = [
             "incoterms": ["FOB", "CIF", "DAP"],
         },
         "preferences": {
-            "hs_interests": ["33", "3301"],
+            "hs_interests": ["33", "3301", "151590"],
             "destination_markets": ["NL", "FR", "AE"],
             "preferred_provinces": ["32", "11", "74"],
             "preferred_gateways": ["IDTPP", "CGK"],

@@ -12,8 +12,10 @@ class MatchmakingConfig(AppConfig):
         from matchmaking.matching import receivers
 
         panels.register()
+        from matchmaking import forum_panels
         from matchmaking.matching import panels as matching_panels
 
         matching_panels.register()
+        forum_panels.register()
         # Changes in products and exporters reach the workers through their events.
         receivers.connect()

@@ -326,4 +326,13 @@ def load() -> list[tuple[str, str]]:
         "Supervise grading and packing of live mud crab before the KI-1 inspection, so that the "
         "product can be marked export-ready.",
     )
-    return [(partner.username, f"service provider, {platform.legal_name} (Alibaba partner)")]
+    from matchmaking import forum_demo
+    from matchmaking.matching import runs
+
+    # Every demo product scored as soon as the demo is committed (tasks run in-process in the
+    # embedded mode), so the demo shows matches at once.
+    transaction.on_commit(lambda: runs.start())
+    return [
+        (partner.username, f"service provider, {platform.legal_name} (Alibaba partner)"),
+        *forum_demo.load(),
+    ]

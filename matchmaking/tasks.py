@@ -13,5 +13,6 @@ def expire_buying_requests() -> int:
     return services.expire_buying_requests()
 
 
-# The matching engine's tasks live with it; importing them registers them with Celery.
+# The matching engine's and the forums' tasks live with them; importing registers them.
+from matchmaking.forum_tasks import send_meeting_reminder, send_meeting_reminders  # noqa: E402,F401
 from matchmaking.matching import tasks as matching_tasks  # noqa: E402,F401

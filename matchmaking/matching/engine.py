@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from dataclasses import dataclass
 from itertools import groupby
 
@@ -69,6 +70,8 @@ def run_kernel(
 ) -> KernelResult:
     """Score every candidate pair of ``pt`` x ``et``, keeping both sides' best lists."""
     n, m = len(pt), max(len(et), 1)
+    # An organisation's list from these products never holds more than there are products.
+    depth = max(1, min(depth, n))
     result = KernelResult(
         pairs=0,
         top_e=np.zeros((n, PRODUCT_TOP), dtype=np.int64),
@@ -85,7 +88,45 @@ def run_kernel(
     W = weights_array(w)
     for chapter, lo, hi in pt.chapter_runs():
         result.pairs += score_chunk(pt, et, W, lo, hi, chapter, result)
+    fill_exporter_components(pt, et, W, result)
     return result
+
+
+def fill_exporter_components(pt, et, W, r: KernelResult) -> None:
+    kernel.fill_exporter_components(
+        pt.chapter,
+        pt.head,
+        pt.sub,
+        pt.cap,
+        pt.certs,
+        pt.markets,
+        pt.province,
+        pt.gateway,
+        pt.dist,
+        pt.readiness,
+        pt.months,
+        et.ch_start,
+        et.ch_end,
+        et.ent_exporter,
+        et.ent_head_lo,
+        et.ent_head_hi,
+        et.ent_sub_start,
+        et.ent_sub_end,
+        et.ent_subs,
+        et.need,
+        et.certs,
+        et.certs_n,
+        et.mk_start,
+        et.mk_end,
+        et.markets,
+        et.pref_prov,
+        et.pref_gw,
+        W,
+        _SHARES,
+        r.ex_p,
+        r.ex_c,
+        r.ex_n,
+    )
 
 
 def score_chunk(pt, et, W, lo, hi, chapter, r: KernelResult) -> int:
@@ -249,31 +290,47 @@ def _patch_exporter_lists(pt, r: KernelResult, ctx: Context, current: dict[int, 
         return 0
     et = ctx.exporters
     product_ids = list(current)
-    # New pairs of these products, by organisation.
-    new: dict[int, list[tuple]] = {}
-    for e in np.flatnonzero(r.ex_n):
-        org = int(et.ids[e])
-        rows = []
-        for j in range(int(r.ex_n[e])):
-            i = int(r.ex_p[e, j])
-            pid = int(pt.ids[i])
-            if pid in current:
-                rows.append(
-                    (
-                        pid,
-                        int(pt.versions[i]),
-                        int(r.ex_s[e, j]),
-                        tuple(int(c) for c in r.ex_c[e, j]),
-                    )
-                )
-        if rows:
-            new[org] = rows
+    # New pairs of these products, by organisation, with array operations (a product of a busy
+    # chapter pairs with thousands of organisations).
+    rows_e = np.repeat(np.arange(len(r.ex_n)), r.ex_n)
+    cols = np.arange(len(rows_e)) - np.repeat(np.cumsum(r.ex_n) - r.ex_n, r.ex_n)
+    prod_idx = r.ex_p[rows_e, cols]
+    keep = np.isin(pt.ids[prod_idx], np.array(product_ids, dtype=np.int64))
+    rows_e, cols, prod_idx = rows_e[keep], cols[keep], prod_idx[keep]
+    new_org = et.ids[rows_e]
+    new_pid = pt.ids[prod_idx]
+    new_score = r.ex_s[rows_e, cols]
     holding = set(
         ExporterMatch.objects.filter(product_id__in=product_ids).values_list(
             "organisation_id", flat=True
         )
     )
-    candidates = holding | set(new)
+    # Each organisation's best new pair decides whether its list can change; read the states
+    # without a lock first, to lock only the few lists that do change.
+    first = np.r_[True, new_org[1:] != new_org[:-1]] if len(new_org) else np.zeros(0, bool)
+    best = dict(
+        zip(
+            new_org[first].tolist(),
+            zip(new_score[first].tolist(), new_pid[first].tolist(), strict=True),
+            strict=True,
+        )
+    )
+    peek = (
+        {
+            pk: (complete, size, last_score, last_product)
+            for pk, complete, size, last_score, last_product in ExporterMatchState.objects.filter(
+                pk__in=list(best)
+            ).values_list("pk", "complete", "size", "last_score", "last_product")
+        }
+        if best
+        else {}
+    )
+    entering = {
+        org
+        for org, (score, pid) in best.items()
+        if org not in peek or peek[org][0] or _key(score, pid) < _key(peek[org][2], peek[org][3])
+    }
+    candidates = holding | entering
     if not candidates:
         return 0
     states = {
@@ -282,17 +339,30 @@ def _patch_exporter_lists(pt, r: KernelResult, ctx: Context, current: dict[int, 
         .filter(pk__in=sorted(candidates))
         .order_by("pk")
     }
+    wanted_orgs = np.array(sorted(candidates), dtype=np.int64)
+    mask = np.isin(new_org, wanted_orgs)
+    new: dict[int, list[tuple]] = {}
+    components = r.ex_c[rows_e[mask], cols[mask]].tolist()
+    for org, pid, version, score, comps in zip(
+        new_org[mask].tolist(),
+        new_pid[mask].tolist(),
+        pt.versions[prod_idx[mask]].tolist(),
+        new_score[mask].tolist(),
+        components,
+        strict=True,
+    ):
+        new.setdefault(org, []).append((pid, version, score, tuple(comps)))
+    depth = r.ex_s.shape[1]
+    truncated = set(et.ids[np.flatnonzero(r.ex_n >= depth)].tolist()) if len(pt) > depth else set()
     affected = set(holding)
     for org, rows in new.items():
         state = states.get(org)
         if (
             state is None
             or state.complete
-            and state.size < EXPORTER_KEEP
             or any(
                 _key(s, pid) < _key(state.last_score, state.last_product) for pid, _v, s, _c in rows
             )
-            or state.complete
         ):
             affected.add(org)
     if not affected:
@@ -314,7 +384,9 @@ def _patch_exporter_lists(pt, r: KernelResult, ctx: Context, current: dict[int, 
         if not complete:
             bound = _key(state.last_score, state.last_product)
             merged = [row for row in merged if _key(row[2], row[0]) <= bound]
-        if len(merged) > EXPORTER_KEEP:
+        # The batch's own list for this organisation was cut at the kernel's depth: pairs
+        # beyond it are unknown, so the list can no longer be called complete.
+        if len(merged) > EXPORTER_KEEP or org in truncated:
             complete = False
         final = merged[:EXPORTER_KEEP]
         final_ids = {row[0] for row in final}
@@ -373,11 +445,14 @@ def rescore_organisation(organisation_id: int) -> dict[str, int]:
     state = ExporterMatchState.objects.filter(pk=organisation_id).first()
     old_chapters = set(state.chapters) if state else set()
     print_ = fingerprint(exporter) if exporter else ""
+    # Nothing the scores depend on changed: keep the list, unless it fell short and must be
+    # recounted (a list that lost entries it could not replace).
     if (
         state
         and exporter
         and state.fingerprint == print_
         and state.weights_version == ctx.weights.version
+        and (state.complete or state.size >= EXPORTER_TOP)
     ):
         ExporterMatchState.objects.filter(pk=organisation_id).update(organisation_version=version)
         return {"products": 0, "pairs": 0}
@@ -478,22 +553,57 @@ def run_chunk(chunk_id: int) -> dict[str, int]:
     chunk = MatchRunChunk.objects.select_related("run").filter(pk=chunk_id).first()
     if chunk is None or chunk.done_at or chunk.run.status != MatchRun.Status.RUNNING:
         return {"skipped": 1}
-    MatchRunChunk.objects.filter(pk=chunk_id).update(attempts=chunk.attempts + 1)
+    MatchRunChunk.objects.filter(pk=chunk_id).update(
+        attempts=chunk.attempts + 1, attempted_at=timezone.now()
+    )
+    clock = [time.perf_counter()]
+
+    def lap() -> float:
+        clock.append(time.perf_counter())
+        return clock[-1] - clock[-2]
+
     ctx = context()
-    loaded = features.load_products(
+    t_context = lap()
+    pt = features.load_product_table(
         ctx.lexicon, chapter=chunk.chapter, id_range=(chunk.first_product, chunk.last_product)
     )
-    pt = features.product_table(loaded)
+    t_load = lap()
     r = run_kernel(pt, ctx.exporters, ctx.weights)
+    t_kernel = lap()
     partial = _partial_records(pt, ctx.exporters, r)
+    rows = list(product_rows(pt, ctx.exporters, r, ctx.weights))
+    t_pack = lap()
     with transaction.atomic():
         claimed = MatchRunChunk.objects.filter(pk=chunk_id, done_at__isnull=True).update(
-            done_at=timezone.now(), partial=partial.tobytes(), candidate_pairs=r.pairs
+            done_at=timezone.now(),
+            partial=partial.tobytes(),
+            scored=np.stack([pt.ids, pt.versions], axis=1).astype("<i8").tobytes(),
+            candidates=_candidates(ctx.exporters, chunk.chapter).tobytes(),
+            candidate_pairs=r.pairs,
         )
         if not claimed:
             return {"skipped": 1}
-        store.write_product_lists(product_rows(pt, ctx.exporters, r, ctx.weights))
+        store.write_product_lists(rows)
+    t_write = lap()
+    logger.info(
+        "chunk %s (chapter %s, %d products, %d pairs): context %.2f s, load %.2f s, "
+        "kernel %.2f s, pack %.2f s, write %.2f s",
+        chunk_id,
+        chunk.chapter,
+        len(pt),
+        r.pairs,
+        t_context,
+        t_load,
+        t_kernel,
+        t_pack,
+        t_write,
+    )
     return {"products": len(pt), "pairs": r.pairs}
+
+
+def _candidates(et: ExporterTable, chapter: str) -> np.ndarray:
+    entries = et.ent_exporter[et.ch_start[int(chapter)] : et.ch_end[int(chapter)]]
+    return np.stack([et.ids[entries], et.versions[entries]], axis=1).astype("<i8")
 
 
 PARTIAL = np.dtype(
@@ -538,84 +648,132 @@ def merge_run(run) -> dict[str, int]:
     )
 
     run_id = run.pk
+    started = time.perf_counter()
     parts = [
         np.frombuffer(bytes(blob), dtype=PARTIAL)
         for blob in MatchRunChunk.objects.filter(run_id=run_id).values_list("partial", flat=True)
         if blob
     ]
     records = np.concatenate(parts) if parts else np.zeros(0, dtype=PARTIAL)
-    # Entries from a product that changed since its chunk ran are dropped here and re-queued.
+    # Products changed since their chunk scored them (or created since the run was planned)
+    # keep the rows their own rescores wrote; their chunk records are dropped, and they are
+    # queued again once this commits.
+    scored = [
+        np.frombuffer(bytes(blob), dtype="<i8").reshape(-1, 2)
+        for blob in MatchRunChunk.objects.filter(run_id=run_id).values_list("scored", flat=True)
+        if blob
+    ]
+    scored = np.concatenate(scored) if scored else np.zeros((0, 2), dtype=np.int64)
     stored = np.array(
         list(ProductMatches.objects.values_list("pk", "product_version")), dtype=np.int64
     ).reshape(-1, 2)
-    fresh = np.zeros(len(records), dtype=bool)
-    if len(records) and len(stored):
-        stored = stored[np.argsort(stored[:, 0])]
-        at = np.clip(np.searchsorted(stored[:, 0], records["product"]), 0, len(stored) - 1)
-        fresh = (stored[at, 0] == records["product"]) & (stored[at, 1] == records["version"])
-    stale_products = sorted({int(p) for p in records["product"][~fresh]})
-    records = records[fresh]
+    scored = scored[np.argsort(scored[:, 0])]
+    changed = stored[:, 0]
+    if len(stored):
+        at = np.clip(np.searchsorted(scored[:, 0], stored[:, 0]), 0, max(len(scored) - 1, 0))
+        same = (
+            (scored[at, 0] == stored[:, 0]) & (scored[at, 1] == stored[:, 1])
+            if len(scored)
+            else np.zeros(len(stored), dtype=bool)
+        )
+        changed = stored[~same, 0]
+    stale_products = sorted(changed.tolist())
+    # Records of products changed since, or deleted since (no stored list any more), go.
+    records = records[
+        ~np.isin(records["product"], changed) & np.isin(records["product"], stored[:, 0])
+    ]
     order = np.lexsort(
         (records["product"], -records["score"].astype(np.int64), records["organisation"])
     )
     records = records[order]
+    # Each organisation's first EXPORTER_KEEP records, found with array operations (a Python
+    # loop over a million records would take longer than the whole scoring).
+    orgs = records["organisation"].astype(np.int64)
+    n = len(orgs)
+    starts = np.flatnonzero(np.r_[True, orgs[1:] != orgs[:-1]]) if n else np.zeros(0, int)
+    counts = np.diff(np.r_[starts, n]) if n else np.zeros(0, int)
+    rank = np.arange(n) - np.repeat(starts, counts) if n else np.zeros(0, int)
+    kept = records[rank < EXPORTER_KEEP]
+    sizes = np.minimum(counts, EXPORTER_KEEP)
+    lasts = kept[np.cumsum(sizes) - 1] if len(sizes) else kept[:0]
     ctx = context()
-    rows, states = [], []
     now = timezone.now()
     versions = dict(Organisation.objects.values_list("pk", "version"))
-    orgs = records["organisation"]
-    starts = np.flatnonzero(np.r_[True, orgs[1:] != orgs[:-1]]) if len(orgs) else np.array([], int)
-    ends = np.r_[starts[1:], len(orgs)] if len(orgs) else np.array([], int)
-    listed = set()
-    for s, e in zip(starts, ends, strict=True):
-        org = int(orgs[s])
-        listed.add(org)
-        take = records[s : min(e, s + EXPORTER_KEEP)]
-        for rec in take:
-            rows.append(
-                (
-                    org,
-                    int(rec["product"]),
-                    int(rec["version"]),
-                    int(rec["score"]),
-                    *map(int, rec["components"]),
-                )
-            )
-        last = take[-1]
-        exporter = ctx.features.get(org)
-        states.append(
-            ExporterMatchState(
-                organisation_id=org,
-                organisation_version=versions.get(org, 0),
-                weights_version=run.weights_version,
-                chapters=ctx.exporters.chapters.get(org, []),
-                fingerprint=fingerprint(exporter) if exporter else "",
-                size=len(take),
-                complete=(e - s) < EXPORTER_KEEP,
-                last_score=int(last["score"]),
-                last_product=int(last["product"]),
-                computed_at=now,
-            )
+    # Organisations changed during the run (scored by a chunk at another version, edited or
+    # rescored since the run started): their partial lists may be from before the change. A
+    # blank fingerprint makes their queued rescore recount them, over every chapter a chunk
+    # scored them in as well as their current ones.
+    used_chapters: dict[int, set[str]] = {}
+    used_versions: dict[int, int] = {}
+    for chapter, blob in MatchRunChunk.objects.filter(run_id=run_id).values_list(
+        "chapter", "candidates"
+    ):
+        if blob:
+            for org, version in np.frombuffer(bytes(blob), dtype="<i8").reshape(-1, 2).tolist():
+                used_chapters.setdefault(org, set()).add(chapter)
+                used_versions[org] = version
+    changed_orgs = {org for org, version in used_versions.items() if versions.get(org) != version}
+    changed_orgs |= set(
+        Organisation.objects.filter(updated_at__gte=run.started_at).values_list("pk", flat=True)
+    )
+    changed_orgs |= set(
+        ExporterMatchState.objects.filter(computed_at__gte=run.started_at).values_list(
+            "pk", flat=True
         )
-    for org, exporter in ctx.features.items():
-        if org not in listed:
-            states.append(
-                ExporterMatchState(
-                    organisation_id=org,
-                    organisation_version=versions.get(org, 0),
-                    weights_version=run.weights_version,
-                    chapters=ctx.exporters.chapters.get(org, []),
-                    fingerprint=fingerprint(exporter),
-                    size=0,
-                    complete=True,
-                    computed_at=now,
-                )
-            )
+    )
+    state_rows = []
+    listed = set()
+    for org, size, count, last in zip(
+        orgs[starts].tolist(),
+        sizes.tolist(),
+        counts.tolist(),
+        zip(lasts["score"].tolist(), lasts["product"].tolist(), strict=True),
+        strict=True,
+    ):
+        listed.add(org)
+        state_rows.append((org, size, count < EXPORTER_KEEP, last[0], last[1]))
+    state_rows += [(org, 0, True, 0, 0) for org in ctx.features if org not in listed]
+    states = [
+        ExporterMatchState(
+            organisation_id=org,
+            organisation_version=versions.get(org, 0),
+            weights_version=run.weights_version,
+            chapters=sorted(
+                set(ctx.exporters.chapters.get(org, [])) | used_chapters.get(org, set())
+            ),
+            fingerprint=(
+                fingerprint(ctx.features[org])
+                if org in ctx.features and org not in changed_orgs
+                else ""
+            ),
+            size=size,
+            complete=complete,
+            last_score=last_score,
+            last_product=last_product,
+            computed_at=now,
+        )
+        for org, size, complete, last_score, last_product in state_rows
+    ]
+    components = kept["components"].astype(np.int64)
+    columns = [
+        kept["organisation"].tolist(),
+        kept["product"].tolist(),
+        kept["version"].tolist(),
+        kept["score"].tolist(),
+        *(components[:, c].tolist() for c in range(6)),
+    ]
+    rows = list(zip(*columns, strict=True))
+    prepared = time.perf_counter()
     with transaction.atomic():  # a savepoint in the caller's transaction
-        ExporterMatch.objects.all().delete()
-        ExporterMatchState.objects.all().delete()
+        with connection.cursor() as cursor:
+            # Plain DELETEs: readers keep seeing the old lists until this commits.
+            if stale_products:
+                ExporterMatch.objects.exclude(product_id__in=stale_products).delete()
+            else:
+                cursor.execute(f"DELETE FROM {ExporterMatch._meta.db_table}")
+            cursor.execute(f"DELETE FROM {ExporterMatchState._meta.db_table}")
         store.insert_exporter_rows(rows)
-        ExporterMatchState.objects.bulk_create(states, batch_size=2000)
+        ExporterMatchState.objects.bulk_create(states, batch_size=5000)
         MatchRun.objects.filter(pk=run_id).update(
             status=MatchRun.Status.DONE,
             finished_at=timezone.now(),
@@ -629,4 +787,14 @@ def merge_run(run) -> dict[str, int]:
         MatchRunChunk.objects.filter(run_id=run_id).update(partial=b"")
         if stale_products:
             transaction.on_commit(lambda: queue.products(stale_products))
+        if changed_orgs:
+            transaction.on_commit(lambda: queue.organisations(sorted(changed_orgs)))
+    logger.info(
+        "merge of run %s: %d records, %d rows; prepare %.2f s, write %.2f s",
+        run_id,
+        len(records),
+        len(rows),
+        prepared - started,
+        time.perf_counter() - prepared,
+    )
     return {"organisation_rows": len(rows), "stale": len(stale_products)}

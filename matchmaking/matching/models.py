@@ -151,8 +151,11 @@ class ProductMatches(models.Model):
     (see ``matchmaking.matching.store``). ``best_score`` is the first score, 0 when empty.
     """
 
+    # Not enforced by the database, like ``ExporterMatch``: a derived table rewritten whole by
+    # every full rescore, where per-row checks cost more than the scoring. Django deletes the
+    # row with its product (``CASCADE``).
     product = models.OneToOneField(
-        Product, on_delete=models.CASCADE, primary_key=True, related_name="+"
+        Product, on_delete=models.CASCADE, primary_key=True, related_name="+", db_constraint=False
     )
     product_version = models.PositiveIntegerField()
     weights_version = models.PositiveIntegerField()
@@ -176,10 +179,21 @@ class ProductMatches(models.Model):
 
 class ExporterMatch(models.Model):
     """One export-ready product in an organisation's list of its best (50 shown, a few more
-    kept so that a product dropping out rarely forces a recount)."""
+    kept so that a product dropping out rarely forces a recount).
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
+    A derived table that every full rescore rewrites whole (over a million rows at national
+    scale). Its two foreign keys are therefore not enforced by the database: PostgreSQL's
+    per-row checks, each locking the referenced row, made a rewrite take minutes instead of
+    seconds. Django still deletes the rows with their product or organisation (``CASCADE``),
+    and the uniqueness and range constraints stay in the database.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
     product_version = models.PositiveIntegerField()
     score = models.PositiveSmallIntegerField()
     fit = models.PositiveSmallIntegerField()
@@ -198,10 +212,9 @@ class ExporterMatch(models.Model):
             ),
             models.CheckConstraint(condition=Q(score__lte=1000), name="exporter_match_score_range"),
         ]
-        indexes = [
-            models.Index(fields=["organisation", "-score", "product"], name="exporter_match_rank"),
-            models.Index(fields=["product"], name="exporter_match_product"),
-        ]
+        # An organisation's list (at most 60 rows) is read through the unique index and
+        # sorted; a product's appearances through the product index.
+        indexes = [models.Index(fields=["product"], name="exporter_match_product")]
 
     def __str__(self) -> str:
         return f"{self.organisation_id} <- {self.product_id}: {self.score}"
@@ -306,8 +319,13 @@ class MatchRunChunk(models.Model):
     last_product = models.PositiveIntegerField()
     candidate_pairs = models.BigIntegerField(default=0)
     partial = models.BinaryField(default=b"")
+    # (id, version) of every product the chunk scored, so the merge knows what changed since.
+    scored = models.BinaryField(default=b"")
+    # (id, version) of the organisations it scored them against (its chapter's candidates).
+    candidates = models.BinaryField(default=b"")
     done_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    attempted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["run", "number"]

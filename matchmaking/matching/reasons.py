@@ -44,9 +44,17 @@ def reason(component: str, points: int, w: Weights) -> str:
             return _("Monthly capacity covers the volume the organisation needs.")
         if points == weight * w.volume_unknown_pct * 10 // 100:
             return _("Capacity is not given in kg or litres, so the volume counts in part.")
-        return _(
-            "Monthly capacity covers about %(pct)s%% of the volume the organisation needs."
-        ) % {"pct": pct}
+        if points == weight * 750 // 100:
+            return _("Monthly capacity covers at least half of the volume the organisation needs.")
+        if points == weight * 500 // 100:
+            return _(
+                "Monthly capacity covers at least a quarter of the volume the organisation needs."
+            )
+        if points == weight * 250 // 100:
+            return _(
+                "Monthly capacity covers at least a tenth of the volume the organisation needs."
+            )
+        return _("Monthly capacity is less than a tenth of the volume the organisation needs.")
     if component == "certificates":
         if points == full:
             return _("Holds every certificate the organisation requires.")

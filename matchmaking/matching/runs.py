@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from bumdes_export.core.models import BackgroundJob
@@ -20,7 +20,9 @@ from matchmaking.matching import engine
 from matchmaking.matching.models import MatchRun, MatchRunChunk
 
 ACTIVE = (MatchRun.Status.RUNNING, MatchRun.Status.MERGING)
-STUCK_AFTER = timedelta(minutes=15)
+STUCK_AFTER = timedelta(minutes=15)  # a chunk not finished this long after it was sent or tried
+GIVE_UP_AFTER = timedelta(hours=3)  # a run still open this long is failed (a fresh one follows)
+MAX_ATTEMPTS = 5  # a chunk tried this often without finishing fails its run
 
 
 def active_run() -> MatchRun | None:
@@ -116,6 +118,17 @@ def merge(run_id: int) -> dict:
     return result
 
 
+def fail(run: MatchRun, message: str) -> None:
+    """Close a run that cannot finish, so that a fresh one can start."""
+    MatchRun.objects.filter(pk=run.pk, status__in=ACTIVE).update(
+        status=MatchRun.Status.FAILED, finished_at=timezone.now()
+    )
+    if run.job_id:
+        BackgroundJob.objects.filter(pk=run.job_id).exclude(
+            status=BackgroundJob.Status.DONE
+        ).update(status=BackgroundJob.Status.FAILED, message=message, finished_at=timezone.now())
+
+
 def progress(run: MatchRun) -> dict:
     done = MatchRunChunk.objects.filter(run=run, done_at__isnull=False).count()
     return {"chunks_done": done, "chunks_total": run.chunks_total, "status": run.status}
@@ -130,17 +143,37 @@ def sweep(*, limit: int = 20_000) -> dict:
     from products.models import Product
 
     now = timezone.now()
-    report = {"runs_resent": 0, "full_run": 0, "products": 0, "organisations": 0, "pending": 0}
+    report = {
+        "runs_resent": 0,
+        "runs_failed": 0,
+        "full_run": 0,
+        "products": 0,
+        "organisations": 0,
+        "pending": 0,
+    }
     run = active_run()
+    if run and (
+        run.started_at < now - GIVE_UP_AFTER
+        or MatchRunChunk.objects.filter(
+            run=run, done_at__isnull=True, attempts__gte=MAX_ATTEMPTS
+        ).exists()
+    ):
+        fail(run, "gave up: a chunk kept failing or the run took too long")
+        report["runs_failed"] = 1
+        run = None
     if run and run.started_at < now - STUCK_AFTER:
+        # Only chunks nobody has tried for a while: a long run's chunks still queued behind
+        # others are not sent twice.
         open_chunks = list(
-            MatchRunChunk.objects.filter(run=run, done_at__isnull=True).values_list("pk", flat=True)
+            MatchRunChunk.objects.filter(run=run, done_at__isnull=True)
+            .filter(Q(attempted_at__isnull=True) | Q(attempted_at__lt=now - STUCK_AFTER))
+            .values_list("pk", flat=True)
         )
         for chunk_id in open_chunks:
             tasks.run_chunk.delay(chunk_id)
-        if not open_chunks:
+        if not MatchRunChunk.objects.filter(run=run, done_at__isnull=True).exists():
             tasks.merge_run.delay(run.pk)
-        report["runs_resent"] = len(open_chunks) or 1
+        report["runs_resent"] = len(open_chunks)
     weights = engine.current_weights_row()
     month_start = timezone.localtime(now).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     outdated = ProductMatches.objects.filter(
@@ -196,5 +229,4 @@ def sweep(*, limit: int = 20_000) -> dict:
             queue.release(kind, ids)
             (queue.products if kind == PendingRescore.Kind.PRODUCT else queue.organisations)(ids)
             report["pending"] += len(ids)
-    _ = F
     return report

@@ -17,6 +17,7 @@ from matchmaking.matching import reasons, store
 from matchmaking.matching.features import weights_from
 from matchmaking.matching.models import (
     ExporterMatch,
+    ExporterMatchState,
     MatchDismissal,
     MatchRun,
     MatchWeights,
@@ -141,7 +142,9 @@ def organisation_matches(
         .order_by("-score", "product_id")
     )
     hidden = _dismissed("organisation", organisations=[organisation.pk])
-    w = weights()
+    # Reasons read with the weights the list was computed with.
+    state = ExporterMatchState.objects.filter(pk=organisation.pk).first()
+    w = weights(state.weights_version if state and state.weights_version else None)
     result = []
     for row in rows:
         dismissed = (row.product_id, organisation.pk) in hidden

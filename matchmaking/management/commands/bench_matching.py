@@ -680,7 +680,7 @@ class Command(BaseCommand):
                         "--pool",
                         "solo",
                         "-l",
-                        "warning",
+                        "info",
                         "-n",
                         f"{queue}-{n}@%h",
                         "--without-gossip",
@@ -750,39 +750,59 @@ class Command(BaseCommand):
     def _kernel(self, sample: int, rng: random.Random) -> dict:
         from matchmaking.matching import engine, features, scoring
 
-        self._log("Kernel: loading every product and organisation …")
+        self._log("Kernel: loading every chunk of products …")
         ctx = engine.context()
-        loaded = []
-        for chapter in sorted({c for c in CHAPTERS}):
-            loaded += features.load_products(ctx.lexicon, chapter=chapter)
-        pt = features.product_table(loaded)
         et, w = ctx.exporters, ctx.weights
+        tables = [
+            features.load_product_table(ctx.lexicon, chapter=chapter, id_range=(first, last))
+            for chapter, first, last, _count in engine.plan_chunks()
+        ]
         engine.warm_up()
-        runs_ = pt.chapter_runs()
-        # Two threads (the kernel releases the GIL), each with its own organisation lists;
-        # chapters dealt out largest first so the two finish together.
-        sizes = [(hi - lo) * int(et.ch_end[ch] - et.ch_start[ch]) for ch, lo, hi in runs_]
-        order = sorted(range(len(runs_)), key=lambda i: -sizes[i])
-        halves: list[list[int]] = [[], []]
-        loads = [0, 0]
-        for i in order:
-            k = 0 if loads[0] <= loads[1] else 1
-            halves[k].append(i)
-            loads[k] += sizes[i]
-        results = [engine.run_kernel(features.product_table([]), et, w) for _ in range(2)]
+        # The chunks of a full run, on two threads (the kernel releases the GIL), biggest first
+        # from a shared queue so both finish together; each thread keeps its own results.
+        order = sorted(
+            range(len(tables)),
+            key=lambda i: (
+                -len(tables[i])
+                * int(et.ch_end[int(tables[i].chapter[0])] - et.ch_start[int(tables[i].chapter[0])])
+                if len(tables[i])
+                else 0
+            ),
+        )
         W = engine.weights_array(w)
-        n = len(pt)
-        for r in results:
-            r.top_e = np.zeros((n, scoring.PRODUCT_TOP), dtype=np.int64)
-            r.top_s = np.zeros((n, scoring.PRODUCT_TOP), dtype=np.int64)
-            r.top_c = np.zeros((n, scoring.PRODUCT_TOP, 6), dtype=np.int64)
-            r.top_n = np.zeros(n, dtype=np.int64)
         pairs = [0, 0]
+        lock = threading.Lock()
+        # Each thread's organisation lists, allocated before the clock starts; emptied per chunk.
+        lists = [
+            engine.KernelResult(
+                0,
+                *(np.zeros(1, dtype=np.int64) for _ in range(4)),
+                np.zeros((len(et), engine.EXPORTER_KEEP), dtype=np.int64),
+                np.zeros((len(et), engine.EXPORTER_KEEP), dtype=np.int64),
+                np.zeros((len(et), engine.EXPORTER_KEEP, 6), dtype=np.int64),
+                np.zeros(len(et), dtype=np.int64),
+            )
+            for _ in range(2)
+        ]
 
         def work(k: int) -> None:
-            for i in halves[k]:
-                ch, lo, hi = runs_[i]
-                pairs[k] += engine.score_chunk(pt, et, W, lo, hi, ch, results[k])
+            r = lists[k]
+            while True:
+                with lock:
+                    if not order:
+                        return
+                    i = order.pop(0)
+                pt = tables[i]
+                if not len(pt):
+                    continue
+                n = len(pt)
+                r.ex_n[:] = 0
+                r.top_e = np.zeros((n, scoring.PRODUCT_TOP), dtype=np.int64)
+                r.top_s = np.zeros((n, scoring.PRODUCT_TOP), dtype=np.int64)
+                r.top_c = np.zeros((n, scoring.PRODUCT_TOP, 6), dtype=np.int64)
+                r.top_n = np.zeros(n, dtype=np.int64)
+                pairs[k] += engine.score_chunk(pt, et, W, 0, n, int(pt.chapter[0]), r)
+                engine.fill_exporter_components(pt, et, W, r)
 
         started = time.perf_counter()
         threads = [threading.Thread(target=work, args=(k,)) for k in range(2)]
@@ -794,8 +814,12 @@ class Command(BaseCommand):
         total = sum(pairs)
         kernel_rate = total / seconds if seconds else 0.0
         self._log(f"  {total:,} pairs in {seconds:.2f} s on 2 threads.")
+        every_id = np.concatenate([t.ids for t in tables]).tolist()
+        loaded = features.load_products(
+            ctx.lexicon, ids=rng.sample(every_id, min(sample, len(every_id)))
+        )
         # The plain specification on a sample: same scores, pair by pair, and its speed.
-        picked = rng.sample(loaded, min(sample, len(loaded)))
+        picked = loaded
         exporters = list(ctx.features.values())
         by_chapter: dict[str, list] = {}
         for e in exporters:

@@ -1,0 +1,559 @@
+"""Reads of forums, every list scoped to what the reader may see.
+
+- Ministry staff see everything; organisers manage their forums.
+- Regional officers see their region's participants (BUMDes in the region, the region's
+  governments) with their requests, meetings and outcomes; operators their BUMDes'; exporters
+  their organisation's.
+- Approved participants of a forum see each other's listing (a directory for requesting
+  meetings), not each other's requests or meetings.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
+
+from bumdes_export.accounts.access import scope_for
+from matchmaking import forum_access
+from matchmaking.forum_models import (
+    ACTIVE_MEETING_STATUSES,
+    FollowUp,
+    Forum,
+    ForumParticipant,
+    ForumSlot,
+    ForumTable,
+    Meeting,
+    MeetingOutcome,
+    MeetingRequest,
+    ParticipantKind,
+)
+
+
+def unplaced_label(reason: str) -> str:
+    """The scheduler's reason for not placing a request, in the reader's language."""
+    from matchmaking.scheduling import UNPLACED_LABELS, Unplaced
+
+    try:
+        return str(UNPLACED_LABELS[Unplaced(reason)])
+    except (ValueError, KeyError):
+        return reason
+
+
+def organised_forums(user) -> QuerySet[Forum]:
+    return Forum.objects.filter(forum_access.organiser_q(user)).distinct()
+
+
+def visible_forums(user) -> QuerySet[Forum]:
+    return Forum.objects.filter(forum_access.forums_q(user))
+
+
+def forum_list(user, *, status: str = "", q: str = "") -> QuerySet[Forum]:
+    qs = visible_forums(user).select_related("organiser")
+    if status:
+        qs = qs.filter(status=status)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(venue__icontains=q))
+    return qs.annotate(
+        participant_count=Count(
+            "participants", filter=Q(participants__status=ForumParticipant.Status.APPROVED)
+        )
+    ).order_by("-starts_on", "-id")
+
+
+def forum_detail(user, pk: int) -> Forum:
+    return visible_forums(user).select_related("organiser").get(pk=pk)
+
+
+# --- Participants ----------------------------------------------------------------------------
+
+
+def own_participants(user) -> QuerySet[ForumParticipant]:
+    """Participants the user reads in full (its own, its region's; ministry: all)."""
+    return ForumParticipant.objects.filter(forum_access.own_participants_q(user))
+
+
+def participants_q(user) -> Q:
+    """Participants a user sees at all: its own and its region's, those of forums it organises,
+    and the approved participants of forums where it has an approved participant."""
+    scope = scope_for(user)
+    if not scope.authenticated:
+        return Q(pk__in=[])
+    if scope.is_ministry:
+        return Q()
+    in_forums = own_participants(user).filter(status=ForumParticipant.Status.APPROVED)
+    return (
+        forum_access.own_participants_q(user)
+        | Q(forum__in=organised_forums(user).values("pk"))
+        | Q(status=ForumParticipant.Status.APPROVED, forum__in=in_forums.values("forum_id"))
+    ) & Q(forum__in=visible_forums(user).values("pk"))
+
+
+def visible_participants(user) -> QuerySet[ForumParticipant]:
+    return ForumParticipant.objects.filter(participants_q(user)).select_related(
+        "forum", "officer", "region", "bumdes__village", "organisation"
+    )
+
+
+def participant_list(
+    user, *, forum: int | None = None, status: str = "", kind: str = "", q: str = ""
+) -> QuerySet[ForumParticipant]:
+    qs = visible_participants(user)
+    if forum:
+        qs = qs.filter(forum_id=forum)
+    if status:
+        qs = qs.filter(status=status)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if q:
+        qs = qs.filter(
+            Q(bumdes__name__icontains=q)
+            | Q(organisation__legal_name__icontains=q)
+            | Q(region__name__icontains=q)
+        )
+    return qs.order_by("forum_id", "kind", "id")
+
+
+def participant_detail(user, pk: int) -> ForumParticipant:
+    """A participant the user reads in full (its page), or an organiser's forum's."""
+    qs = ForumParticipant.objects.all()
+    if not scope_for(user).is_ministry:  # (``Q() | x`` would be just ``x``)
+        qs = qs.filter(
+            forum_access.own_participants_q(user) | Q(forum__in=organised_forums(user).values("pk"))
+        )
+    qs = qs.filter(forum__in=visible_forums(user).values("pk"))
+    return qs.select_related("forum", "officer", "region", "bumdes__village", "organisation").get(
+        pk=pk
+    )
+
+
+def my_participants(user, forum: Forum) -> list[ForumParticipant]:
+    """The participants of ``forum`` the user acts for (or reads as a member)."""
+    viewer = forum_access.ForumViewer(user)
+    rows = (
+        ForumParticipant.objects.filter(forum=forum)
+        .filter(forum_access.own_participants_q(user))
+        .select_related("forum", "officer", "region", "bumdes__village", "organisation")
+    )
+    if viewer.is_ministry:
+        return []  # ministry staff manage, they do not take part
+    return [p for p in rows if viewer.reads(p)]
+
+
+def available_slot_ids(participant: ForumParticipant) -> set[int]:
+    return set(participant.availability.values_list("slot_id", flat=True))
+
+
+# --- Suggested counterparts ------------------------------------------------------------------
+
+
+@dataclass
+class Suggestion:
+    participant: ForumParticipant
+    score: float | None
+    reasons: list[str] = field(default_factory=list)
+    request: MeetingRequest | None = None
+    overlap: int = 0  # products under the organisation's HS interests (the fallback rank)
+
+
+def _pair_scores(pairs: Iterable[tuple[int, int]]) -> dict:
+    """Match scores of (product id, organisation id) pairs from the matching engine. The one
+    place that knows where they come from; without the engine, no scores (HS overlap ranks)."""
+    try:
+        from matchmaking.matching.selectors import pair_scores
+    except ImportError:
+        return {}
+    return pair_scores(list(pairs))
+
+
+def _product_ids(participant: ForumParticipant, forum_bumdes: list[ForumParticipant]) -> list:
+    """Products a village-side participant brings; for a regional government, those of the
+    approved BUMDes of its region at the forum."""
+    if participant.kind == ParticipantKind.BUMDES:
+        return list(participant.products.values_list("pk", "hs_code_id"))
+    rows = []
+    for bumdes in forum_bumdes:
+        if participant.region_id and (
+            bumdes.bumdes.village_id.startswith(f"{participant.region_id}.")
+        ):
+            rows += list(bumdes.products.values_list("pk", "hs_code_id"))
+    return rows
+
+
+def _hs_overlap(hs_codes: set[str], interests: set[str]) -> int:
+    """How many of the products' HS codes fall under the organisation's interests."""
+    return sum(1 for code in hs_codes if any(code.startswith(i) for i in interests))
+
+
+def suggested_counterparts(participant: ForumParticipant, limit: int = 20) -> list[Suggestion]:
+    """The approved participants this one may meet, best match first, with the reasons.
+
+    The score of a BUMDes (or a regional government) and an organisation is the best match
+    score over the products brought; without a score, HS-code overlap with the organisation's
+    interests ranks, then the name."""
+    forum = participant.forum
+    approved = list(
+        forum.participants.filter(status=ForumParticipant.Status.APPROVED)
+        .exclude(pk=participant.pk)
+        .select_related("bumdes__village", "organisation", "officer", "region")
+        .prefetch_related("products", "organisation__hs_interests")
+    )
+    forum_bumdes = [p for p in approved if p.kind == ParticipantKind.BUMDES]
+    if participant.kind == ParticipantKind.ORGANISATION:
+        candidates = [p for p in approved if p.kind != ParticipantKind.ORGANISATION]
+        organisations = {participant.pk: participant}
+        village_side = {c.pk: c for c in candidates}
+    else:
+        candidates = [p for p in approved if p.kind == ParticipantKind.ORGANISATION]
+        organisations = {c.pk: c for c in candidates}
+        village_side = {participant.pk: participant}
+    if participant.kind == ParticipantKind.BUMDES:
+        forum_bumdes = [participant, *forum_bumdes]
+    products = {pk: _product_ids(p, forum_bumdes) for pk, p in village_side.items()}
+    pairs = {
+        (product_id, org.organisation_id)
+        for rows in products.values()
+        for product_id, _hs in rows
+        for org in organisations.values()
+    }
+    scores = _pair_scores(pairs)
+    open_requests = {}
+    for request in MeetingRequest.objects.filter(
+        Q(from_participant=participant) | Q(to_participant=participant),
+        status__in=["pending", "accepted"],
+    ):
+        other = (
+            request.to_participant_id
+            if request.from_participant_id == participant.pk
+            else request.from_participant_id
+        )
+        open_requests[other] = request
+    suggestions = []
+    for candidate in candidates:
+        org = organisations[
+            candidate.pk if participant.kind != ParticipantKind.ORGANISATION else participant.pk
+        ]
+        village = village_side[
+            participant.pk if participant.kind != ParticipantKind.ORGANISATION else candidate.pk
+        ]
+        best = None
+        for product_id, _hs in products[village.pk]:
+            found = scores.get((product_id, org.organisation_id))
+            if found is not None and (best is None or found.score > best.score):
+                best = found
+        overlap = _hs_overlap(
+            {hs for _pk, hs in products[village.pk]},
+            {h.code for h in org.organisation.hs_interests.all()},
+        )
+        if best is not None:
+            suggestion = Suggestion(candidate, round(float(best.score), 1), list(best.reasons))
+        else:
+            reasons = (
+                [_("%(n)d product(s) under the organisation's HS interests.") % {"n": overlap}]
+                if overlap
+                else []
+            )
+            suggestion = Suggestion(candidate, None, reasons)
+        suggestion.overlap = overlap
+        suggestion.request = open_requests.get(candidate.pk)
+        suggestions.append(suggestion)
+    suggestions.sort(
+        key=lambda s: (
+            -(s.score if s.score is not None else -1),
+            -s.overlap,
+            s.participant.display_name.lower(),
+        )
+    )
+    return suggestions[:limit]
+
+
+# --- Requests, meetings, outcomes ------------------------------------------------------------
+
+
+def _participant_rows_q(user, *prefixes: str) -> Q:
+    q = Q(pk__in=[])
+    for prefix in prefixes:
+        q |= forum_access.own_participants_q(user, prefix=prefix)
+    return q
+
+
+def requests_q(user) -> Q:
+    """Requests a user reads: those of its (region's) participants; organisers their forum's."""
+    scope = scope_for(user)
+    if not scope.authenticated:
+        return Q(pk__in=[])
+    if scope.is_ministry:
+        return Q()
+    return _participant_rows_q(user, "from_participant__", "to_participant__")
+
+
+def visible_requests(user) -> QuerySet[MeetingRequest]:
+    return MeetingRequest.objects.filter(requests_q(user))
+
+
+def request_list(
+    user, *, forum: int | None = None, status: str = "", participant: int | None = None
+) -> QuerySet[MeetingRequest]:
+    qs = visible_requests(user).select_related(
+        "forum",
+        "from_participant__bumdes",
+        "from_participant__organisation",
+        "from_participant__region",
+        "from_participant__officer",
+        "to_participant__bumdes",
+        "to_participant__organisation",
+        "to_participant__region",
+        "to_participant__officer",
+    )
+    if forum:
+        qs = qs.filter(forum_id=forum)
+    if status:
+        qs = qs.filter(status=status)
+    if participant:
+        qs = qs.filter(Q(from_participant_id=participant) | Q(to_participant_id=participant))
+    return qs.order_by("-created_at", "-id")
+
+
+def meetings_q(user) -> Q:
+    scope = scope_for(user)
+    if not scope.authenticated:
+        return Q(pk__in=[])
+    if scope.is_ministry:
+        return Q()
+    return _participant_rows_q(user, "party_a__", "party_b__") | Q(attendees__user=user)
+
+
+def visible_meetings(user) -> QuerySet[Meeting]:
+    ids = Meeting.objects.filter(meetings_q(user)).values("pk")
+    return Meeting.objects.filter(pk__in=ids)
+
+
+MEETING_RELATED = (
+    "forum",
+    "slot",
+    "table",
+    "party_a__bumdes",
+    "party_a__organisation",
+    "party_a__region",
+    "party_a__officer",
+    "party_b__bumdes",
+    "party_b__organisation",
+    "party_b__region",
+    "party_b__officer",
+)
+
+
+def meeting_list(
+    user, *, forum: int | None = None, status: str = "", participant: int | None = None
+) -> QuerySet[Meeting]:
+    qs = visible_meetings(user).select_related(*MEETING_RELATED)
+    if forum:
+        qs = qs.filter(forum_id=forum)
+    if status:
+        qs = qs.filter(status=status)
+    if participant:
+        qs = qs.filter(Q(party_a_id=participant) | Q(party_b_id=participant))
+    return qs.order_by("slot__starts_at", "table__name", "id")
+
+
+def meeting_detail(user, pk: int) -> Meeting:
+    return visible_meetings(user).select_related(*MEETING_RELATED, "request").get(pk=pk)
+
+
+def visible_outcomes(user) -> QuerySet[MeetingOutcome]:
+    return MeetingOutcome.objects.filter(meeting__in=visible_meetings(user).values("pk"))
+
+
+def outcome_list(
+    user, *, forum: int | None = None, stage: str = "", meeting: int | None = None
+) -> QuerySet[MeetingOutcome]:
+    qs = visible_outcomes(user).select_related(
+        "meeting__forum", "meeting__party_a", "meeting__party_b", "destination"
+    )
+    if forum:
+        qs = qs.filter(meeting__forum_id=forum)
+    if stage:
+        qs = qs.filter(stage=stage)
+    if meeting:
+        qs = qs.filter(meeting_id=meeting)
+    return qs.prefetch_related("products").order_by("-recorded_at", "-id")
+
+
+def visible_follow_ups(user) -> QuerySet[FollowUp]:
+    if not scope_for(user).authenticated:
+        return FollowUp.objects.none()
+    return FollowUp.objects.filter(
+        Q(meeting__in=visible_meetings(user).values("pk")) | Q(owner=user)
+    ).select_related("meeting__forum", "owner", "outcome")
+
+
+def agenda(participant: ForumParticipant) -> list[Meeting]:
+    """The participant's active meetings, in time order."""
+    return list(
+        Meeting.objects.filter(
+            Q(party_a=participant) | Q(party_b=participant), status__in=ACTIVE_MEETING_STATUSES
+        )
+        .select_related(*MEETING_RELATED)
+        .prefetch_related("attendees")
+        .order_by("slot__starts_at", "id")
+    )
+
+
+# --- Organiser views -------------------------------------------------------------------------
+
+
+def unplaced_requests(forum: Forum) -> QuerySet[MeetingRequest]:
+    return (
+        MeetingRequest.objects.filter(forum=forum, status=MeetingRequest.Status.ACCEPTED)
+        .exclude(meeting__status__in=ACTIVE_MEETING_STATUSES)
+        .select_related(
+            "from_participant__bumdes",
+            "from_participant__organisation",
+            "from_participant__region",
+            "from_participant__officer",
+            "to_participant__bumdes",
+            "to_participant__organisation",
+            "to_participant__region",
+            "to_participant__officer",
+        )
+        .order_by("id")
+    )
+
+
+@dataclass
+class Matrix:
+    rows: list[ForumParticipant]  # organisations
+    columns: list[ForumParticipant]  # BUMDes and regional governments
+    cells: dict[tuple[int, int], dict]
+
+
+def request_matrix(forum: Forum) -> Matrix:
+    """Organisations × village side: each cell the request between them (status, who asked)
+    and its meeting (slot, table), if any."""
+    participants = list(
+        forum.participants.filter(status=ForumParticipant.Status.APPROVED).select_related(
+            "bumdes", "organisation", "officer", "region"
+        )
+    )
+    rows = [p for p in participants if p.kind == ParticipantKind.ORGANISATION]
+    columns = [p for p in participants if p.kind != ParticipantKind.ORGANISATION]
+    cells: dict[tuple[int, int], dict] = {}
+    requests = (
+        MeetingRequest.objects.filter(forum=forum)
+        .exclude(status=MeetingRequest.Status.CANCELLED)
+        .select_related("meeting__slot", "meeting__table")
+        .order_by("created_at", "id")
+    )
+    for request in requests:
+        a, b = request.from_participant_id, request.to_participant_id
+        org_first = any(r.pk == a for r in rows)
+        key = (a, b) if org_first else (b, a)
+        meeting = getattr(request, "meeting", None)
+        if meeting is not None and meeting.status == Meeting.Status.CANCELLED:
+            meeting = None
+        cells[key] = {
+            "request": request,
+            "status": request.status,
+            "label": request.get_status_display(),
+            "from_row": org_first,
+            "meeting": meeting,
+        }
+    return Matrix(rows, columns, cells)
+
+
+@dataclass
+class TablePlan:
+    slots: list[ForumSlot]
+    tables: list[ForumTable]
+    cells: dict[tuple[int, int], Meeting]
+
+
+def table_plan(forum: Forum) -> TablePlan:
+    meetings = Meeting.objects.filter(
+        forum=forum, status__in=ACTIVE_MEETING_STATUSES
+    ).select_related(*MEETING_RELATED)
+    return TablePlan(
+        slots=list(forum.slots.all()),
+        tables=list(forum.tables.all()),
+        cells={(m.slot_id, m.table_id): m for m in meetings},
+    )
+
+
+def forum_statistics(forum: Forum) -> dict:
+    """Requests sent and answered, meetings held and missed, outcomes by stage and value."""
+    requests = MeetingRequest.objects.filter(forum=forum)
+    by_status = dict(requests.values_list("status").annotate(n=Count("id")))
+    meetings = Meeting.objects.filter(forum=forum)
+    meeting_status = dict(meetings.values_list("status").annotate(n=Count("id")))
+    outcomes = MeetingOutcome.objects.filter(meeting__forum=forum)
+    stages = {
+        row["stage"]: row
+        for row in outcomes.values("stage").annotate(
+            n=Count("id"), value=Sum("value_usd"), volume=Sum("volume_kg")
+        )
+    }
+    participants = dict(forum.participants.values_list("status").annotate(n=Count("id")))
+    ratings = forum.meetings.filter(records__rating__isnull=False).values_list(
+        "records__rating", flat=True
+    )
+    ratings = list(ratings)
+    return {
+        "participants_approved": participants.get("approved", 0),
+        "participants_pending": participants.get("pending", 0),
+        "requests_sent": requests.count(),
+        "requests_pending": by_status.get("pending", 0),
+        "requests_accepted": by_status.get("accepted", 0),
+        "requests_declined": by_status.get("declined", 0),
+        "requests_cancelled": by_status.get("cancelled", 0),
+        "meetings_scheduled": meeting_status.get("scheduled", 0)
+        + meeting_status.get("confirmed", 0),
+        "meetings_held": meeting_status.get("held", 0),
+        "no_shows": meeting_status.get("no_show", 0),
+        "unplaced": unplaced_requests(forum).count(),
+        "average_rating": round(sum(ratings) / len(ratings), 1) if ratings else None,
+        "outcomes": [
+            {
+                "stage": stage,
+                "label": label,
+                "count": stages.get(stage, {}).get("n", 0),
+                "value_usd": stages.get(stage, {}).get("value") or Decimal("0"),
+                "volume_kg": stages.get(stage, {}).get("volume") or Decimal("0"),
+            }
+            for stage, label in MeetingOutcome.Stage.choices
+        ],
+    }
+
+
+# --- Panels ----------------------------------------------------------------------------------
+
+
+def outcomes_for_product(user, product) -> QuerySet[MeetingOutcome]:
+    return outcome_list(user).filter(products=product)
+
+
+def outcomes_for_bumdes(user, bumdes) -> QuerySet[MeetingOutcome]:
+    return outcome_list(user).filter(
+        Q(meeting__party_a__bumdes=bumdes) | Q(meeting__party_b__bumdes=bumdes)
+    )
+
+
+def outcomes_for_organisation(user, organisation) -> QuerySet[MeetingOutcome]:
+    return outcome_list(user).filter(
+        Q(meeting__party_a__organisation=organisation)
+        | Q(meeting__party_b__organisation=organisation)
+    )
+
+
+def stage_counts(outcomes: QuerySet[MeetingOutcome]) -> list[dict]:
+    counts = defaultdict(int)
+    for stage in outcomes.values_list("stage", flat=True):
+        counts[stage] += 1
+    return [
+        {"stage": stage, "label": label, "count": counts[stage]}
+        for stage, label in MeetingOutcome.Stage.choices
+        if counts[stage]
+    ]

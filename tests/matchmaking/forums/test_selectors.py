@@ -1,0 +1,127 @@
+"""Forum reads: suggested counterparts ranked by match score (or HS overlap), scoping of
+participants, requests and meetings, the organiser's matrix, table plan and statistics, and the
+outcome panels on the product, BUMDes and exporter pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import RequestFactory
+
+from bumdes_export.reference.models import HsCode
+from matchmaking import forum_panels
+from matchmaking import forum_selectors as selectors
+from matchmaking import forum_services as services
+from matchmaking.forum_models import Meeting
+
+pytestmark = pytest.mark.django_db
+
+
+@dataclass
+class FakeScore:
+    score: float
+    reasons: list[str]
+
+
+def test_suggestions_rank_by_the_best_product_score(fs, monkeypatch):
+    crab, oil, donggala = fs.world.crab, fs.world.oil, fs.world.donggala_crab
+    org_a, org_b = fs.org_a.organisation_id, fs.org_b.organisation_id
+    seen = []
+
+    def scores(pairs):
+        pairs = set(pairs)
+        seen.append(pairs)
+        return {
+            (crab.pk, org_b): FakeScore(40.0, ["HS fit"]),
+            (oil.pk, org_b): FakeScore(91.5, ["Oil fits", "Volume fits"]),
+            (crab.pk, org_a): FakeScore(55.0, ["Crab fits"]),
+            (donggala.pk, org_a): FakeScore(70.0, ["Donggala crab fits"]),
+        }
+
+    monkeypatch.setattr(selectors, "_pair_scores", scores)
+    ranked = selectors.suggested_counterparts(fs.konawe)
+    assert [s.participant for s in ranked] == [fs.org_b, fs.org_a]
+    assert ranked[0].score == 91.5 and ranked[0].reasons == ["Oil fits", "Volume fits"]
+    assert ranked[1].request == fs.request
+    assert {(crab.pk, org_a), (oil.pk, org_b)} <= seen[0]
+    for_org = selectors.suggested_counterparts(fs.org_a)
+    assert [s.participant for s in for_org][:2] == [fs.donggala, fs.konawe]
+    assert fs.government in [s.participant for s in for_org]
+
+
+def test_without_scores_hs_overlap_then_name_ranks(fs, monkeypatch):
+    monkeypatch.setattr(selectors, "_pair_scores", lambda pairs: {})
+    fs.org_b.organisation.hs_interests.add(HsCode.objects.get(code="1515"))
+    ranked = selectors.suggested_counterparts(fs.konawe)
+    assert [s.participant for s in ranked] == [fs.org_b, fs.org_a]
+    assert ranked[0].score is None and "1 product(s)" in ranked[0].reasons[0]
+
+
+def test_the_real_adapter_never_fails(fs):
+    # Whatever the matching engine holds (here: nothing scored), suggestions still come.
+    assert len(selectors.suggested_counterparts(fs.konawe)) == 2
+
+
+def test_lists_are_scoped(fs, officer_sulteng, second_exporter, exporter, linked_operator):
+    other = services.send_request(actor=second_exporter, sender=fs.org_b, receiver=fs.donggala)
+    assert set(selectors.visible_requests(officer_sulteng)) == {other}
+    assert set(selectors.visible_requests(linked_operator)) == {fs.request}
+    assert set(selectors.visible_requests(second_exporter)) == {other}
+    assert not selectors.visible_requests(exporter).exists()
+    assert selectors.visible_participants(exporter).count() == 0
+    assert selectors.visible_participants(second_exporter).count() == 5
+    assert set(selectors.own_participants(officer_sulteng)) == {fs.donggala}
+
+
+def test_matrix_plan_and_statistics(
+    fs, organiser, linked_operator, second_exporter, officer_sulteng
+):
+    services.answer_request(actor=linked_operator, request=fs.request, accept=True)
+    declined = services.send_request(actor=second_exporter, sender=fs.org_b, receiver=fs.donggala)
+    services.answer_request(actor=officer_sulteng, request=declined, accept=False)
+    services.run_scheduler(actor=organiser, forum=fs.forum)
+    meeting = Meeting.objects.get()
+    grid = selectors.request_matrix(fs.forum)
+    assert grid.rows == [fs.org_a, fs.org_b]
+    assert grid.cells[(fs.org_a.pk, fs.konawe.pk)]["meeting"] == meeting
+    assert grid.cells[(fs.org_b.pk, fs.donggala.pk)]["status"] == "declined"
+    plan = selectors.table_plan(fs.forum)
+    assert plan.cells[(meeting.slot_id, meeting.table_id)] == meeting
+    stats = selectors.forum_statistics(fs.forum)
+    assert stats["requests_sent"] == 2
+    assert stats["requests_accepted"] == 1 and stats["requests_declined"] == 1
+    assert stats["meetings_scheduled"] == 1 and stats["meetings_held"] == 0
+
+
+def test_outcome_panels_show_only_what_the_viewer_may_see(held, officer_sulteng, linked_operator):
+    forum_panels.register()
+    factory = RequestFactory()
+
+    def panel(function, user, obj):
+        request = factory.get("/")
+        request.user = user
+        return str(function(request, obj))
+
+    services.add_outcome(
+        actor=linked_operator,
+        meeting=held.meeting,
+        data={"stage": "sample_sent", "products": [held.world.crab]},
+    )
+    assert "Sample sent" in panel(
+        forum_panels.product_outcomes_panel, linked_operator, held.world.crab
+    )
+    assert panel(forum_panels.product_outcomes_panel, linked_operator, held.world.oil) == ""
+    assert panel(forum_panels.product_outcomes_panel, officer_sulteng, held.world.crab) == ""
+    assert "Interest" in panel(
+        forum_panels.bumdes_outcomes_panel, linked_operator, held.world.konawe
+    )
+    assert panel(forum_panels.bumdes_outcomes_panel, officer_sulteng, held.world.konawe) == ""
+    org = held.org_a.organisation
+    assert "Interest" in panel(
+        forum_panels.organisation_outcomes_panel, held.org_a.attendees.get().user, org
+    )
+    assert panel(forum_panels.organisation_outcomes_panel, officer_sulteng, org) == ""
+    from products import views as product_views
+
+    assert forum_panels.bumdes_outcomes_panel in product_views.BUMDES_PAGE_PANELS
