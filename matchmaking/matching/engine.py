@@ -24,6 +24,7 @@ from itertools import groupby
 
 import numpy as np
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from matchmaking.matching import features, kernel, store
@@ -283,6 +284,42 @@ def _key(score: int, product_id: int) -> tuple[int, int]:
     return (-score, product_id)
 
 
+def _entering(best: dict[int, tuple[int, int]]) -> set[int]:
+    """Organisations whose list a new pair (score, product) may enter: no list yet, a complete
+    one, or one whose last entry ranks below the pair.
+
+    Read without a lock (the lists that do change are locked and re-read after). On
+    PostgreSQL the comparison runs in the database, so a product paired with thousands of
+    organisations sends three arrays rather than thousands of ids, and gets back the few.
+    """
+    from matchmaking.matching.models import ExporterMatchState
+
+    if not best:
+        return set()
+    orgs = list(best)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT n.org FROM unnest(%s::int[], %s::int[], %s::int[]) AS n(org, score, pid) "
+                "LEFT JOIN matchmaking_exportermatchstate s ON s.organisation_id = n.org "
+                "WHERE s.organisation_id IS NULL OR s.complete OR n.score > s.last_score "
+                "OR (n.score = s.last_score AND n.pid < s.last_product)",
+                [orgs, [best[o][0] for o in orgs], [best[o][1] for o in orgs]],
+            )
+            return {row[0] for row in cursor.fetchall()}
+    peek = {
+        pk: (complete, last_score, last_product)
+        for pk, complete, last_score, last_product in ExporterMatchState.objects.filter(
+            pk__in=orgs
+        ).values_list("pk", "complete", "last_score", "last_product")
+    }
+    return {
+        org
+        for org, (score, pid) in best.items()
+        if org not in peek or peek[org][0] or _key(score, pid) < _key(peek[org][1], peek[org][2])
+    }
+
+
 def _patch_exporter_lists(pt, r: KernelResult, ctx: Context, current: dict[int, int]) -> int:
     from matchmaking.matching.models import ExporterMatch, ExporterMatchState
 
@@ -315,21 +352,7 @@ def _patch_exporter_lists(pt, r: KernelResult, ctx: Context, current: dict[int, 
             strict=True,
         )
     )
-    peek = (
-        {
-            pk: (complete, size, last_score, last_product)
-            for pk, complete, size, last_score, last_product in ExporterMatchState.objects.filter(
-                pk__in=list(best)
-            ).values_list("pk", "complete", "size", "last_score", "last_product")
-        }
-        if best
-        else {}
-    )
-    entering = {
-        org
-        for org, (score, pid) in best.items()
-        if org not in peek or peek[org][0] or _key(score, pid) < _key(peek[org][2], peek[org][3])
-    }
+    entering = _entering(best)
     candidates = holding | entering
     if not candidates:
         return 0
@@ -373,7 +396,7 @@ def _patch_exporter_lists(pt, r: KernelResult, ctx: Context, current: dict[int, 
     ).values_list("organisation_id", "product_id", "product_version", "score", *_COMPONENT_FIELDS):
         existing[org].append((pid, version, score, tuple(components)))
     ExporterMatch.objects.filter(product_id__in=product_ids).delete()
-    inserts, drops, refill = [], [], []
+    inserts, drops, refill, created, updated = [], [], [], [], []
     now = timezone.now()
     wanted = set(product_ids)
     for org in sorted(affected):
@@ -404,19 +427,33 @@ def _patch_exporter_lists(pt, r: KernelResult, ctx: Context, current: dict[int, 
             "last_product": last[0],
         }
         if state is None:
-            ExporterMatchState.objects.create(
-                organisation_id=org,
-                organisation_version=0,
-                weights_version=0,
-                computed_at=now,
-                **values,
+            created.append(
+                ExporterMatchState(
+                    organisation_id=org,
+                    organisation_version=0,
+                    weights_version=0,
+                    computed_at=now,
+                    **values,
+                )
             )
         else:
-            ExporterMatchState.objects.filter(pk=org).update(**values)
+            for field, value in values.items():
+                setattr(state, field, value)
+            updated.append(state)
         if not complete and len(final) < EXPORTER_TOP:
             refill.append(org)
-    for org, pid in drops:
-        ExporterMatch.objects.filter(organisation_id=org, product_id=pid).delete()
+    # One statement each, however many lists changed.
+    if drops:
+        gone = Q()
+        for org, pid in drops:
+            gone |= Q(organisation_id=org, product_id=pid)
+        ExporterMatch.objects.filter(gone).delete()
+    if created:
+        ExporterMatchState.objects.bulk_create(created)
+    if updated:
+        ExporterMatchState.objects.bulk_update(
+            updated, ["size", "complete", "last_score", "last_product"], batch_size=500
+        )
     store.insert_exporter_rows(inserts)
     if refill:
         from matchmaking.matching import queue
