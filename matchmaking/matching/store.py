@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
-from django.db import connection
+from django.db import connection, transaction
 
 RECORD = np.dtype([("organisation", "<i4"), ("score", "<i2"), ("components", "<i2", (6,))])
 
@@ -85,8 +85,30 @@ def write_product_lists(rows: Iterable[ProductRow]) -> int:
         )
         for r in rows
     ]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and len(values) > 200:
+            # Many rows (a chunk of a full run): COPY into a temporary table, then one guarded
+            # upsert from it; several times faster than row-by-row VALUES.
+            import io
+
+            cursor.execute(
+                "CREATE TEMPORARY TABLE IF NOT EXISTS matching_incoming "
+                f"(LIKE {table} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
+            )
+            buffer = io.StringIO()
+            for v in values:
+                buffer.write(
+                    f"{v[0]}\t{v[1]}\t{v[2]}\t{v[3]}\t{v[4]}\t\\\\x{v[5].hex()}\t"
+                    f"{v[6].isoformat()}\n"
+                )
+            buffer.seek(0)
+            cursor.cursor.copy_expert(f"COPY matching_incoming ({columns}) FROM STDIN", buffer)
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT {columns} FROM matching_incoming "
+                f"ON CONFLICT (product_id) DO UPDATE SET {update} WHERE {guard}"
+            )
+            cursor.execute("DELETE FROM matching_incoming")
+        elif connection.vendor == "postgresql":
             from psycopg2.extras import execute_values
 
             execute_values(

@@ -50,7 +50,7 @@ def test_demo_organisations_accounts_and_idempotence(client, foundation_accounts
 
     oil = by_name["CV Atsiri Priangan"]
     assert oil.status == "verified"
-    assert sorted(oil.hs_interests.values_list("code", flat=True)) == ["33", "3301"]
+    assert sorted(oil.hs_interests.values_list("code", flat=True)) == ["151590", "33", "3301"]
     assert sorted(oil.destination_markets.values_list("code", flat=True)) == ["AE", "FR", "NL"]
 
     flour = by_name["Yamato Natural Foods K.K."]
