@@ -121,324 +121,159 @@ class ScheduleResult:
     stats: dict[str, float] = field(default_factory=dict)  # greedy/chains/tabu counts, seconds
 
 
-def options_cells(options: list[tuple[int, tuple[int, ...]]], slot: int) -> tuple[int, ...]:
+# -- the public functions --------------------------------------------------------------------------
+
+
+def place_meetings(
+    meetings: Sequence[MeetingToPlace],
+    slots: Sequence[int],
+    tables: Sequence[int],
+    fixed: Sequence[FixedMeeting] = (),
+    blocked: Iterable[tuple[int, int]] = (),
+    time_limit_s: float = 2.0,
+    seed: int = 0,
+    max_iterations: int | None = None,
+) -> ScheduleResult:
+    """Place as many ``meetings`` as possible; see the module docstring for the algorithm.
+
+    Only slots listed in ``slots`` and tables in ``tables`` are used; ``blocked`` (slot, table)
+    pairs and the (slot, table) of ``fixed`` meetings are never given out, and the resources of
+    fixed meetings are busy in their slot. ``time_limit_s`` bounds the whole call (the first
+    call on a machine also compiles the search, see above). ``max_iterations`` caps the tabu
+    moves: with a cap the time limit does not reach, the result is the same on any machine.
+    ``result.stats`` tells how many each phase had placed, the tabu moves and the seconds.
+    """
+    started = time.perf_counter()
+    deadline = started + time_limit_s
+    rng = random.Random(seed)
+    engine = _Engine(meetings, slots, tables, fixed, blocked)
+    engine.greedy(rng)
+    stats: dict[str, float] = {"greedy": len(meetings) - len(engine.unplaced())}
+    hopeless = {m for m in engine.unplaced() if not engine.placeable_ever(m)}
+    engine.repair_chains([m for m in engine.unplaced() if m not in hopeless], deadline)
+    stats["chains"] = len(meetings) - len(engine.unplaced())
+    engine.repair_paths(hopeless, deadline)
+    stats["paths"] = len(meetings) - len(engine.unplaced())
+    if len(engine.unplaced()) > len(hopeless):
+        budget = max_iterations if max_iterations is not None else 1 << 62
+        stats["tabu_iterations"] = engine.tabu_search(hopeless, rng, deadline, budget)
+        engine.fill()
+    stats["placed"] = len(meetings) - len(engine.unplaced())
+    stats["seconds"] = round(time.perf_counter() - started, 4)
+    result = engine.result()
+    result.stats = stats
+    return result
+
+
+def greedy_schedule(
+    meetings: Sequence[MeetingToPlace],
+    slots: Sequence[int],
+    tables: Sequence[int],
+    fixed: Sequence[FixedMeeting] = (),
+    blocked: Iterable[tuple[int, int]] = (),
+) -> ScheduleResult:
+    """The plain greedy baseline: in the given order, each meeting in its first free slot."""
+    engine = _Engine(meetings, slots, tables, fixed, blocked)
+    engine.plain_greedy()
+    return engine.result()
+
+
+def check_schedule(
+    meetings: Sequence[MeetingToPlace],
+    slots: Sequence[int],
+    tables: Sequence[int],
+    fixed: Sequence[FixedMeeting],
+    blocked: Iterable[tuple[int, int]],
+    result: ScheduleResult,
+) -> list[str]:
+    """Every rule ``result`` breaks, as messages; an empty list when it is valid.
+
+    Checked independently of the search: each meeting placed or unplaced exactly once; a
+    placement in an allowed, listed slot, at a listed table, never blocked nor shared with
+    another meeting (fixed ones included), no resource twice in a slot; fixed meetings not
+    rescheduled; each reason true of the final schedule (so no meeting left out could simply
+    have been placed).
+    """
+    errors: list[str] = []
+    slot_set, table_set, blocked_set = set(slots), set(tables), set(blocked)
+    by_key = {m.key: m for m in meetings}
+    if len(by_key) != len(meetings):
+        errors.append("duplicate meeting keys")
+    fixed_keys = {f.key for f in fixed}
+    for key in set(result.placed) & set(result.unplaced):
+        errors.append(f"meeting {key} is both placed and unplaced")
+    for key in (set(result.placed) | set(result.unplaced)) - set(by_key):
+        errors.append(f"meeting {key} is not one of the meetings to place")
+    for key in set(by_key) - set(result.placed) - set(result.unplaced):
+        errors.append(f"meeting {key} is neither placed nor unplaced")
+    for key in fixed_keys & set(by_key):
+        errors.append(f"fixed meeting {key} is among the meetings to place")
+    table_owner: dict[tuple[int, int], int] = {(f.slot, f.table): f.key for f in fixed}
+    resource_owner: dict[tuple[int, int], int] = {
+        (f.slot, r): f.key for f in fixed for r in f.resources
+    }
+    for key, (slot, table) in sorted(result.placed.items()):
+        meeting = by_key.get(key)
+        if meeting is None:
+            continue
+        if slot not in meeting.slots:
+            errors.append(f"meeting {key} placed in slot {slot}, not one of its slots")
+        if slot not in slot_set:
+            errors.append(f"meeting {key} placed in unknown slot {slot}")
+        if table not in table_set:
+            errors.append(f"meeting {key} placed at unknown table {table}")
+        if (slot, table) in blocked_set:
+            errors.append(f"meeting {key} placed at blocked table {table} in slot {slot}")
+        other = table_owner.setdefault((slot, table), key)
+        if other != key:
+            errors.append(f"meetings {other} and {key} share table {table} in slot {slot}")
+        for r in set(meeting.resources):
+            other = resource_owner.setdefault((slot, r), key)
+            if other != key:
+                errors.append(f"meetings {other} and {key} share resource {r} in slot {slot}")
+    if not errors:
+        errors += _check_reasons(
+            by_key, slot_set, table_set, blocked_set, table_owner, resource_owner, result
+        )
+    return errors
+
+
+def _check_reasons(
+    by_key, slot_set, table_set, blocked_set, table_owner, resource_owner, result
+) -> list[str]:
+    """Each reason is true of the final schedule; no meeting left out fits anywhere as is."""
+    errors = []
+    for key, reason in sorted(result.unplaced.items()):
+        meeting = by_key[key]
+        common = sorted(meeting.slots & slot_set)
+        party_free = [
+            s for s in common if all((s, r) not in resource_owner for r in meeting.resources)
+        ]
+        with_table = [
+            s
+            for s in party_free
+            if any((s, t) not in blocked_set and (s, t) not in table_owner for t in table_set)
+        ]
+        if with_table:
+            errors.append(f"meeting {key} left out ({reason}) but fits in slot {with_table[0]}")
+        if (reason == Unplaced.NO_COMMON_SLOT) != (not common):
+            errors.append(f"meeting {key}: reason {reason} but common slots {common}")
+        if reason == Unplaced.PARTIES_BUSY and party_free:
+            errors.append(f"meeting {key}: reason {reason} but slot {party_free[0]} is free")
+        if reason == Unplaced.NO_FREE_TABLE and not party_free:
+            errors.append(f"meeting {key}: reason {reason} but its parties are busy everywhere")
+    return errors
+
+
+# -- the search state, greedy and repairs (Python) -------------------------------------------------
+
+
+def _option_cells(options: list[tuple[int, tuple[int, ...]]], slot: int) -> tuple[int, ...]:
     """The cells of the option at ``slot``."""
     for s, cells in options:
         if s == slot:
             return cells
     return ()
-
-
-# -- the compiled tabu search ----------------------------------------------------------------
-# the arrays of the search, in this order, as one tuple ``g``
-OPT_START, OPT_SLOT, OPT_CELLS, BUSY, WHERE, WHERE_OPT, COUNT, CAP = 0, 1, 2, 3, 4, 5, 6, 7
-MEMBERS, MEMBER_POS, OUT, OUT_POS, TABU, TRAIL, STATE, BEST_OPT = 8, 9, 10, 11, 12, 13, 14, 15
-# STATE entries
-IT, BEST, LAST_GAIN, N_OUT, TRAIL_LEN = 0, 1, 2, 3, 4
-
-
-@njit(cache=True)
-def _place(g, m, k):
-    opt_cells, busy, count = g[OPT_CELLS], g[BUSY], g[COUNT]
-    s = g[OPT_SLOT][k]
-    for j in range(opt_cells.shape[1]):
-        c = opt_cells[k, j]
-        if c < 0:
-            break
-        busy[c] = m
-    g[WHERE][m] = s
-    g[WHERE_OPT][m] = k
-    g[MEMBERS][s, count[s]] = m
-    g[MEMBER_POS][m] = count[s]
-    count[s] += 1
-    st = g[STATE]
-    g[TRAIL][st[TRAIL_LEN], 0] = m
-    g[TRAIL][st[TRAIL_LEN], 1] = -1
-    st[TRAIL_LEN] += 1
-
-
-@njit(cache=True)
-def _unplace(g, m):
-    opt_cells, busy, count, members, member_pos = (
-        g[OPT_CELLS],
-        g[BUSY],
-        g[COUNT],
-        g[MEMBERS],
-        g[MEMBER_POS],
-    )
-    k = g[WHERE_OPT][m]
-    s = g[OPT_SLOT][k]
-    for j in range(opt_cells.shape[1]):
-        c = opt_cells[k, j]
-        if c < 0:
-            break
-        busy[c] = FREE
-    last = members[s, count[s] - 1]
-    p = member_pos[m]
-    members[s, p] = last
-    member_pos[last] = p
-    count[s] -= 1
-    g[WHERE][m] = -1
-    g[WHERE_OPT][m] = -1
-    st = g[STATE]
-    g[TRAIL][st[TRAIL_LEN], 0] = m
-    g[TRAIL][st[TRAIL_LEN], 1] = k
-    st[TRAIL_LEN] += 1
-
-
-@njit(cache=True)
-def _rollback(g, mark):
-    st, trail = g[STATE], g[TRAIL]
-    while st[TRAIL_LEN] > mark:
-        st[TRAIL_LEN] -= 1
-        m = trail[st[TRAIL_LEN], 0]
-        k = trail[st[TRAIL_LEN], 1]
-        if k == -1:
-            _unplace(g, m)
-        else:
-            _place(g, m, k)
-        st[TRAIL_LEN] -= 1
-
-
-@njit(cache=True)
-def _out_add(g, m):
-    st = g[STATE]
-    g[OUT][st[N_OUT]] = m
-    g[OUT_POS][m] = st[N_OUT]
-    st[N_OUT] += 1
-
-
-@njit(cache=True)
-def _out_remove(g, m):
-    st, out, out_pos = g[STATE], g[OUT], g[OUT_POS]
-    st[N_OUT] -= 1
-    last = out[st[N_OUT]]
-    p = out_pos[m]
-    out[p] = last
-    out_pos[last] = p
-    out_pos[m] = -1
-
-
-@njit(cache=True)
-def _blockers(g, k, blk, skip):
-    """Distinct meetings holding option k's cells into blk; -1 if a fixed meeting or ``skip``."""
-    opt_cells, busy = g[OPT_CELLS], g[BUSY]
-    nb = 0
-    for j in range(opt_cells.shape[1]):
-        c = opt_cells[k, j]
-        if c < 0:
-            break
-        b = busy[c]
-        if b == FREE:
-            continue
-        if b < FREE or b == skip:  # FIXED, or the meeting not to eject
-            return -1
-        dup = False
-        for i in range(nb):
-            if blk[i] == b:
-                dup = True
-        if not dup:
-            blk[nb] = b
-            nb += 1
-    return nb
-
-
-@njit(cache=True)
-def _free(g, k):
-    """True when every cell of option k is free."""
-    opt_cells, busy = g[OPT_CELLS], g[BUSY]
-    for j in range(opt_cells.shape[1]):
-        c = opt_cells[k, j]
-        if c < 0:
-            return True
-        if busy[c] != FREE:
-            return False
-    return True
-
-
-@njit(cache=True)
-def _free_option(g, m, avoid):
-    """An option of m (not in slot ``avoid``) that is free and has a table, or -1."""
-    opt_start, opt_slot, count, cap = g[OPT_START], g[OPT_SLOT], g[COUNT], g[CAP]
-    for k in range(opt_start[m], opt_start[m + 1]):
-        s = opt_slot[k]
-        if s != avoid and count[s] < cap[s] and _free(g, k):
-            return k
-    return -1
-
-
-@njit(cache=True)
-def _augment(g, m, depth, guard, scratch):
-    """Place out-meeting m, ejecting blockers that must each find a place (depth levels).
-
-    ``guard`` (the meeting that just ejected m) is never ejected back; ``scratch[depth]``
-    holds this level's blockers. On failure the state is unchanged.
-    """
-    k = _free_option(g, m, -1)
-    if k >= 0:
-        _place(g, m, k)
-        return True
-    if depth == 0:
-        return False
-    opt_start, opt_slot, count, cap, members = (
-        g[OPT_START],
-        g[OPT_SLOT],
-        g[COUNT],
-        g[CAP],
-        g[MEMBERS],
-    )
-    blk = scratch[depth]
-    for k in range(opt_start[m], opt_start[m + 1]):
-        s = opt_slot[k]
-        nb = _blockers(g, k, blk, guard)
-        if nb < 0 or cap[s] == 0:
-            continue
-        if nb == 0:  # free for m but full: move one meeting of s to a free slot
-            for i in range(count[s]):
-                v = members[s, i]
-                kv = _free_option(g, v, s) if v != guard else -1
-                if kv >= 0:
-                    _unplace(g, v)
-                    _place(g, v, kv)
-                    _place(g, m, k)
-                    return True
-            continue
-        if depth == 1:  # the blockers must fit elsewhere as things are: check before moving
-            ok = True
-            for i in range(nb):
-                if _free_option(g, blk[i], s) < 0:
-                    ok = False
-                    break
-            if not ok:
-                continue
-        mark = g[STATE][TRAIL_LEN]
-        for i in range(nb):
-            _unplace(g, blk[i])
-        _place(g, m, k)
-        ok = True
-        for i in range(nb):
-            if not _augment(g, blk[i], depth - 1, m, scratch):
-                ok = False
-                break
-        if ok:
-            return True
-        _rollback(g, mark)
-    return False
-
-
-@njit(cache=True)
-def _tabu_run(g, iterations, stale, tenure_min, tenure_per_10_out, lookahead):
-    """Run at most ``iterations`` tabu moves; stop early when nothing is out or stale."""
-    st = g[STATE]
-    opt_start, opt_slot, count, cap, where_opt = (
-        g[OPT_START],
-        g[OPT_SLOT],
-        g[COUNT],
-        g[CAP],
-        g[WHERE_OPT],
-    )
-    out, tabu, members = g[OUT], g[TABU], g[MEMBERS]
-    blk = np.empty(g[OPT_CELLS].shape[1], np.int64)
-    scratch = np.empty((lookahead + 1, g[OPT_CELLS].shape[1]), np.int64)
-    for _step in range(iterations):
-        if st[N_OUT] == 0 or st[IT] - st[LAST_GAIN] >= stale:
-            return True
-        st[IT] += 1
-        it = st[IT]
-        n_out = st[N_OUT]
-        best_cost = 1 << 30
-        n_best = 0
-        mu = mk = -1
-        tabu_cost = 1 << 30
-        n_tabu = 0
-        tu = tk = -1
-        for i in range(n_out):
-            u = out[i]
-            for k in range(opt_start[u], opt_start[u + 1]):
-                nb = _blockers(g, k, blk, -3)
-                if nb < 0:
-                    continue
-                s = opt_slot[k]
-                if nb > 0:
-                    cost = nb - 1
-                elif count[s] < cap[s]:
-                    cost = -1
-                elif cap[s] > 0:
-                    cost = 0
-                else:
-                    continue
-                if tabu[k] > it and n_out + cost >= st[BEST]:
-                    if cost < tabu_cost:
-                        tabu_cost = cost
-                        n_tabu = 1
-                        tu, tk = u, k
-                    elif cost == tabu_cost:
-                        n_tabu += 1
-                        if np.random.randint(n_tabu) == 0:
-                            tu, tk = u, k
-                    continue
-                if cost < best_cost:
-                    best_cost = cost
-                    n_best = 1
-                    mu, mk = u, k
-                elif cost == best_cost:
-                    n_best += 1
-                    if np.random.randint(n_best) == 0:
-                        mu, mk = u, k
-        if mu < 0:
-            if tu < 0:
-                return True
-            mu, mk = tu, tk
-        s = opt_slot[mk]
-        nb = _blockers(g, mk, blk, -3)
-        if nb == 0 and count[s] >= cap[s]:
-            blk[0] = members[s, np.random.randint(count[s])]
-            nb = 1
-        tenure = np.random.randint(tenure_min) + (tenure_per_10_out * n_out) // 10
-        for i in range(nb):
-            b = blk[i]
-            tabu[where_opt[b]] = it + tenure
-            _unplace(g, b)
-            _out_add(g, b)
-        _out_remove(g, mu)
-        _place(g, mu, mk)
-        if lookahead > 0:
-            for i in range(nb):
-                b = blk[i]
-                if where_opt[b] < 0 and _augment(g, b, lookahead, mu, scratch):
-                    _out_remove(g, b)
-        st[TRAIL_LEN] = 0
-        if st[N_OUT] < st[BEST]:
-            st[BEST] = st[N_OUT]
-            st[LAST_GAIN] = it
-            g[BEST_OPT][:] = where_opt
-    return False
-
-
-@njit(cache=True)
-def _load(g, opts):
-    """Replace the schedule by ``opts`` (meeting -> option index or -1)."""
-    where_opt = g[WHERE_OPT]
-    for m in range(where_opt.shape[0]):
-        if where_opt[m] >= 0:
-            _unplace(g, m)
-    for m in range(opts.shape[0]):
-        if opts[m] >= 0:
-            _place(g, m, opts[m])
-    g[STATE][TRAIL_LEN] = 0
-
-
-@njit(cache=True)
-def _kick(g, victims):
-    """Eject ``victims`` (placed meetings): the perturbation between two rounds."""
-    for m in victims:
-        _unplace(g, m)
-    g[STATE][TRAIL_LEN] = 0
-
-
-@njit(cache=True)
-def _seed(seed):
-    np.random.seed(seed)
 
 
 class _Engine:
@@ -725,7 +560,7 @@ class _Engine:
                     if b >= 0 and b not in parent:
                         parent[b] = (y, y, s, cells)
                         nxt.append(b)
-                for c in options_cells(options[y], sy):
+                for c in _option_cells(options[y], sy):
                     for z, s, cells in users[c]:
                         if s != sy or where[z] >= 0 or z == root:
                             continue
@@ -925,142 +760,331 @@ class _Engine:
         return Unplaced.PARTIES_BUSY, tuple(sorted(self.resource_ids[r] for r in busy_resources))
 
 
-def place_meetings(
-    meetings: Sequence[MeetingToPlace],
-    slots: Sequence[int],
-    tables: Sequence[int],
-    fixed: Sequence[FixedMeeting] = (),
-    blocked: Iterable[tuple[int, int]] = (),
-    time_limit_s: float = 2.0,
-    seed: int = 0,
-    max_iterations: int | None = None,
-) -> ScheduleResult:
-    """Place as many ``meetings`` as possible; see the module docstring for the algorithm.
-
-    Only slots listed in ``slots`` and tables in ``tables`` are used; ``blocked`` (slot, table)
-    pairs and the (slot, table) of ``fixed`` meetings are never given out, and the resources of
-    fixed meetings are busy in their slot. ``time_limit_s`` bounds the whole call (the first
-    call on a machine also compiles the search, see above). ``max_iterations`` caps the tabu
-    moves: with a cap the time limit does not reach, the result is the same on any machine.
-    ``result.stats`` tells how many each phase had placed, the tabu moves and the seconds.
-    """
-    started = time.perf_counter()
-    deadline = started + time_limit_s
-    rng = random.Random(seed)
-    engine = _Engine(meetings, slots, tables, fixed, blocked)
-    engine.greedy(rng)
-    stats: dict[str, float] = {"greedy": len(meetings) - len(engine.unplaced())}
-    hopeless = {m for m in engine.unplaced() if not engine.placeable_ever(m)}
-    engine.repair_chains([m for m in engine.unplaced() if m not in hopeless], deadline)
-    stats["chains"] = len(meetings) - len(engine.unplaced())
-    engine.repair_paths(hopeless, deadline)
-    stats["paths"] = len(meetings) - len(engine.unplaced())
-    if len(engine.unplaced()) > len(hopeless):
-        budget = max_iterations if max_iterations is not None else 1 << 62
-        stats["tabu_iterations"] = engine.tabu_search(hopeless, rng, deadline, budget)
-        engine.fill()
-    stats["placed"] = len(meetings) - len(engine.unplaced())
-    stats["seconds"] = round(time.perf_counter() - started, 4)
-    result = engine.result()
-    result.stats = stats
-    return result
+# -- the compiled tabu search (numba) ---------------------------------------------------------------
+# The state lives in numpy arrays passed around as one tuple ``g`` (numba compiles a function
+# once for that tuple's types); the names below index it. Meetings and options (meeting, slot)
+# are numbered; ``BUSY`` is the flat (resource x slot) table, ``MEMBERS[s]`` the first
+# ``COUNT[s]`` meetings in slot s, ``OUT`` the first ``STATE[N_OUT]`` meetings out, ``TABU`` per
+# option the iteration until which it is tabu, ``TRAIL`` the changes since the last commit.
+OPT_START, OPT_SLOT, OPT_CELLS, BUSY, WHERE, WHERE_OPT, COUNT, CAP = 0, 1, 2, 3, 4, 5, 6, 7
+MEMBERS, MEMBER_POS, OUT, OUT_POS, TABU, TRAIL, STATE, BEST_OPT = 8, 9, 10, 11, 12, 13, 14, 15
+# STATE entries
+IT, BEST, LAST_GAIN, N_OUT, TRAIL_LEN = 0, 1, 2, 3, 4
 
 
-def greedy_schedule(
-    meetings: Sequence[MeetingToPlace],
-    slots: Sequence[int],
-    tables: Sequence[int],
-    fixed: Sequence[FixedMeeting] = (),
-    blocked: Iterable[tuple[int, int]] = (),
-) -> ScheduleResult:
-    """The plain greedy baseline: in the given order, each meeting in its first free slot."""
-    engine = _Engine(meetings, slots, tables, fixed, blocked)
-    engine.plain_greedy()
-    return engine.result()
+@njit(cache=True)
+def _place(g, m, k):
+    """Put meeting m in its option k (recorded on the trail)."""
+    opt_cells, busy, count = g[OPT_CELLS], g[BUSY], g[COUNT]
+    s = g[OPT_SLOT][k]
+    for j in range(opt_cells.shape[1]):
+        c = opt_cells[k, j]
+        if c < 0:
+            break
+        busy[c] = m
+    g[WHERE][m] = s
+    g[WHERE_OPT][m] = k
+    g[MEMBERS][s, count[s]] = m
+    g[MEMBER_POS][m] = count[s]
+    count[s] += 1
+    st = g[STATE]
+    g[TRAIL][st[TRAIL_LEN], 0] = m
+    g[TRAIL][st[TRAIL_LEN], 1] = -1
+    st[TRAIL_LEN] += 1
 
 
-def check_schedule(
-    meetings: Sequence[MeetingToPlace],
-    slots: Sequence[int],
-    tables: Sequence[int],
-    fixed: Sequence[FixedMeeting],
-    blocked: Iterable[tuple[int, int]],
-    result: ScheduleResult,
-) -> list[str]:
-    """Every rule ``result`` breaks, as messages; an empty list when it is valid.
+@njit(cache=True)
+def _unplace(g, m):
+    """Take meeting m out of its slot (recorded on the trail)."""
+    opt_cells, busy, count, members, member_pos = (
+        g[OPT_CELLS],
+        g[BUSY],
+        g[COUNT],
+        g[MEMBERS],
+        g[MEMBER_POS],
+    )
+    k = g[WHERE_OPT][m]
+    s = g[OPT_SLOT][k]
+    for j in range(opt_cells.shape[1]):
+        c = opt_cells[k, j]
+        if c < 0:
+            break
+        busy[c] = FREE
+    last = members[s, count[s] - 1]
+    p = member_pos[m]
+    members[s, p] = last
+    member_pos[last] = p
+    count[s] -= 1
+    g[WHERE][m] = -1
+    g[WHERE_OPT][m] = -1
+    st = g[STATE]
+    g[TRAIL][st[TRAIL_LEN], 0] = m
+    g[TRAIL][st[TRAIL_LEN], 1] = k
+    st[TRAIL_LEN] += 1
 
-    Checked independently of the search: each meeting placed or unplaced exactly once; a
-    placement in an allowed, listed slot, at a listed table, never blocked nor shared with
-    another meeting (fixed ones included), no resource twice in a slot; fixed meetings not
-    rescheduled; each reason true of the final schedule (so no meeting left out could simply
-    have been placed).
-    """
-    errors: list[str] = []
-    slot_set, table_set, blocked_set = set(slots), set(tables), set(blocked)
-    by_key = {m.key: m for m in meetings}
-    if len(by_key) != len(meetings):
-        errors.append("duplicate meeting keys")
-    fixed_keys = {f.key for f in fixed}
-    for key in set(result.placed) & set(result.unplaced):
-        errors.append(f"meeting {key} is both placed and unplaced")
-    for key in (set(result.placed) | set(result.unplaced)) - set(by_key):
-        errors.append(f"meeting {key} is not one of the meetings to place")
-    for key in set(by_key) - set(result.placed) - set(result.unplaced):
-        errors.append(f"meeting {key} is neither placed nor unplaced")
-    for key in fixed_keys & set(by_key):
-        errors.append(f"fixed meeting {key} is among the meetings to place")
-    table_owner: dict[tuple[int, int], int] = {(f.slot, f.table): f.key for f in fixed}
-    resource_owner: dict[tuple[int, int], int] = {
-        (f.slot, r): f.key for f in fixed for r in f.resources
-    }
-    for key, (slot, table) in sorted(result.placed.items()):
-        meeting = by_key.get(key)
-        if meeting is None:
+
+@njit(cache=True)
+def _rollback(g, mark):
+    """Undo the trail back to ``mark``, newest change first."""
+    st, trail = g[STATE], g[TRAIL]
+    while st[TRAIL_LEN] > mark:
+        st[TRAIL_LEN] -= 1
+        m = trail[st[TRAIL_LEN], 0]
+        k = trail[st[TRAIL_LEN], 1]
+        if k == -1:
+            _unplace(g, m)
+        else:
+            _place(g, m, k)
+        st[TRAIL_LEN] -= 1
+
+
+@njit(cache=True)
+def _out_add(g, m):
+    """Add m to the meetings out."""
+    st = g[STATE]
+    g[OUT][st[N_OUT]] = m
+    g[OUT_POS][m] = st[N_OUT]
+    st[N_OUT] += 1
+
+
+@njit(cache=True)
+def _out_remove(g, m):
+    """Remove m from the meetings out (the last one takes its place)."""
+    st, out, out_pos = g[STATE], g[OUT], g[OUT_POS]
+    st[N_OUT] -= 1
+    last = out[st[N_OUT]]
+    p = out_pos[m]
+    out[p] = last
+    out_pos[last] = p
+    out_pos[m] = -1
+
+
+@njit(cache=True)
+def _blockers(g, k, blk, skip):
+    """Distinct meetings holding option k's cells into blk; -1 if a fixed meeting or ``skip``."""
+    opt_cells, busy = g[OPT_CELLS], g[BUSY]
+    nb = 0
+    for j in range(opt_cells.shape[1]):
+        c = opt_cells[k, j]
+        if c < 0:
+            break
+        b = busy[c]
+        if b == FREE:
             continue
-        if slot not in meeting.slots:
-            errors.append(f"meeting {key} placed in slot {slot}, not one of its slots")
-        if slot not in slot_set:
-            errors.append(f"meeting {key} placed in unknown slot {slot}")
-        if table not in table_set:
-            errors.append(f"meeting {key} placed at unknown table {table}")
-        if (slot, table) in blocked_set:
-            errors.append(f"meeting {key} placed at blocked table {table} in slot {slot}")
-        other = table_owner.setdefault((slot, table), key)
-        if other != key:
-            errors.append(f"meetings {other} and {key} share table {table} in slot {slot}")
-        for r in set(meeting.resources):
-            other = resource_owner.setdefault((slot, r), key)
-            if other != key:
-                errors.append(f"meetings {other} and {key} share resource {r} in slot {slot}")
-    if not errors:
-        errors += _check_reasons(
-            by_key, slot_set, table_set, blocked_set, table_owner, resource_owner, result
-        )
-    return errors
+        if b < FREE or b == skip:  # FIXED, or the meeting not to eject
+            return -1
+        dup = False
+        for i in range(nb):
+            if blk[i] == b:
+                dup = True
+        if not dup:
+            blk[nb] = b
+            nb += 1
+    return nb
 
 
-def _check_reasons(
-    by_key, slot_set, table_set, blocked_set, table_owner, resource_owner, result
-) -> list[str]:
-    """Each reason is true of the final schedule; no meeting left out fits anywhere as is."""
-    errors = []
-    for key, reason in sorted(result.unplaced.items()):
-        meeting = by_key[key]
-        common = sorted(meeting.slots & slot_set)
-        party_free = [
-            s for s in common if all((s, r) not in resource_owner for r in meeting.resources)
-        ]
-        with_table = [
-            s
-            for s in party_free
-            if any((s, t) not in blocked_set and (s, t) not in table_owner for t in table_set)
-        ]
-        if with_table:
-            errors.append(f"meeting {key} left out ({reason}) but fits in slot {with_table[0]}")
-        if (reason == Unplaced.NO_COMMON_SLOT) != (not common):
-            errors.append(f"meeting {key}: reason {reason} but common slots {common}")
-        if reason == Unplaced.PARTIES_BUSY and party_free:
-            errors.append(f"meeting {key}: reason {reason} but slot {party_free[0]} is free")
-        if reason == Unplaced.NO_FREE_TABLE and not party_free:
-            errors.append(f"meeting {key}: reason {reason} but its parties are busy everywhere")
-    return errors
+@njit(cache=True)
+def _free(g, k):
+    """True when every cell of option k is free."""
+    opt_cells, busy = g[OPT_CELLS], g[BUSY]
+    for j in range(opt_cells.shape[1]):
+        c = opt_cells[k, j]
+        if c < 0:
+            return True
+        if busy[c] != FREE:
+            return False
+    return True
+
+
+@njit(cache=True)
+def _free_option(g, m, avoid):
+    """An option of m (not in slot ``avoid``) that is free and has a table, or -1."""
+    opt_start, opt_slot, count, cap = g[OPT_START], g[OPT_SLOT], g[COUNT], g[CAP]
+    for k in range(opt_start[m], opt_start[m + 1]):
+        s = opt_slot[k]
+        if s != avoid and count[s] < cap[s] and _free(g, k):
+            return k
+    return -1
+
+
+@njit(cache=True)
+def _augment(g, m, depth, guard, scratch):
+    """Place out-meeting m, ejecting blockers that must each find a place (depth levels).
+
+    ``guard`` (the meeting that just ejected m) is never ejected back; ``scratch[depth]``
+    holds this level's blockers. On failure the state is unchanged.
+    """
+    k = _free_option(g, m, -1)
+    if k >= 0:
+        _place(g, m, k)
+        return True
+    if depth == 0:
+        return False
+    opt_start, opt_slot, count, cap, members = (
+        g[OPT_START],
+        g[OPT_SLOT],
+        g[COUNT],
+        g[CAP],
+        g[MEMBERS],
+    )
+    blk = scratch[depth]
+    for k in range(opt_start[m], opt_start[m + 1]):
+        s = opt_slot[k]
+        nb = _blockers(g, k, blk, guard)
+        if nb < 0 or cap[s] == 0:
+            continue
+        if nb == 0:  # free for m but full: move one meeting of s to a free slot
+            for i in range(count[s]):
+                v = members[s, i]
+                kv = _free_option(g, v, s) if v != guard else -1
+                if kv >= 0:
+                    _unplace(g, v)
+                    _place(g, v, kv)
+                    _place(g, m, k)
+                    return True
+            continue
+        if depth == 1:  # the blockers must fit elsewhere as things are: check before moving
+            ok = True
+            for i in range(nb):
+                if _free_option(g, blk[i], s) < 0:
+                    ok = False
+                    break
+            if not ok:
+                continue
+        mark = g[STATE][TRAIL_LEN]
+        for i in range(nb):
+            _unplace(g, blk[i])
+        _place(g, m, k)
+        ok = True
+        for i in range(nb):
+            if not _augment(g, blk[i], depth - 1, m, scratch):
+                ok = False
+                break
+        if ok:
+            return True
+        _rollback(g, mark)
+    return False
+
+
+@njit(cache=True)
+def _tabu_run(g, iterations, stale, tenure_min, tenure_per_10_out, lookahead):
+    """Make at most ``iterations`` tabu moves; True when the round is over.
+
+    The round is over when nothing is out, when ``stale`` moves brought no new best, or when
+    no move is left at all. Every new best schedule is copied to ``BEST_OPT``.
+    """
+    st = g[STATE]
+    blk = np.empty(g[OPT_CELLS].shape[1], np.int64)
+    scratch = np.empty((lookahead + 1, g[OPT_CELLS].shape[1]), np.int64)
+    for _step in range(iterations):
+        if st[N_OUT] == 0 or st[IT] - st[LAST_GAIN] >= stale:
+            return True
+        st[IT] += 1
+        u, k = _choose_move(g, blk)
+        if u < 0:
+            return True
+        tenure = np.random.randint(tenure_min) + (tenure_per_10_out * st[N_OUT]) // 10
+        _make_move(g, u, k, st[IT] + tenure, blk, lookahead, scratch)
+        if st[N_OUT] < st[BEST]:
+            st[BEST] = st[N_OUT]
+            st[LAST_GAIN] = st[IT]
+            g[BEST_OPT][:] = g[WHERE_OPT]
+    return False
+
+
+@njit(cache=True)
+def _choose_move(g, blk):
+    """The cheapest move (meeting out, option), ties broken at random (reservoir sampling).
+
+    Cost = meetings ejected - 1: -1 for a free slot, 0 for a swap with one blocker or a full
+    slot. Tabu moves are skipped unless they would beat the best; if every move is tabu, the
+    cheapest tabu move is made anyway. (-1, -1) when there is no move at all.
+    """
+    st, out, tabu = g[STATE], g[OUT], g[TABU]
+    opt_start, opt_slot, count, cap = g[OPT_START], g[OPT_SLOT], g[COUNT], g[CAP]
+    it, n_out = st[IT], st[N_OUT]
+    best_cost = tabu_cost = 1 << 30
+    n_best = n_tabu = 0
+    mu = mk = tu = tk = -1
+    for i in range(n_out):
+        u = out[i]
+        for k in range(opt_start[u], opt_start[u + 1]):
+            nb = _blockers(g, k, blk, -3)
+            s = opt_slot[k]
+            if nb < 0:
+                continue
+            if nb > 0:
+                cost = nb - 1
+            elif count[s] < cap[s]:
+                cost = -1
+            else:
+                cost = 0  # a full slot: one of its meetings goes out
+            if tabu[k] > it and n_out + cost >= st[BEST]:
+                if cost < tabu_cost:
+                    tabu_cost, n_tabu, tu, tk = cost, 1, u, k
+                elif cost == tabu_cost:
+                    n_tabu += 1
+                    if np.random.randint(n_tabu) == 0:
+                        tu, tk = u, k
+            elif cost < best_cost:
+                best_cost, n_best, mu, mk = cost, 1, u, k
+            elif cost == best_cost:
+                n_best += 1
+                if np.random.randint(n_best) == 0:
+                    mu, mk = u, k
+    if mu < 0:
+        return tu, tk
+    return mu, mk
+
+
+@njit(cache=True)
+def _make_move(g, u, k, tabu_until, blk, lookahead, scratch):
+    """Put ``u`` in option ``k``, eject what blocks it, then try to re-place the ejected.
+
+    An ejected meeting may not go back to the slot it left before iteration ``tabu_until``.
+    """
+    s = g[OPT_SLOT][k]
+    count, where_opt = g[COUNT], g[WHERE_OPT]
+    nb = _blockers(g, k, blk, -3)
+    if nb == 0 and count[s] >= g[CAP][s]:
+        blk[0] = g[MEMBERS][s, np.random.randint(count[s])]
+        nb = 1
+    for i in range(nb):
+        b = blk[i]
+        g[TABU][where_opt[b]] = tabu_until
+        _unplace(g, b)
+        _out_add(g, b)
+    _out_remove(g, u)
+    _place(g, u, k)
+    for i in range(nb):
+        b = blk[i]
+        if lookahead > 0 and where_opt[b] < 0 and _augment(g, b, lookahead, u, scratch):
+            _out_remove(g, b)
+    g[STATE][TRAIL_LEN] = 0
+
+
+@njit(cache=True)
+def _load(g, opts):
+    """Replace the schedule by ``opts`` (meeting -> option index or -1)."""
+    where_opt = g[WHERE_OPT]
+    for m in range(where_opt.shape[0]):
+        if where_opt[m] >= 0:
+            _unplace(g, m)
+    for m in range(opts.shape[0]):
+        if opts[m] >= 0:
+            _place(g, m, opts[m])
+    g[STATE][TRAIL_LEN] = 0
+
+
+@njit(cache=True)
+def _kick(g, victims):
+    """Eject ``victims`` (placed meetings): the perturbation between two rounds."""
+    for m in victims:
+        _unplace(g, m)
+    g[STATE][TRAIL_LEN] = 0
+
+
+@njit(cache=True)
+def _seed(seed):
+    """Seed numba's own generator (distinct from numpy's): the search's randomness."""
+    np.random.seed(seed)
