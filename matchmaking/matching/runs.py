@@ -145,7 +145,7 @@ def sweep(*, limit: int = 20_000) -> dict:
     now = timezone.now()
     report = {
         "runs_resent": 0,
-        "runs_failed": 0,
+        "runs_given_up": 0,
         "full_run": 0,
         "products": 0,
         "organisations": 0,
@@ -159,7 +159,7 @@ def sweep(*, limit: int = 20_000) -> dict:
         ).exists()
     ):
         fail(run, "gave up: a chunk kept failing or the run took too long")
-        report["runs_failed"] = 1
+        report["runs_given_up"] = 1
         run = None
     if run and run.started_at < now - STUCK_AFTER:
         # Only chunks nobody has tried for a while: a long run's chunks still queued behind
