@@ -557,3 +557,39 @@ def stage_counts(outcomes: QuerySet[MeetingOutcome]) -> list[dict]:
         for stage, label in MeetingOutcome.Stage.choices
         if counts[stage]
     ]
+
+
+def meeting_openings(organisation, product_ids) -> dict[int, ForumParticipant]:
+    """Where an organisation can ask for a meeting about each of these products: for a product
+    whose BUMDes takes part in an open (published) forum where the organisation takes part too,
+    both approved, the organisation's participation (its page holds the request form)."""
+    from matchmaking.forum_models import ForumStatus, ParticipantStatus
+
+    product_ids = list(product_ids)
+    if not product_ids:
+        return {}
+    own = {
+        p.forum_id: p
+        for p in ForumParticipant.objects.filter(
+            organisation=organisation,
+            status=ParticipantStatus.APPROVED,
+            forum__status=ForumStatus.PUBLISHED,
+        ).select_related("forum")
+    }
+    if not own:
+        return {}
+    from products.models import Product
+
+    bumdes_of = dict(Product.objects.filter(pk__in=product_ids).values_list("pk", "bumdes_id"))
+    forums_of_bumdes: dict[int, int] = {}
+    for bumdes_id, forum_id in ForumParticipant.objects.filter(
+        forum_id__in=list(own),
+        bumdes_id__in=set(bumdes_of.values()),
+        status=ParticipantStatus.APPROVED,
+    ).values_list("bumdes_id", "forum_id"):
+        forums_of_bumdes.setdefault(bumdes_id, forum_id)
+    return {
+        product_id: own[forums_of_bumdes[bumdes_id]]
+        for product_id, bumdes_id in bumdes_of.items()
+        if bumdes_id in forums_of_bumdes
+    }

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from bumdes_export.accounts.access import scope_for
 from bumdes_export.core.forms import apply_errors
 from exporters.models import Organisation
-from matchmaking import access
+from matchmaking import access, forum_selectors
 from matchmaking import selectors as matchmaking_selectors
 from matchmaking.matching import page_selectors, runs, selectors, services
 from matchmaking.matching.models import MatchWeights
@@ -138,9 +138,12 @@ def recommendations(request: HttpRequest) -> HttpResponse:
             "next": request.get_full_path(),
         }
     )
+    # Acting on a suggestion at a forum both sides take part in: a meeting request.
+    openings = forum_selectors.meeting_openings(organisation, product_ids) if acts else {}
     for match in matches:
         match.shortlisted = match.product.pk in context["shortlisted"]
         match.conversation = context["conversations"].get(match.product.pk)
+        match.forum_participant = openings.get(match.product.pk)
     return render(request, "matchmaking/matching/recommendations.html", context)
 
 

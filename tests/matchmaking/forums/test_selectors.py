@@ -13,7 +13,7 @@ from bumdes_export.reference.models import HsCode
 from matchmaking import forum_panels
 from matchmaking import forum_selectors as selectors
 from matchmaking import forum_services as services
-from matchmaking.forum_models import Meeting
+from matchmaking.forum_models import Forum, Meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -125,3 +125,22 @@ def test_outcome_panels_show_only_what_the_viewer_may_see(held, officer_sulteng,
     from products import views as product_views
 
     assert forum_panels.bumdes_outcomes_panel in product_views.BUMDES_PAGE_PANELS
+
+
+def test_a_suggested_product_can_be_acted_on_at_a_forum_both_sides_attend(fs, org_a):
+    """Matching's "act on it": the organisation's participation where it can ask for a meeting."""
+    from matchmaking.forum_models import ForumStatus
+
+    crab, oil, donggala_crab = fs.world.crab, fs.world.oil, fs.world.donggala_crab
+    Forum.objects.filter(pk=fs.forum.pk).update(status=ForumStatus.PUBLISHED)
+
+    openings = selectors.meeting_openings(org_a, [crab.pk, oil.pk, donggala_crab.pk])
+
+    assert openings == {
+        crab.pk: fs.org_a,
+        oil.pk: fs.org_a,
+        donggala_crab.pk: fs.org_a,
+    }
+    # Not once the forum is over, nor for an organisation that does not take part.
+    Forum.objects.filter(pk=fs.forum.pk).update(status=ForumStatus.FINISHED)
+    assert selectors.meeting_openings(org_a, [crab.pk]) == {}
