@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from bumdes_export.accounts.access import scope_for
 from matchmaking import forum_access
@@ -253,7 +253,14 @@ def suggested_counterparts(participant: ForumParticipant, limit: int = 20) -> li
             suggestion = Suggestion(candidate, round(float(best.score), 1), list(best.reasons))
         else:
             reasons = (
-                [_("%(n)d product(s) under the organisation's HS interests.") % {"n": overlap}]
+                [
+                    ngettext(
+                        "%(n)d product under the organisation's HS interests.",
+                        "%(n)d products under the organisation's HS interests.",
+                        overlap,
+                    )
+                    % {"n": overlap}
+                ]
                 if overlap
                 else []
             )

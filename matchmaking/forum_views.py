@@ -18,7 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from bumdes_export.accounts.access import scope_for
@@ -296,7 +296,11 @@ def forum_setup(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            messages.success(request, _("%(n)d slots added.") % {"n": len(created)})
+            messages.success(
+                request,
+                ngettext("%(n)d slot added.", "%(n)d slots added.", len(created))
+                % {"n": len(created)},
+            )
             return redirect("forums:forum_setup", pk=pk)
     return _setup_page(request, forum, slots_form=form, status=400)
 
@@ -742,7 +746,7 @@ def schedule(request: HttpRequest, pk: int) -> HttpResponse:
             return _schedule_page(request, forum, True, status=400)
         messages.success(
             request,
-            _("%(placed)d meetings placed, %(kept)d confirmed kept, %(unplaced)d not placed.")
+            _("Meetings placed: %(placed)d; confirmed meetings kept: %(kept)d; not placed: %(unplaced)d.")
             % {"placed": report.placed, "kept": report.kept, "unplaced": len(report.unplaced)},
         )
         return redirect("forums:schedule", pk=pk)
@@ -755,7 +759,15 @@ def schedule(request: HttpRequest, pk: int) -> HttpResponse:
 def schedule_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     forum = _managed(request.user, pk)
     count = services.confirm_meetings(actor=request.user, forum=forum)
-    messages.success(request, _("%(n)d meetings confirmed; both sides are told.") % {"n": count})
+    messages.success(
+        request,
+        ngettext(
+            "%(n)d meeting confirmed; both sides are told.",
+            "%(n)d meetings confirmed; both sides are told.",
+            count,
+        )
+        % {"n": count},
+    )
     return redirect("forums:schedule", pk=pk)
 
 
