@@ -746,7 +746,9 @@ def schedule(request: HttpRequest, pk: int) -> HttpResponse:
             return _schedule_page(request, forum, True, status=400)
         messages.success(
             request,
-            _("Meetings placed: %(placed)d; confirmed meetings kept: %(kept)d; not placed: %(unplaced)d.")
+            _(
+                "Meetings placed: %(placed)d; confirmed meetings kept: %(kept)d; not placed: %(unplaced)d."
+            )
             % {"placed": report.placed, "kept": report.kept, "unplaced": len(report.unplaced)},
         )
         return redirect("forums:schedule", pk=pk)
