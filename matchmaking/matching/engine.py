@@ -108,6 +108,18 @@ def fill_exporter_components(pt, et, W, r: KernelResult) -> None:
         pt.months,
         et.ch_start,
         et.ch_end,
+        *_candidate_arrays(et),
+        W,
+        _SHARES,
+        r.ex_p,
+        r.ex_c,
+        r.ex_n,
+    )
+
+
+def _candidate_arrays(et: ExporterTable) -> tuple[np.ndarray, ...]:
+    """The organisations' columns in the order both kernels take them."""
+    return (
         et.ent_exporter,
         et.ent_head_lo,
         et.ent_head_hi,
@@ -122,11 +134,6 @@ def fill_exporter_components(pt, et, W, r: KernelResult) -> None:
         et.markets,
         et.pref_prov,
         et.pref_gw,
-        W,
-        _SHARES,
-        r.ex_p,
-        r.ex_c,
-        r.ex_n,
     )
 
 
@@ -148,20 +155,7 @@ def score_chunk(pt, et, W, lo, hi, chapter, r: KernelResult) -> int:
         pt.readiness,
         pt.months,
         pt.ready,
-        et.ent_exporter,
-        et.ent_head_lo,
-        et.ent_head_hi,
-        et.ent_sub_start,
-        et.ent_sub_end,
-        et.ent_subs,
-        et.need,
-        et.certs,
-        et.certs_n,
-        et.mk_start,
-        et.mk_end,
-        et.markets,
-        et.pref_prov,
-        et.pref_gw,
+        *_candidate_arrays(et),
         W,
         _SHARES,
         r.top_e,
