@@ -7,8 +7,10 @@ They only turn what a person typed into values; every rule is checked by
 from __future__ import annotations
 
 import zoneinfo
+from zoneinfo import ZoneInfo
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bumdes_export.accounts.models import Role, User
@@ -110,6 +112,20 @@ class ForumForm(forms.Form):
             "invited_regions": list(forum.invited_regions.all()),
             "co_organisers": list(forum.co_organisers.all()),
         }
+
+    def clean(self) -> dict:
+        data = super().clean()
+        # Registration times are typed in the forum's time zone, not the server's: keep the
+        # wall-clock time entered and attach the forum's zone to it.
+        zone = data.get("time_zone")
+        if zone in Forum.TimeZone.values:
+            for name in ("registration_opens", "registration_closes"):
+                value = data.get(name)
+                if value is not None:
+                    data[name] = timezone.make_aware(
+                        timezone.make_naive(value).replace(tzinfo=None), ZoneInfo(zone)
+                    )
+        return data
 
     def service_data(self) -> dict:
         return dict(self.cleaned_data)

@@ -185,6 +185,13 @@ def _check_forum(forum: Forum) -> None:
         and forum.registration_closes <= forum.registration_opens
     ):
         errors["registration_closes"] = _("Registration must close after it opens.")
+    elif (
+        forum.registration_closes
+        and forum.ends_on
+        and forum.time_zone in Forum.TimeZone.values
+        and forum.registration_closes.astimezone(forum.tzinfo).date() > forum.ends_on
+    ):
+        errors["registration_closes"] = _("Registration must close by the forum's last day.")
     if not (forum.venue or forum.online_url):
         errors["venue"] = _("Give a venue, an online link, or both.")
     if forum.meeting_minutes is not None and not 5 <= forum.meeting_minutes <= 240:

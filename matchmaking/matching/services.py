@@ -81,6 +81,10 @@ def update_weights(user, values: dict[str, int]) -> MatchWeights:
     errors: dict[str, list[str]] = {}
     if sum(getattr(row, name) for name in WEIGHT_FIELDS) != 100:
         errors["__all__"] = [_("The six weights must add up to 100 points.")]
+    if row.min_score > row.good_score:
+        errors["min_score"] = [
+            _("The minimum worth showing cannot be above the score of a good match.")
+        ]
     if row.fit_chapter_pct > row.fit_heading_pct:
         errors["fit_chapter_pct"] = [_("A chapter match cannot earn more than a heading match.")]
     if row.distance_zero_km <= row.distance_full_km:

@@ -1,0 +1,65 @@
+"""The forum form: times typed in the forum's own time zone, whatever the server's."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from matchmaking import forum_services as services
+from matchmaking.forum_forms import ForumForm
+from matchmaking.forum_models import Forum
+from tests.matchmaking.forums.conftest import forum_data
+
+pytestmark = pytest.mark.django_db
+
+
+def _form(**overrides) -> ForumForm:
+    data = {
+        "name": "Forum Uji",
+        "starts_on": "2027-03-10",
+        "ends_on": "2027-03-11",
+        "venue": "Kendari",
+        "time_zone": Forum.TimeZone.WITA,
+        "registration_opens": "2027-02-01T08:00",
+        "registration_closes": "2027-03-01T17:00",
+        "meeting_minutes": "30",
+        **overrides,
+    }
+    return ForumForm(data=data)
+
+
+@pytest.mark.parametrize("zone", [Forum.TimeZone.WIB, Forum.TimeZone.WITA, Forum.TimeZone.WIT])
+def test_registration_times_are_read_in_the_forums_time_zone(zone):
+    form = _form(time_zone=zone)
+    assert form.is_valid(), form.errors
+    opens = form.cleaned_data["registration_opens"]
+    assert opens == datetime(2027, 2, 1, 8, 0, tzinfo=ZoneInfo(zone))
+
+
+def test_a_saved_forum_shows_the_times_it_was_given_and_saving_again_moves_nothing(organiser):
+    form = _form()
+    assert form.is_valid(), form.errors
+    forum = services.create_forum(actor=organiser, data=form.service_data())
+    again = ForumForm(
+        data={
+            **_form().data,
+            "registration_opens": ForumForm.initial_for(forum)["registration_opens"].isoformat(),
+            "registration_closes": ForumForm.initial_for(forum)["registration_closes"].isoformat(),
+        }
+    )
+    assert again.is_valid(), again.errors
+    assert again.cleaned_data["registration_opens"] == forum.registration_opens
+
+
+def test_registration_cannot_close_after_the_forums_last_day(organiser):
+    data = forum_data()
+    day_after = data["ends_on"] + timedelta(days=1)
+    data["registration_closes"] = datetime.combine(
+        day_after, time(9, 0), tzinfo=ZoneInfo("Asia/Makassar")
+    )
+    with pytest.raises(ValidationError) as error:
+        services.create_forum(actor=organiser, data=data)
+    assert "registration_closes" in error.value.message_dict
