@@ -885,6 +885,9 @@ def run_scheduler(*, actor, forum: Forum, time_limit_s: float = SCHEDULER_TIME_L
 
     forum = _lock_forum(forum)
     _require_organiser(actor, forum)
+    if forum.status in (Forum.Status.FINISHED, Forum.Status.CANCELLED):
+        # Its meetings are history now: moving them would rewrite what happened.
+        raise ValidationError(_("The forum is over: its meetings are no longer scheduled."))
     slots = list(forum.slots.values_list("pk", flat=True))
     tables = list(forum.tables.values_list("pk", flat=True))
     if not slots:

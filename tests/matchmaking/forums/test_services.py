@@ -643,3 +643,9 @@ def test_attendees(fs, verified_exporter, second_exporter, colleague_a):
         services.add_attendee(
             actor=second_exporter, participant=fs.org_a, data=services.AttendeeData(name="X")
         )
+
+
+def test_the_scheduler_leaves_a_finished_forum_as_it_was(organiser, forum):
+    services.set_forum_status(actor=organiser, forum=forum, to=Forum.Status.FINISHED)
+    with pytest.raises(ValidationError, match="over"):
+        services.run_scheduler(actor=organiser, forum=forum)
