@@ -1,7 +1,6 @@
 from django.contrib import admin
-from django.db.models import F
 
-from exporters import events
+from exporters import services
 from exporters.models import Membership, Organisation, OrganisationChange
 
 
@@ -28,13 +27,9 @@ class OrganisationAdmin(admin.ModelAdmin):
     ]
 
     def save_related(self, request, form, formsets, change):
-        # An edit here changes what the organisation sources, like one on the portal's pages:
-        # bump the version and announce it (after commit), so its matches are recomputed.
+        # An edit here changes what the organisation sources, like one on the portal's pages.
         super().save_related(request, form, formsets, change)
-        organisation = form.instance
-        Organisation.objects.filter(pk=organisation.pk).update(version=F("version") + 1)
-        organisation.refresh_from_db(fields=["version"])
-        events.announce_organisation(organisation.pk, organisation.version)
+        services.record_admin_change(actor=request.user, organisation=form.instance)
 
 
 @admin.register(OrganisationChange)

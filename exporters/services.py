@@ -156,6 +156,14 @@ def _bump(organisation: Organisation) -> None:
     events.announce_organisation(organisation.pk, organisation.version)
 
 
+def record_admin_change(*, actor, organisation: Organisation) -> Organisation:
+    """An edit made in the Django admin: recorded and announced like one made on the pages, so
+    that what depends on the organisation (its matches) is recomputed."""
+    _record(organisation, actor, "admin_edit")
+    _bump(organisation)
+    return organisation
+
+
 def _sync_members(organisation: Organisation) -> None:
     User.objects.filter(membership__organisation=organisation).update(
         organisation_verified=organisation.is_verified

@@ -75,6 +75,7 @@ ACTION_LABELS = {
     "rejected": gettext_lazy("Rejected"),
     "member_invited": gettext_lazy("Colleague invited"),
     "member_removed": gettext_lazy("Member removed"),
+    "admin_edit": gettext_lazy("Changed in the administration"),
 }
 
 

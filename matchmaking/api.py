@@ -19,7 +19,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from bumdes_export.core.api import ServiceErrorsMixin
+from bumdes_export.core.api import ListFiltersOnlyMixin, ServiceErrorsMixin
 from exporters.models import Service
 from matchmaking import selectors, services
 from matchmaking.models import (
@@ -54,7 +54,7 @@ FILE_RESPONSE = {
 }
 
 
-def _id_filter(help_text: str) -> IntegerFilter:
+def id_filter(help_text: str) -> IntegerFilter:
     return IntegerFilter(method="noop", min_value=1, max_value=2**63 - 1, help_text=help_text)
 
 
@@ -64,7 +64,7 @@ def _id_filter(help_text: str) -> IntegerFilter:
 class InquiryFilter(NoopFilterSet):
     status = django_filters.ChoiceFilter(choices=Inquiry.Status.choices, method="noop")
     kind = django_filters.ChoiceFilter(choices=Inquiry.Kind.choices, method="noop")
-    product = _id_filter("only inquiries about this product (id)")
+    product = id_filter("only inquiries about this product (id)")
 
     class Meta:
         model = Inquiry
@@ -81,7 +81,7 @@ class InquiryFilter(NoopFilterSet):
 
 
 class ShortlistFilter(NoopFilterSet):
-    product = _id_filter("only this product (id): is it on the shortlist?")
+    product = id_filter("only this product (id): is it on the shortlist?")
 
     class Meta:
         model = ShortlistEntry
@@ -112,7 +112,7 @@ class BuyingRequestFilter(NoopFilterSet):
 class ServiceRequestFilter(NoopFilterSet):
     status = django_filters.ChoiceFilter(choices=ServiceRequest.Status.choices, method="noop")
     service = django_filters.ChoiceFilter(choices=Service.choices, method="noop")
-    product = _id_filter("only requests for this product (id)")
+    product = id_filter("only requests for this product (id)")
 
     class Meta:
         model = ServiceRequest
@@ -144,6 +144,7 @@ class ServiceRequestFilter(NoopFilterSet):
     ),
 )
 class InquiryViewSet(
+    ListFiltersOnlyMixin,
     ServiceErrorsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -162,11 +163,6 @@ class InquiryViewSet(
         return selectors.visible_inquiries(self.request.user).select_related(
             "product__bumdes", "organisation"
         )
-
-    def filter_queryset(self, queryset):
-        if self.action != "list":
-            return queryset
-        return super().filter_queryset(queryset)
 
     def _respond(self, inquiry: Inquiry, code: int = status.HTTP_200_OK) -> Response:
         fresh = self.get_queryset().get(pk=inquiry.pk)
@@ -316,6 +312,7 @@ class ShortlistViewSet(
     ),
 )
 class BuyingRequestViewSet(
+    ListFiltersOnlyMixin,
     ServiceErrorsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -334,11 +331,6 @@ class BuyingRequestViewSet(
         return selectors.visible_buying_requests(self.request.user).select_related(
             "organisation", "hs_code", "destination"
         )
-
-    def filter_queryset(self, queryset):
-        if self.action != "list":
-            return queryset
-        return super().filter_queryset(queryset)
 
     def _detail(self, buying_request: BuyingRequest, code: int = status.HTTP_200_OK):
         fresh = self.get_queryset().get(pk=buying_request.pk)
@@ -450,6 +442,7 @@ class BuyingRequestViewSet(
     ),
 )
 class ServiceRequestViewSet(
+    ListFiltersOnlyMixin,
     ServiceErrorsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -467,11 +460,6 @@ class ServiceRequestViewSet(
         return selectors.visible_service_requests(self.request.user).select_related(
             "provider", "product__bumdes", "requested_by"
         )
-
-    def filter_queryset(self, queryset):
-        if self.action != "list":
-            return queryset
-        return super().filter_queryset(queryset)
 
     def _detail(self, service_request: ServiceRequest, code: int = status.HTTP_200_OK):
         fresh = self.get_queryset().get(pk=service_request.pk)

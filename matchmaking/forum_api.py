@@ -18,10 +18,11 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from bumdes_export.accounts.access import scope_for
-from bumdes_export.core.api import ServiceErrorsMixin
+from bumdes_export.core.api import ListFiltersOnlyMixin, ServiceErrorsMixin
 from matchmaking import forum_access as access
 from matchmaking import forum_selectors as selectors
 from matchmaking import forum_services as services
+from matchmaking.api import id_filter
 from matchmaking.forum_models import (
     FollowUp,
     Forum,
@@ -48,12 +49,7 @@ from matchmaking.forum_serializers import (
     SlotSerializer,
     TableSerializer,
 )
-from products.api import IntegerFilter, NoopFilterSet
-
-
-def _id_filter(help_text: str) -> IntegerFilter:
-    return IntegerFilter(method="noop", min_value=1, max_value=2**63 - 1, help_text=help_text)
-
+from products.api import NoopFilterSet
 
 REPORT = inline_serializer(
     "ScheduleReport",
@@ -89,6 +85,7 @@ class ForumFilter(NoopFilterSet):
     partial_update=extend_schema(summary="Change a forum (its organisers)"),
 )
 class ForumViewSet(
+    ListFiltersOnlyMixin,
     ServiceErrorsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -104,11 +101,6 @@ class ForumViewSet(
 
     def get_queryset(self):
         return selectors.visible_forums(self.request.user).select_related("organiser")
-
-    def filter_queryset(self, queryset):
-        if self.action != "list":
-            return queryset
-        return super().filter_queryset(queryset)
 
     def _detail(self, forum: Forum, code: int = status.HTTP_200_OK) -> Response:
         return Response(self.get_serializer(self.get_queryset().get(pk=forum.pk)).data, status=code)
@@ -240,7 +232,7 @@ class ForumViewSet(
 
 
 class ParticipantFilter(NoopFilterSet):
-    forum = _id_filter("only participants of this forum (id)")
+    forum = id_filter("only participants of this forum (id)")
     status = django_filters.ChoiceFilter(choices=ForumParticipant.Status.choices, method="noop")
     kind = django_filters.ChoiceFilter(choices=ForumParticipant.Kind.choices, method="noop")
     q = django_filters.CharFilter(method="noop", help_text="name")
@@ -265,6 +257,7 @@ class ParticipantFilter(NoopFilterSet):
     create=extend_schema(summary="Register for a forum (the organiser approves)"),
 )
 class ParticipantViewSet(
+    ListFiltersOnlyMixin,
     ServiceErrorsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -280,11 +273,6 @@ class ParticipantViewSet(
         return selectors.visible_participants(self.request.user).prefetch_related(
             "products", "attendees"
         )
-
-    def filter_queryset(self, queryset):
-        if self.action != "list":
-            return queryset
-        return super().filter_queryset(queryset)
 
     def _detail(self, participant, code=status.HTTP_200_OK) -> Response:
         fresh = self.get_queryset().get(pk=participant.pk)
@@ -422,9 +410,9 @@ class ParticipantViewSet(
 
 
 class RequestFilter(NoopFilterSet):
-    forum = _id_filter("only requests of this forum (id)")
+    forum = id_filter("only requests of this forum (id)")
     status = django_filters.ChoiceFilter(choices=MeetingRequest.Status.choices, method="noop")
-    participant = _id_filter("only requests from or to this participant (id)")
+    participant = id_filter("only requests from or to this participant (id)")
 
     class Meta:
         model = MeetingRequest
@@ -445,6 +433,7 @@ class RequestFilter(NoopFilterSet):
     create=extend_schema(summary="Ask another participant for a meeting"),
 )
 class MeetingRequestViewSet(
+    ListFiltersOnlyMixin,
     ServiceErrorsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -458,11 +447,6 @@ class MeetingRequestViewSet(
 
     def get_queryset(self):
         return selectors.request_list(self.request.user)
-
-    def filter_queryset(self, queryset):
-        if self.action != "list":
-            return queryset
-        return super().filter_queryset(queryset)
 
     def _detail(self, meeting_request, code=status.HTTP_200_OK) -> Response:
         fresh = self.get_queryset().get(pk=meeting_request.pk)
@@ -515,9 +499,9 @@ class MeetingRequestViewSet(
 
 
 class MeetingFilter(NoopFilterSet):
-    forum = _id_filter("only meetings of this forum (id)")
+    forum = id_filter("only meetings of this forum (id)")
     status = django_filters.ChoiceFilter(choices=Meeting.Status.choices, method="noop")
-    participant = _id_filter("only meetings of this participant (id)")
+    participant = id_filter("only meetings of this participant (id)")
 
     class Meta:
         model = Meeting
@@ -535,7 +519,11 @@ class MeetingFilter(NoopFilterSet):
 
 @extend_schema_view(list=extend_schema(summary="Meetings of your participants, in time order"))
 class MeetingViewSet(
-    ServiceErrorsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    ListFiltersOnlyMixin,
+    ServiceErrorsMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
 ):
     serializer_class = MeetingSerializer
     queryset = Meeting.objects.none()
@@ -544,11 +532,6 @@ class MeetingViewSet(
 
     def get_queryset(self):
         return selectors.meeting_list(self.request.user).prefetch_related("attendees", "records")
-
-    def filter_queryset(self, queryset):
-        if self.action != "list":
-            return queryset
-        return super().filter_queryset(queryset)
 
     def _detail(self, meeting) -> Response:
         return Response(self.get_serializer(self.get_queryset().get(pk=meeting.pk)).data)
@@ -582,9 +565,9 @@ class MeetingViewSet(
 
 
 class OutcomeFilter(NoopFilterSet):
-    forum = _id_filter("only outcomes of this forum (id)")
+    forum = id_filter("only outcomes of this forum (id)")
     stage = django_filters.ChoiceFilter(choices=MeetingOutcome.Stage.choices, method="noop")
-    meeting = _id_filter("only outcomes of this meeting (id)")
+    meeting = id_filter("only outcomes of this meeting (id)")
 
     class Meta:
         model = MeetingOutcome
@@ -605,6 +588,7 @@ class OutcomeFilter(NoopFilterSet):
     create=extend_schema(summary="Record an outcome of a held meeting (either side)"),
 )
 class OutcomeViewSet(
+    ListFiltersOnlyMixin,
     ServiceErrorsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -619,11 +603,6 @@ class OutcomeViewSet(
     def get_queryset(self):
         return selectors.outcome_list(self.request.user)
 
-    def filter_queryset(self, queryset):
-        if self.action != "list":
-            return queryset
-        return super().filter_queryset(queryset)
-
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -635,7 +614,7 @@ class OutcomeViewSet(
 
 
 class FollowUpFilter(NoopFilterSet):
-    meeting = _id_filter("only follow-ups of this meeting (id)")
+    meeting = id_filter("only follow-ups of this meeting (id)")
     open = django_filters.ChoiceFilter(
         choices=[("true", "true"), ("false", "false")],
         method="noop",
@@ -660,6 +639,7 @@ class FollowUpFilter(NoopFilterSet):
     create=extend_schema(summary="Add a follow-up task with an owner and due date"),
 )
 class FollowUpViewSet(
+    ListFiltersOnlyMixin,
     ServiceErrorsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -673,11 +653,6 @@ class FollowUpViewSet(
 
     def get_queryset(self):
         return selectors.visible_follow_ups(self.request.user).order_by("done_at", "due_on", "id")
-
-    def filter_queryset(self, queryset):
-        if self.action != "list":
-            return queryset
-        return super().filter_queryset(queryset)
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)

@@ -30,3 +30,13 @@ class ServiceErrorsMixin:
         if isinstance(exc, DjangoValidationError):
             exc = exceptions.ValidationError(detail=service_errors(exc))
         return super().handle_exception(exc)
+
+
+class ListFiltersOnlyMixin:
+    """Apply the filter set to lists only: a detail or action URL names its object, and a
+    stray query parameter there must not turn it into a 404."""
+
+    def filter_queryset(self, queryset):
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)

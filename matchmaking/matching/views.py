@@ -14,7 +14,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -29,7 +28,7 @@ from matchmaking.matching.models import MatchWeights
 from matchmaking.matching.page_forms import DismissForm, RegionFilterForm, WeightsForm
 from matchmaking.matching.panels import decorate, tone
 from matchmaking.matching.scoring import COMPONENTS
-from matchmaking.views import signed_in
+from matchmaking.views import _int_param, _safe_next, signed_in
 from products.models import Product
 
 REGION_ROWS = 200
@@ -47,20 +46,6 @@ REGION_FOR_PRODUCT_SIDE = gettext_lazy(
 def _ministry_only(user) -> None:
     if not scope_for(user).is_ministry:
         raise PermissionDenied(str(MINISTRY_ONLY))
-
-
-def _int_param(request: HttpRequest, name: str) -> int | None:
-    raw = request.GET.get(name, "")
-    return int(raw) if raw.isdigit() and len(raw) < 10 else None
-
-
-def _safe_next(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 def _ministry_tabs(request: HttpRequest, current: str) -> dict:
