@@ -227,7 +227,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 24 * 3600.0,
     },
     "expire-buying-requests": {
-        "task": "matchmaking.tasks.expire_buying_requests",
+        "task": "matchmaking.dealings.tasks.expire_buying_requests",
         "schedule": 6 * 3600.0,
     },
     "sweep-matches": {
@@ -235,7 +235,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 10 * 60.0,
     },
     "send-meeting-reminders": {
-        "task": "matchmaking.forum_tasks.send_meeting_reminders",
+        "task": "matchmaking.forums.tasks.send_meeting_reminders",
         "schedule": 3600.0,
     },
 }

@@ -21,10 +21,10 @@ api_v1 = [
     path("gateways/", reference_api.GatewayList.as_view(), name="api-gateways"),
     path("", include("products.api_urls")),
     path("", include("products.imports.api_urls")),
-    path("", include("products.catalogue_api_urls")),
+    path("", include("products.catalogue.api_urls")),
     path("", include("exporters.api_urls")),
-    path("", include("matchmaking.api_urls")),
-    path("", include("matchmaking.forum_api_urls")),
+    path("", include("matchmaking.dealings.api_urls")),
+    path("", include("matchmaking.forums.api_urls")),
 ]
 
 urlpatterns = [
@@ -42,11 +42,11 @@ urlpatterns = [
     path("accounts/", include("bumdes_export.accounts.urls")),
     path("reference/", include("bumdes_export.reference.urls")),
     path("registry/", include("products.urls")),
-    path("catalogue/", include("products.catalogue_urls")),
+    path("catalogue/", include("products.catalogue.urls")),
     path("exporters/", include("exporters.urls")),
     path("matchmaking/matches/", include("matchmaking.matching.urls")),
-    path("matchmaking/", include("matchmaking.urls")),
-    path("forums/", include("matchmaking.forum_urls")),
+    path("matchmaking/", include("matchmaking.dealings.urls")),
+    path("forums/", include("matchmaking.forums.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

@@ -1,12 +1,12 @@
 """Matchmaking in the admin: for ministry staff to look into conversations and requests.
 
-Records are read-only here (their rules live in ``matchmaking.services``: status changes notify
+Records are read-only here (their rules live in ``matchmaking.dealings.services``: status changes notify
 people and are checked); deleting stays possible, for moderation.
 """
 
 from django.contrib import admin
 
-from matchmaking.models import (
+from matchmaking.dealings.models import (
     BuyingRequest,
     Inquiry,
     InquiryMessage,

@@ -8,11 +8,11 @@ class MatchmakingConfig(AppConfig):
 
     def ready(self) -> None:
         # Products and exporters offer page slots; matchmaking fills them (never the reverse).
-        from matchmaking import panels
+        from matchmaking.dealings import panels
         from matchmaking.matching import receivers
 
         panels.register()
-        from matchmaking import forum_panels
+        from matchmaking.forums import panels as forum_panels
         from matchmaking.matching import panels as matching_panels
 
         matching_panels.register()

@@ -7,15 +7,9 @@ change is recorded in their history.
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from products.models import (
-    Bumdes,
-    CertificateType,
-    ContactView,
-    HistoryEntry,
-    Product,
-    ProductImport,
-    ReadinessRule,
-)
+from products.catalogue.models import ContactView
+from products.imports.models import ProductImport
+from products.models import Bumdes, CertificateType, HistoryEntry, Product, ReadinessRule
 
 
 @admin.register(CertificateType)

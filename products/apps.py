@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -5,8 +7,16 @@ from django.utils.translation import gettext_lazy as _
 class ProductsConfig(AppConfig):
     name = "products"
     verbose_name = _("Village product registry")
+    # Domain packages that own models of this app (app label ``products``, tables unchanged).
+    # They import ``products.models``, never the reverse, so they are loaded here instead.
+    model_packages = ("products.catalogue", "products.imports")
 
-    def ready(self):
+    def import_models(self) -> None:
+        super().import_models()
+        for package in self.model_packages:
+            import_module(f"{package}.models")
+
+    def ready(self) -> None:
         from products.catalogue import receivers
 
         receivers.connect()

@@ -16,11 +16,11 @@ from bumdes_export.accounts.access import scope_for
 from bumdes_export.reference.models import Region
 from exporters.models import Organisation
 from matchmaking import access
+from matchmaking.dealings.models import Inquiry
 from matchmaking.matching import selectors, store
 from matchmaking.matching.features import MATCHED_KINDS
 from matchmaking.matching.models import MatchDismissal, MatchWeights, ProductMatches
 from matchmaking.matching.selectors import ProductSummary
-from matchmaking.models import Inquiry
 from products.models import Bumdes, Product
 
 

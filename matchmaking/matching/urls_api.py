@@ -1,4 +1,4 @@
-"""Match API routes, included at /api/v1/ by ``matchmaking.api_urls``."""
+"""Match API routes, included at /api/v1/ by ``matchmaking.dealings.api_urls``."""
 
 from django.urls import path
 

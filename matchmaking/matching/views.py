@@ -21,14 +21,15 @@ from django.views.decorators.http import require_POST
 from bumdes_export.accounts.access import scope_for
 from bumdes_export.core.forms import apply_errors
 from exporters.models import Organisation
-from matchmaking import access, forum_selectors
-from matchmaking import selectors as matchmaking_selectors
+from matchmaking import access
+from matchmaking.dealings import selectors as matchmaking_selectors
+from matchmaking.dealings.views import _int_param, _safe_next, signed_in
+from matchmaking.forums import selectors as forum_selectors
 from matchmaking.matching import page_selectors, runs, selectors, services
 from matchmaking.matching.models import MatchWeights
 from matchmaking.matching.page_forms import DismissForm, RegionFilterForm, WeightsForm
 from matchmaking.matching.panels import decorate, tone
 from matchmaking.matching.scoring import COMPONENTS
-from matchmaking.views import _int_param, _safe_next, signed_in
 from products.models import Product
 
 REGION_ROWS = 200

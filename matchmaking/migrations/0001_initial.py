@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import matchmaking.models
+import matchmaking.dealings.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -71,7 +71,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('side', models.CharField(choices=[('exporter', 'Exporter'), ('product', 'Product side')], max_length=8, verbose_name='side')),
                 ('body', models.TextField(verbose_name='message')),
-                ('attachment', models.FileField(blank=True, upload_to=matchmaking.models._attachment_path, verbose_name='attachment')),
+                ('attachment', models.FileField(blank=True, upload_to=matchmaking.dealings.models._attachment_path, verbose_name='attachment')),
                 ('attachment_name', models.CharField(blank=True, max_length=200)),
                 ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='sent')),
                 ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
@@ -132,7 +132,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('body', models.TextField(blank=True, verbose_name='note')),
-                ('document', models.FileField(blank=True, upload_to=matchmaking.models._attachment_path, verbose_name='document')),
+                ('document', models.FileField(blank=True, upload_to=matchmaking.dealings.models._attachment_path, verbose_name='document')),
                 ('document_name', models.CharField(blank=True, max_length=200)),
                 ('from_status', models.CharField(blank=True, max_length=12)),
                 ('to_status', models.CharField(blank=True, max_length=12)),

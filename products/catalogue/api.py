@@ -16,12 +16,13 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
 from products.catalogue import presenters, selectors, services
+from products.catalogue.models import ContactView
 from products.catalogue.serializers import (
     CatalogueListSerializer,
     CatalogueParams,
     CatalogueProductSerializer,
 )
-from products.models import ContactView, Product
+from products.models import Product
 
 
 def _reading(request: Request) -> presenters.Reading:

@@ -53,16 +53,9 @@ from django.utils import timezone
 from bumdes_export.accounts.access import scope_for
 from bumdes_export.reference.models import CertificateType, HsCode, Region
 from bumdes_export.reference.selectors import disadvantaged_regency_codes
+from products.catalogue.models import CatalogueCache, CatalogueEntry, CatalogueState, CatalogueWord
 from products.catalogue.text import PREFIX_MIN_LENGTH, tsquery, words
-from products.models import (
-    CatalogueCache,
-    CatalogueEntry,
-    CatalogueState,
-    CatalogueWord,
-    Certificate,
-    CommodityForm,
-    Product,
-)
+from products.models import Certificate, CommodityForm, Product
 
 ORDERINGS = ("relevance", "newest", "capacity")
 PAGE_SIZE = 20
@@ -529,7 +522,7 @@ def contact_details(product: Product) -> dict[str, str]:
 
 
 def contact_log(*, viewer: str = "", product: int | None = None):
-    from products.models import ContactView
+    from products.catalogue.models import ContactView
 
     qs = ContactView.objects.select_related("viewer")
     if viewer:

@@ -20,16 +20,9 @@ from django.db.models import F, Func, Q, TextField, Value
 from django.utils import timezone
 
 from bumdes_export.reference.models import HsAlias, HsCode, Region
+from products.catalogue.models import CatalogueEntry, CatalogueState, CatalogueWord, ContactView
 from products.catalogue.text import FORM_WORDS, index_words, words_of
-from products.models import (
-    CatalogueEntry,
-    CatalogueState,
-    CatalogueWord,
-    Certificate,
-    ContactView,
-    Product,
-    ProductPhoto,
-)
+from products.models import Certificate, Product, ProductPhoto
 
 logger = logging.getLogger(__name__)
 

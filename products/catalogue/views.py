@@ -23,8 +23,9 @@ from bumdes_export.accounts.decorators import ministry_required
 from bumdes_export.accounts.models import Role
 from bumdes_export.core.panels import render_panels
 from products.catalogue import presenters, selectors, services
+from products.catalogue.models import ContactView
 from products.catalogue.serializers import CatalogueParams
-from products.models import ContactView, Product
+from products.models import Product
 
 FILTERS = ("q", "hs_chapter", "province", "form", "certificate", "disadvantaged")
 FILTERS += ("available_this_month", "ordering")

@@ -19,7 +19,7 @@ from rest_framework.reverse import reverse
 from rest_framework.serializers import as_serializer_error
 
 from products.imports import selectors, services
-from products.models import ProductImport
+from products.imports.models import ProductImport
 
 REPORT_IN_DETAIL = 100
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from bumdes_export.accounts.access import scope_for
-from products.models import ProductImport
+from products.imports.models import ProductImport
 
 
 def visible_imports(user) -> QuerySet[ProductImport]:

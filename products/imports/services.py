@@ -11,7 +11,7 @@ The life of an import (``ProductImport.status``)::
   update) and writes only if every row is still acceptable: a file with any bad row changes
   nothing. Importing the same file twice changes nothing the second time.
 - Files of more than ``PRODUCT_IMPORT_BACKGROUND_ROWS`` rows (default 2,000) are checked and
-  committed by a background job (``products.tasks``) whose progress the import page shows.
+  committed by a background job (``products.imports.tasks``) whose progress the import page shows.
 
 The stored report (``ProductImport.report``) holds every rejected row (up to 5,000) and, for
 files of at most 2,000 rows, every other row too; the counts always cover the whole file. The
@@ -42,6 +42,7 @@ from bumdes_export.reference.selectors import normalize_region_code
 from products import access, events
 from products import services as registry
 from products.imports import columns as cols
+from products.imports.models import ProductImport
 from products.imports.reader import (
     FileProblem,
     estimate_rows,
@@ -61,7 +62,7 @@ from products.imports.validation import (
     Scorer,
 )
 from products.imports.writers import BaseWriter, writer_for
-from products.models import Product, ProductImport
+from products.models import Product
 
 Status = ProductImport.Status
 BATCH_ROWS = 5000
@@ -164,7 +165,7 @@ def submit(product_import: ProductImport, *, user, background: bool | None = Non
         background = product_import.rows > background_rows()
     if not background:
         return check(product_import)
-    from products.tasks import check_product_import
+    from products.imports.tasks import check_product_import
 
     with transaction.atomic():
         job = start_job(
@@ -360,7 +361,7 @@ def start_commit(
             raise ValidationError(_("This file is being imported or was imported already."))
         product_import.status = Status.IMPORTING
         if background:
-            from products.tasks import commit_product_import
+            from products.imports.tasks import commit_product_import
 
             job = start_job(
                 "products.import.commit",

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from products.imports import columns, selectors, services
 from products.imports.forms import UploadForm
-from products.models import ProductImport
+from products.imports.models import ProductImport
 
 REPORT_PAGE = 50
 

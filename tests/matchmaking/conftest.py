@@ -22,8 +22,8 @@ from django.core import mail
 from django.utils import timezone
 
 from exporters.models import Organisation
-from matchmaking import services
-from matchmaking.models import (
+from matchmaking.dealings import services
+from matchmaking.dealings.models import (
     BuyingRequest,
     Inquiry,
     Offer,

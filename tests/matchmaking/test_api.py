@@ -14,8 +14,14 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from matchmaking import services
-from matchmaking.models import BuyingRequest, Inquiry, Offer, ServiceRequest, ShortlistEntry
+from matchmaking.dealings import services
+from matchmaking.dealings.models import (
+    BuyingRequest,
+    Inquiry,
+    Offer,
+    ServiceRequest,
+    ShortlistEntry,
+)
 from tests.matchmaking.conftest import EVERYONE, KONAWE_SIDE, MM_ROLES, VERIFIED, Scene, only
 from tests.products.factories import pdf_upload
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
-from matchmaking import demo
-from matchmaking.models import (
+from matchmaking.dealings import demo
+from matchmaking.dealings.models import (
     BuyingRequest,
     Inquiry,
     Offer,

@@ -1,4 +1,4 @@
-"""The forum meeting scheduler (``matchmaking.scheduling``): pure, no database.
+"""The forum meeting scheduler (``matchmaking.forums.scheduling``): pure, no database.
 
 Every result is checked with ``check_schedule``; small random instances are compared with a
 brute-force optimum.
@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from matchmaking.scheduling import (
+from matchmaking.forums.scheduling import (
     UNPLACED_LABELS,
     FixedMeeting,
     MeetingToPlace,
@@ -23,7 +23,7 @@ from matchmaking.scheduling import (
     greedy_schedule,
     place_meetings,
 )
-from matchmaking.scheduling_bench import planted_forum
+from matchmaking.forums.scheduling_bench import planted_forum
 
 
 def meeting(key: int, resources: tuple[int, ...], slots: set[int]) -> MeetingToPlace:

@@ -13,8 +13,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from bumdes_export.notifications.models import Notification
-from matchmaking import access, selectors, services
-from matchmaking.models import (
+from matchmaking import access
+from matchmaking.dealings import selectors, services
+from matchmaking.dealings.models import (
     BuyingRequest,
     Inquiry,
     InquiryMessage,
@@ -551,7 +552,7 @@ def test_expiry_marks_past_requests_and_a_new_date_revives_them(world, rfq, veri
 
 
 def test_the_expiry_task_runs(world, rfq):
-    from matchmaking.tasks import expire_buying_requests
+    from matchmaking.dealings.tasks import expire_buying_requests
 
     BuyingRequest.objects.filter(pk=rfq.pk).update(valid_until=timezone.localdate() - timedelta(1))
     assert expire_buying_requests.delay().get() == 1

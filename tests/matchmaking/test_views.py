@@ -15,8 +15,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
-from matchmaking import services
-from matchmaking.models import (
+from matchmaking.dealings import services
+from matchmaking.dealings.models import (
     BuyingRequest,
     Inquiry,
     Offer,
@@ -555,7 +555,7 @@ def test_exporter_page_panel_for_members_and_ministry_only(as_role, scene, org_a
 
 def test_panels_are_registered_once():
     from exporters.views import EXPORTER_PAGE_PANELS
-    from matchmaking import panels
+    from matchmaking.dealings import panels
     from products.views import BUMDES_PAGE_PANELS, PRODUCT_PAGE_PANELS
 
     panels.register()

@@ -25,16 +25,10 @@ from bumdes_export.reference.models import CertificateType, HsCode
 from products import events, services
 from products.catalogue import selectors
 from products.catalogue import services as catalogue
+from products.catalogue.models import CatalogueEntry, ContactView
 from products.catalogue.selectors import CatalogueQuery
 from products.catalogue.text import fold, tsquery, words
-from products.models import (
-    ALL_MONTHS,
-    Bumdes,
-    BumdesOperator,
-    CatalogueEntry,
-    ContactView,
-    Product,
-)
+from products.models import ALL_MONTHS, Bumdes, BumdesOperator, Product
 from tests.conftest import ROLES, needs_services
 from tests.factories import UserFactory
 from tests.products.factories import (

@@ -21,15 +21,9 @@ from products import checks, events, selectors
 from products import services as registry
 from products.imports import columns, services, writers
 from products.imports.columns import CellError
+from products.imports.models import ProductImport
 from products.imports.writers import BulkWriter, CopyWriter, writer_for
-from products.models import (
-    ALL_MONTHS,
-    Bumdes,
-    CertificateType,
-    HistoryEntry,
-    Product,
-    ProductImport,
-)
+from products.models import ALL_MONTHS, Bumdes, CertificateType, HistoryEntry, Product
 from tests.products.factories import first_desa, first_kelurahan
 
 pytestmark = pytest.mark.django_db
@@ -1005,7 +999,7 @@ def test_a_large_file_is_checked_and_imported_by_a_background_job(
 
 
 def test_the_background_tasks_are_idempotent(ministry):
-    from products.tasks import check_product_import, commit_product_import
+    from products.imports.tasks import check_product_import, commit_product_import
 
     product_import = upload(ministry, big_file(3, first_desa()))
     job = BackgroundJob.objects.create(kind="products.import.check", created_by=ministry)

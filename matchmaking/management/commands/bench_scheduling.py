@@ -1,6 +1,6 @@
 """``python manage.py bench_scheduling``: how well and how fast forum meetings are scheduled.
 
-Builds a planted forum (``matchmaking.scheduling_bench.planted_forum``, reproducible from
+Builds a planted forum (``matchmaking.forums.scheduling_bench.planted_forum``, reproducible from
 ``--seed``): ``--parties`` parties (500), ``--tables`` tables (60), ``--slots`` slots (40) and
 a complete conflict-free schedule of ``--meetings`` meetings (2,000: about 50 per slot, random
 pairs of parties, nobody twice in a slot). Each party's availability is its planted slots plus
@@ -26,14 +26,14 @@ from collections import Counter
 
 from django.core.management.base import BaseCommand, CommandError
 
-from matchmaking.scheduling import (
+from matchmaking.forums.scheduling import (
     MeetingToPlace,
     ScheduleResult,
     check_schedule,
     greedy_schedule,
     place_meetings,
 )
-from matchmaking.scheduling_bench import planted_forum
+from matchmaking.forums.scheduling_bench import planted_forum
 
 PLANTED_TIME_LIMIT_S = 2.0
 OVERBOOKED_TIME_LIMIT_S = 4.5  # the target is 5 s for the whole call

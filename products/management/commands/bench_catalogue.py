@@ -55,8 +55,9 @@ from django.db import connection
 from bumdes_export.reference.models import CertificateType, HsCode, Region
 from products.catalogue import selectors
 from products.catalogue import services as catalogue
+from products.catalogue.models import CatalogueEntry
 from products.catalogue.serializers import CatalogueParams
-from products.models import ALL_MONTHS, CatalogueEntry, Product
+from products.models import ALL_MONTHS, Product
 
 MARKER = "bench-catalogue"  # in Bumdes.business_units: what this command generated
 PRODUCTS_PER_BUMDES = 10

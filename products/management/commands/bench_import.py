@@ -36,7 +36,8 @@ from django.test.utils import override_settings
 
 from bumdes_export.reference.models import HsCode, Region
 from products.imports import columns, services
-from products.models import Bumdes, HistoryEntry, Product, ProductImport
+from products.imports.models import ProductImport
+from products.models import Bumdes, HistoryEntry, Product
 
 PREFIX = "BENCH "
 PRODUCTS_PER_BUMDES = 10

@@ -18,8 +18,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from matchmaking import forum_services as services
-from matchmaking.forum_models import Forum, ForumParticipant, Meeting, MeetingRequest
+from matchmaking.forums import services as services
+from matchmaking.forums.models import Forum, ForumParticipant, Meeting, MeetingRequest
 from tests.factories import UserFactory
 from tests.matchmaking.conftest import MM_ROLES
 

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from matchmaking import forum_services as services
-from matchmaking.forum_models import FollowUp, Meeting, MeetingOutcome
+from matchmaking.forums import services as services
+from matchmaking.forums.models import FollowUp, Meeting, MeetingOutcome
 from tests.matchmaking.forums.conftest import (
     AT_THE_FORUM,
     FORUM_ROLES,

@@ -11,8 +11,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from matchmaking import forum_services as services
-from matchmaking.forum_models import Meeting, MeetingBooking
+from matchmaking.forums import services as services
+from matchmaking.forums.models import Meeting, MeetingBooking
 from tests.conftest import needs_services
 
 pytestmark = pytest.mark.services

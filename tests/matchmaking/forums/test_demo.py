@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
-from matchmaking import forum_demo
-from matchmaking.forum_models import (
+from matchmaking.forums import demo as forum_demo
+from matchmaking.forums.models import (
     FollowUp,
     Forum,
     ForumParticipant,

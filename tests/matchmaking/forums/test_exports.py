@@ -9,9 +9,9 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from matchmaking import forum_exports
-from matchmaking import forum_services as services
-from matchmaking.forum_models import Meeting
+from matchmaking.forums import exports as forum_exports
+from matchmaking.forums import services as services
+from matchmaking.forums.models import Meeting
 
 pytestmark = pytest.mark.django_db
 

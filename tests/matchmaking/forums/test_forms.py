@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import ValidationError
 
-from matchmaking import forum_services as services
-from matchmaking.forum_forms import ForumForm
-from matchmaking.forum_models import Forum
+from matchmaking.forums import services as services
+from matchmaking.forums.forms import ForumForm
+from matchmaking.forums.models import Forum
 from tests.matchmaking.forums.conftest import forum_data
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 from icalendar import Calendar
 
-from matchmaking import forum_services as services
-from matchmaking.forum_models import Meeting
+from matchmaking.forums import services as services
+from matchmaking.forums.models import Meeting
 
 pytestmark = pytest.mark.django_db
 

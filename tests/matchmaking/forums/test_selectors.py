@@ -10,10 +10,10 @@ import pytest
 from django.test import RequestFactory
 
 from bumdes_export.reference.models import HsCode
-from matchmaking import forum_panels
-from matchmaking import forum_selectors as selectors
-from matchmaking import forum_services as services
-from matchmaking.forum_models import Forum, Meeting
+from matchmaking.forums import panels as forum_panels
+from matchmaking.forums import selectors as selectors
+from matchmaking.forums import services as services
+from matchmaking.forums.models import Forum, Meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -129,7 +129,7 @@ def test_outcome_panels_show_only_what_the_viewer_may_see(held, officer_sulteng,
 
 def test_a_suggested_product_can_be_acted_on_at_a_forum_both_sides_attend(fs, org_a):
     """Matching's "act on it": the organisation's participation where it can ask for a meeting."""
-    from matchmaking.forum_models import ForumStatus
+    from matchmaking.forums.models import ForumStatus
 
     crab, oil, donggala_crab = fs.world.crab, fs.world.oil, fs.world.donggala_crab
     Forum.objects.filter(pk=fs.forum.pk).update(status=ForumStatus.PUBLISHED)

@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from bumdes_export.notifications.models import Notification
 from bumdes_export.reference.models import Country
-from matchmaking import forum_services as services
-from matchmaking.forum_models import (
+from matchmaking.forums import services as services
+from matchmaking.forums.models import (
     Forum,
     ForumParticipant,
     Meeting,

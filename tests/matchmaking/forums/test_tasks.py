@@ -8,9 +8,9 @@ import pytest
 from django.utils import timezone
 
 from bumdes_export.notifications.models import Notification
-from matchmaking import forum_services as services
-from matchmaking import forum_tasks
-from matchmaking.forum_models import Meeting
+from matchmaking.forums import services as services
+from matchmaking.forums import tasks as forum_tasks
+from matchmaking.forums.models import Meeting
 
 pytestmark = pytest.mark.django_db
 

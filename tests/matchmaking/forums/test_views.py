@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
-from matchmaking import forum_services as services
-from matchmaking.forum_models import Forum, ForumParticipant, Meeting, MeetingRequest
+from matchmaking.forums import services as services
+from matchmaking.forums.models import Forum, ForumParticipant, Meeting, MeetingRequest
 from tests.matchmaking.forums.conftest import (
     FORUM_ROLES,
     KONAWE_SIDE,

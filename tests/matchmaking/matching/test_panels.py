@@ -145,7 +145,7 @@ def test_more_than_five_matches_fold(panel_request, scored):
 
 
 def test_existing_conversation_is_linked(panel_request, scored, verified_exporter):
-    from matchmaking import services as matchmaking_services
+    from matchmaking.dealings import services as matchmaking_services
 
     inquiry = matchmaking_services.start_inquiry(
         actor=verified_exporter, product=scored.crab, subject="Crab", body="Price please"

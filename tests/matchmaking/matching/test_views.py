@@ -122,7 +122,7 @@ def test_recommended_products_are_export_ready_only(as_role, scored):
 
 
 def test_shortlisted_and_asked_about_products_say_so(as_role, scored, verified_exporter):
-    from matchmaking import services as matchmaking_services
+    from matchmaking.dealings import services as matchmaking_services
 
     matchmaking_services.add_to_shortlist(actor=verified_exporter, product=scored.crab)
     inquiry = matchmaking_services.start_inquiry(

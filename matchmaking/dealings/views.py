@@ -1,8 +1,8 @@
 """Matchmaking pages: inbox and inquiry threads, shortlist, buying requests and offers, service
 requests.
 
-Thin: every read goes through ``matchmaking.selectors`` (a record outside the reader's scope
-answers 404), every write through ``matchmaking.services``, whose ``ValidationError`` messages
+Thin: every read goes through ``matchmaking.dealings.selectors`` (a record outside the reader's scope
+answers 404), every write through ``matchmaking.dealings.services``, whose ``ValidationError`` messages
 are shown on the form fields (the page answers 400) and whose ``PermissionDenied`` answers 403 —
 with its message, when it has one (for instance: the organisation is not verified yet).
 Anonymous visitors are sent to the login page.
@@ -27,8 +27,9 @@ from django.views.decorators.http import require_POST
 
 from bumdes_export.accounts.access import scope_for
 from bumdes_export.core.forms import apply_errors
-from matchmaking import access, selectors, services
-from matchmaking.forms import (
+from matchmaking import access
+from matchmaking.dealings import selectors, services
+from matchmaking.dealings.forms import (
     BuyingRequestFilterForm,
     BuyingRequestForm,
     InquiryFilterForm,
@@ -42,7 +43,7 @@ from matchmaking.forms import (
     ServiceTransitionForm,
     ShortlistForm,
 )
-from matchmaking.models import (
+from matchmaking.dealings.models import (
     BuyingRequest,
     Inquiry,
     InquiryMessage,

@@ -13,7 +13,8 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from bumdes_export.accounts.access import scope_for
-from matchmaking import access, selectors
+from matchmaking import access
+from matchmaking.dealings import selectors
 
 PANEL_ROWS = 5
 
@@ -91,7 +92,7 @@ def catalogue_panel(request, product) -> str:
         "verified": organisation is not None,
     }
     if organisation is not None:
-        from matchmaking.models import Inquiry, ShortlistEntry
+        from matchmaking.dealings.models import Inquiry, ShortlistEntry
 
         # ``product`` may be the catalogue's entry for the product: match on its id.
         context["shortlisted"] = ShortlistEntry.objects.filter(

@@ -19,8 +19,8 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import ngettext
 
 from bumdes_export.accounts.access import scope_for
-from matchmaking import forum_access
-from matchmaking.forum_models import (
+from matchmaking.forums import access as forum_access
+from matchmaking.forums.models import (
     ACTIVE_MEETING_STATUSES,
     FollowUp,
     Forum,
@@ -36,7 +36,7 @@ from matchmaking.forum_models import (
 
 def unplaced_label(reason: str) -> str:
     """The scheduler's reason for not placing a request, in the reader's language."""
-    from matchmaking.scheduling import UNPLACED_LABELS, Unplaced
+    from matchmaking.forums.scheduling import UNPLACED_LABELS, Unplaced
 
     try:
         return str(UNPLACED_LABELS[Unplaced(reason)])
@@ -570,7 +570,7 @@ def meeting_openings(organisation, product_ids) -> dict[int, ForumParticipant]:
     """Where an organisation can ask for a meeting about each of these products: for a product
     whose BUMDes takes part in an open (published) forum where the organisation takes part too,
     both approved, the organisation's participation (its page holds the request form)."""
-    from matchmaking.forum_models import ForumStatus, ParticipantStatus
+    from matchmaking.forums.models import ForumStatus, ParticipantStatus
 
     product_ids = list(product_ids)
     if not product_ids:

@@ -1,7 +1,7 @@
 """Shapes of the matchmaking API.
 
 Serializers only translate between JSON and the values the services take (ids to rows, codes to
-reference rows). Who may do what, and what a valid record is, stay in ``matchmaking.services``
+reference rows). Who may do what, and what a valid record is, stay in ``matchmaking.dealings.services``
 and ``matchmaking.access``.
 """
 
@@ -13,8 +13,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from exporters.models import Service
-from matchmaking import access, selectors, services
-from matchmaking.models import (
+from matchmaking import access
+from matchmaking.dealings import selectors, services
+from matchmaking.dealings.models import (
     BuyingRequest,
     Inquiry,
     InquiryMessage,

@@ -33,8 +33,9 @@ from bumdes_export.accounts.models import Role, User
 from bumdes_export.notifications.services import notify, translated
 from bumdes_export.reference.models import HsCode
 from exporters.models import Organisation, Service
-from matchmaking import access, selectors
-from matchmaking.models import (
+from matchmaking import access
+from matchmaking.dealings import selectors
+from matchmaking.dealings.models import (
     BuyingRequest,
     Inquiry,
     InquiryMessage,

@@ -1,7 +1,7 @@
 """Writes of forums: set-up, registration and approval, availability, meeting requests, the
 scheduler and manual moves, meeting records, outcomes and follow-ups, reminders.
 
-Every write checks who may do it (``matchmaking.forum_access``; ``PermissionDenied``), what a
+Every write checks who may do it (``matchmaking.forums.access``; ``PermissionDenied``), what a
 valid record is (``ValidationError`` with field messages) and tells the people concerned through
 ``bumdes_export.notifications.services.notify`` (sent after commit). The database keeps the
 invariants too: a booking row per party and person per slot with ``(slot, key)`` unique and
@@ -31,8 +31,9 @@ from bumdes_export.notifications.services import notify, translated
 from bumdes_export.reference.models import Country, Region
 from exporters.models import Organisation
 from matchmaking import access as mm_access
-from matchmaking import forum_access
-from matchmaking.forum_models import (
+from matchmaking.dealings.services import members_of
+from matchmaking.forums import access as forum_access
+from matchmaking.forums.models import (
     ACTIVE_MEETING_STATUSES,
     FollowUp,
     Forum,
@@ -50,7 +51,6 @@ from matchmaking.forum_models import (
     PlacedBy,
     ScheduleRun,
 )
-from matchmaking.services import members_of
 from products.models import Bumdes, BumdesOperator, Product
 
 #: Products a BUMDes may bring to a forum.
@@ -881,7 +881,7 @@ def run_scheduler(*, actor, forum: Forum, time_limit_s: float = SCHEDULER_TIME_L
     """Place every accepted request: confirmed (and past) meetings stay where they are, the
     others are placed again. Requests that cannot be placed keep the reason, for the organiser.
     All or nothing: a concurrent change makes the run fail with a message, never half-saved."""
-    from matchmaking.scheduling import FixedMeeting, MeetingToPlace, place_meetings
+    from matchmaking.forums.scheduling import FixedMeeting, MeetingToPlace, place_meetings
 
     forum = _lock_forum(forum)
     _require_organiser(actor, forum)

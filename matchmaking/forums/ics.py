@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
-from matchmaking.forum_models import ForumParticipant, Meeting
+from matchmaking.forums.models import ForumParticipant, Meeting
 
 PRODID = "-//Kemendes PDTT//BUMDes Export Portal forums//ID"
 

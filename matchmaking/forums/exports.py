@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
-from matchmaking import forum_selectors as selectors
-from matchmaking.forum_models import Forum, ForumParticipant
+from matchmaking.forums import selectors as selectors
+from matchmaking.forums.models import Forum, ForumParticipant
 
 
 @dataclass

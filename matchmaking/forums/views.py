@@ -3,8 +3,8 @@ counterparts, requests, availability, attendees), the organiser's views (partici
 matrix, table plan, scheduler and unplaced requests, statistics, exports), meetings with their
 records, outcomes and follow-ups, and each participant's agenda (page, print, iCalendar).
 
-Thin: reads go through ``matchmaking.forum_selectors`` (a record outside the reader's scope
-answers 404), writes through ``matchmaking.forum_services`` (their ``ValidationError`` is shown on
+Thin: reads go through ``matchmaking.forums.selectors`` (a record outside the reader's scope
+answers 404), writes through ``matchmaking.forums.services`` (their ``ValidationError`` is shown on
 the form with a 400, their ``PermissionDenied`` answers 403). Anonymous visitors are sent to the
 login page.
 """
@@ -24,11 +24,13 @@ from django.views.decorators.http import require_POST
 from bumdes_export.accounts.access import scope_for
 from bumdes_export.core.forms import apply_errors
 from matchmaking import access as mm_access
-from matchmaking import forum_access as access
-from matchmaking import forum_exports, forum_ics
-from matchmaking import forum_selectors as selectors
-from matchmaking import forum_services as services
-from matchmaking.forum_forms import (
+from matchmaking.dealings.views import signed_in
+from matchmaking.forums import access as access
+from matchmaking.forums import exports as forum_exports
+from matchmaking.forums import ics as forum_ics
+from matchmaking.forums import selectors as selectors
+from matchmaking.forums import services as services
+from matchmaking.forums.forms import (
     AnswerForm,
     AttendeeForm,
     AvailabilityForm,
@@ -45,7 +47,7 @@ from matchmaking.forum_forms import (
     SlotsForm,
     TableForm,
 )
-from matchmaking.forum_models import (
+from matchmaking.forums.models import (
     FollowUp,
     Forum,
     ForumAttendee,
@@ -56,8 +58,7 @@ from matchmaking.forum_models import (
     MeetingRequest,
     ParticipantKind,
 )
-from matchmaking.forum_selectors import unplaced_label
-from matchmaking.views import signed_in
+from matchmaking.forums.selectors import unplaced_label
 from products import access as product_access
 from products.models import Bumdes, Product
 

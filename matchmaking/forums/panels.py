@@ -1,6 +1,6 @@
 """Forum outcomes on the product, BUMDes and exporter pages, through their panel slots.
 
-Like ``matchmaking.panels``: ``products.views.PRODUCT_PAGE_PANELS`` / ``BUMDES_PAGE_PANELS`` and
+Like ``matchmaking.dealings.panels``: ``products.views.PRODUCT_PAGE_PANELS`` / ``BUMDES_PAGE_PANELS`` and
 ``exporters.views.EXPORTER_PAGE_PANELS`` are lists of callables ``(request, obj) -> HTML``;
 ``register()`` appends to them (called from ``MatchmakingConfig.ready()``). Each panel shows
 only the outcomes the viewer may see (``forum_selectors.outcome_list``), and nothing when there
@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
-from matchmaking import forum_selectors as selectors
+from matchmaking.forums import selectors as selectors
 
 PANEL_ROWS = 5
 TEMPLATE = "matchmaking/forums/panels/outcomes.html"

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from matchmaking import forum_views as views
+from matchmaking.forums import views as views
 
 app_name = "forums"
 urlpatterns: list = [

@@ -1,7 +1,7 @@
 """Forms of the forum pages.
 
 They only turn what a person typed into values; every rule is checked by
-``matchmaking.forum_services``, whose messages the views put back on the fields.
+``matchmaking.forums.services``, whose messages the views put back on the fields.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from bumdes_export.accounts.models import Role, User
 from bumdes_export.reference.models import Region
-from matchmaking.forms import CountryChoiceField
-from matchmaking.forum_models import (
+from matchmaking.dealings.forms import CountryChoiceField
+from matchmaking.forums.models import (
     Forum,
     ForumParticipant,
     ForumSlot,

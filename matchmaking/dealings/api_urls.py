@@ -3,7 +3,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from matchmaking import api
+from matchmaking.dealings import api
 
 # Path converters (<int:pk>), so ids are integers in the schema and anything else is a 404.
 router = DefaultRouter(trailing_slash=True, use_regex_path=False)

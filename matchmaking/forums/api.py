@@ -1,10 +1,10 @@
 """Forum API: forums (with their slots, tables, scheduler and statistics), participants (with
 approval, availability and attendees), meeting requests, meetings, outcomes and follow-ups.
 
-The same rules as the pages: lists are scoped by ``matchmaking.forum_selectors`` (participants
+The same rules as the pages: lists are scoped by ``matchmaking.forums.selectors`` (participants
 see their own requests and meetings, regional officers their region's, organisers and ministry
 staff their forums' / all), objects outside the scope answer 404, writes go through
-``matchmaking.forum_services`` (``ValidationError`` → 400 with field errors, ``PermissionDenied``
+``matchmaking.forums.services`` (``ValidationError`` → 400 with field errors, ``PermissionDenied``
 → 403). Filters with unknown values answer 400; anonymous requests 401.
 """
 
@@ -19,11 +19,11 @@ from rest_framework.response import Response
 
 from bumdes_export.accounts.access import scope_for
 from bumdes_export.core.api import ListFiltersOnlyMixin, ServiceErrorsMixin
-from matchmaking import forum_access as access
-from matchmaking import forum_selectors as selectors
-from matchmaking import forum_services as services
-from matchmaking.api import id_filter
-from matchmaking.forum_models import (
+from matchmaking.dealings.api import id_filter
+from matchmaking.forums import access as access
+from matchmaking.forums import selectors as selectors
+from matchmaking.forums import services as services
+from matchmaking.forums.models import (
     FollowUp,
     Forum,
     ForumParticipant,
@@ -31,7 +31,7 @@ from matchmaking.forum_models import (
     MeetingOutcome,
     MeetingRequest,
 )
-from matchmaking.forum_serializers import (
+from matchmaking.forums.serializers import (
     AnswerSerializer,
     AttendeeSerializer,
     AvailabilitySerializer,

@@ -2,7 +2,7 @@
 
 from rest_framework.routers import DefaultRouter
 
-from matchmaking import forum_api as api
+from matchmaking.forums import api as api
 
 # Path converters (<int:pk>), so ids are integers in the schema and anything else is a 404.
 router = DefaultRouter(trailing_slash=True, use_regex_path=False)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from matchmaking import views
+from matchmaking.dealings import views
 
 app_name = "matchmaking"
 urlpatterns = [

@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from matchmaking.scheduling import MeetingToPlace
+from matchmaking.forums.scheduling import MeetingToPlace
 
 
 @dataclass

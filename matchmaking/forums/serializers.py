@@ -2,7 +2,7 @@
 
 Serializers only translate between JSON and the values the services take (ids to rows, codes to
 reference rows). Who may do what, and what a valid record is, stay in
-``matchmaking.forum_services`` and ``matchmaking.forum_access``.
+``matchmaking.forums.services`` and ``matchmaking.forums.access``.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from rest_framework import serializers
 
 from bumdes_export.accounts.models import Role, User
 from bumdes_export.reference.models import Region
-from matchmaking import forum_selectors as selectors
-from matchmaking.forum_models import (
+from matchmaking.forums import selectors as selectors
+from matchmaking.forums.models import (
     FollowUp,
     Forum,
     ForumAttendee,
@@ -26,7 +26,7 @@ from matchmaking.forum_models import (
     MeetingRecord,
     MeetingRequest,
 )
-from matchmaking.forum_selectors import unplaced_label
+from matchmaking.forums.selectors import unplaced_label
 from products import access as product_access
 from products.models import Product
 from products.serializers import CountryCodeField

@@ -1,9 +1,9 @@
 """Matchmaking API: inquiries, shortlist, buying requests and offers, service requests.
 
-The same rules as the pages: every list is scoped by ``matchmaking.selectors`` (exporters see
+The same rules as the pages: every list is scoped by ``matchmaking.dealings.selectors`` (exporters see
 their organisation's records, officers their region's products, operators their BUMDes', ministry
 staff everything), objects outside the scope answer 404, and every write goes through
-``matchmaking.services``, whose ``ValidationError`` becomes a 400 with field errors and whose
+``matchmaking.dealings.services``, whose ``ValidationError`` becomes a 400 with field errors and whose
 ``PermissionDenied`` a 403 with its message (for instance: the organisation is not verified yet).
 Filters with unknown values answer 400; anonymous requests 401.
 """
@@ -21,8 +21,8 @@ from rest_framework.response import Response
 
 from bumdes_export.core.api import ListFiltersOnlyMixin, ServiceErrorsMixin
 from exporters.models import Service
-from matchmaking import selectors, services
-from matchmaking.models import (
+from matchmaking.dealings import selectors, services
+from matchmaking.dealings.models import (
     BuyingRequest,
     Inquiry,
     InquiryMessage,
@@ -30,7 +30,7 @@ from matchmaking.models import (
     ServiceRequestNote,
     ShortlistEntry,
 )
-from matchmaking.serializers import (
+from matchmaking.dealings.serializers import (
     BuyingRequestSerializer,
     InquiryMessageSerializer,
     InquirySerializer,
@@ -43,7 +43,7 @@ from matchmaking.serializers import (
     ServiceTransitionSerializer,
     ShortlistEntrySerializer,
 )
-from matchmaking.views import attachment_response
+from matchmaking.dealings.views import attachment_response
 from products.api import IntegerFilter, NoopFilterSet
 
 UPLOAD_PARSERS = [JSONParser, MultiPartParser, FormParser]

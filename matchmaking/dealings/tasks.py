@@ -8,11 +8,11 @@ from celery import shared_task
 @shared_task(acks_late=True)
 def expire_buying_requests() -> int:
     """Mark open buying requests past their date as expired (daily)."""
-    from matchmaking import services
+    from matchmaking.dealings import services
 
     return services.expire_buying_requests()
 
 
 # The matching engine's and the forums' tasks live with them; importing registers them.
-from matchmaking.forum_tasks import send_meeting_reminder, send_meeting_reminders  # noqa: E402,F401
+from matchmaking.forums.tasks import send_meeting_reminder, send_meeting_reminders  # noqa: E402,F401
 from matchmaking.matching import tasks as matching_tasks  # noqa: E402,F401

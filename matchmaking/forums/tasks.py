@@ -10,7 +10,7 @@ from django.db import transaction
 def send_meeting_reminders() -> int:
     """Find the meetings starting within a day that were not reminded of yet and enqueue one
     reminder each (hourly from beat). Returns how many were enqueued."""
-    from matchmaking import forum_services
+    from matchmaking.forums import services as forum_services
 
     due = forum_services.due_reminders()
     for meeting_id in due:
@@ -23,6 +23,6 @@ def send_meeting_reminders() -> int:
 def send_meeting_reminder(meeting_id: int) -> int:
     """Remind both sides of one meeting; a second run (a retry, a second worker) does nothing,
     because the sent-at marker is set under a row lock."""
-    from matchmaking import forum_services
+    from matchmaking.forums import services as forum_services
 
     return forum_services.send_reminder(meeting_id)

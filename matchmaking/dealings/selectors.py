@@ -18,7 +18,7 @@ from django.utils import timezone
 from bumdes_export.accounts.access import scope_for
 from exporters.models import Organisation
 from matchmaking import access
-from matchmaking.models import (
+from matchmaking.dealings.models import (
     BuyingRequest,
     Inquiry,
     Offer,

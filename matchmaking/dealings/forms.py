@@ -1,7 +1,7 @@
 """Forms of the matchmaking pages.
 
 They only turn what a person typed into values (an HS code into an ``HsCode``, "1.500,5" into a
-decimal); every rule about those values is checked by ``matchmaking.services``, whose messages the
+decimal); every rule about those values is checked by ``matchmaking.dealings.services``, whose messages the
 views put back on the fields.
 """
 
@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from bumdes_export.reference.models import Country, HsCode
 from bumdes_export.reference.selectors import normalize_hs_code
 from exporters.models import Organisation, Service
-from matchmaking.models import BuyingRequest, Inquiry, ServiceRequest
+from matchmaking.dealings.models import BuyingRequest, Inquiry, ServiceRequest
 from products.forms import DateInput, FlexibleDecimalField
 from products.models import Incoterm, Product, Unit
 

@@ -17,7 +17,7 @@ from django.db.models import Q
 from bumdes_export.accounts.access import code_within, scope_for
 from bumdes_export.accounts.models import Role
 from matchmaking import access as mm_access
-from matchmaking.forum_models import Forum, ForumParticipant, ParticipantKind
+from matchmaking.forums.models import Forum, ForumParticipant, ParticipantKind
 from products import access as product_access
 
 

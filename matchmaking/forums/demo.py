@@ -28,8 +28,8 @@ from django.utils import timezone
 from bumdes_export.accounts.models import User
 from bumdes_export.reference.models import Country, Region
 from exporters.models import Membership, Organisation
-from matchmaking import forum_services as services
-from matchmaking.forum_models import Forum, Meeting, MeetingRequest
+from matchmaking.forums import services as services
+from matchmaking.forums.models import Forum, Meeting, MeetingRequest
 from products.models import Bumdes, Product
 
 FORUM_NAME = "Forum BUMDes Ekspor"
