@@ -48,9 +48,12 @@ test: install
 	  $(PY) -m pytest $(PYTEST_ARGS); \
 	fi
 
+# Boundaries (import-linter: app layers, package layers, no import circle) and types (mypy).
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	PYTHONPATH=.ci/lint $(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 	$(PY) manage.py makemigrations --check --dry-run
 
 format: install

@@ -253,6 +253,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"auth": "20/min"},
+    # A service's ValidationError is a field-level 400 on every endpoint.
+    "EXCEPTION_HANDLER": "bumdes_export.core.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "BUMDes Export Portal API",

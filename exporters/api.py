@@ -26,7 +26,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle
 
-from bumdes_export.core.api import ServiceErrorsMixin, service_errors
+from bumdes_export.core.api import service_errors
 from bumdes_export.reference.models import Country, HsCode, Region
 from bumdes_export.reference.selectors import normalize_hs_code
 from exporters import selectors, services
@@ -157,7 +157,6 @@ def _shape(qs):
     partial_update=extend_schema(summary="Change some fields (admins, ministry staff)"),
 )
 class OrganisationViewSet(
-    ServiceErrorsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,

@@ -23,7 +23,6 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from bumdes_export.accounts.access import scope_for
-from bumdes_export.core.api import ServiceErrorsMixin
 from bumdes_export.reference.models import Region
 from bumdes_export.reference.selectors import normalize_region_code
 from products import access, selectors, services
@@ -229,7 +228,7 @@ history_schema = extend_schema(
     list=extend_schema(summary="BUMDes the user may see"),
     destroy=extend_schema(summary="Delete a draft or returned BUMDes without products"),
 )
-class BumdesViewSet(ServiceErrorsMixin, viewsets.ModelViewSet):
+class BumdesViewSet(viewsets.ModelViewSet):
     """BUMDes of the registry, scoped to the user's region or own BUMDes."""
 
     serializer_class = BumdesSerializer
@@ -332,7 +331,7 @@ class BumdesViewSet(ServiceErrorsMixin, viewsets.ModelViewSet):
     list=extend_schema(summary="Products the user may see"),
     destroy=extend_schema(summary="Delete a draft or returned product"),
 )
-class ProductViewSet(ServiceErrorsMixin, viewsets.ModelViewSet):
+class ProductViewSet(viewsets.ModelViewSet):
     """Village products, scoped like their BUMDes."""
 
     serializer_class = ProductSerializer
@@ -503,7 +502,7 @@ class ProductViewSet(ServiceErrorsMixin, viewsets.ModelViewSet):
     list=extend_schema(summary="Certificates of a product"),
     create=extend_schema(summary="Add a certificate (JSON, or multipart with a document)"),
 )
-class CertificateViewSet(ServiceErrorsMixin, viewsets.ModelViewSet):
+class CertificateViewSet(viewsets.ModelViewSet):
     """Certificates and permits of one product, at /products/{product_pk}/certificates/."""
 
     serializer_class = CertificateSerializer

@@ -1,8 +1,12 @@
 """Conventions shared by every API endpoint of the portal."""
 
+from typing import Any
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions
+from rest_framework import views as drf_views
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
 
@@ -15,7 +19,7 @@ class StandardPagination(PageNumberPagination):
     max_page_size = 100
 
 
-def service_errors(error: DjangoValidationError) -> dict:
+def service_errors(error: DjangoValidationError) -> dict[str, Any]:
     """A service's ``ValidationError`` as DRF field errors (``__all__`` as non-field errors)."""
     detail = as_serializer_error(error)
     if "__all__" in detail:
@@ -23,13 +27,14 @@ def service_errors(error: DjangoValidationError) -> dict:
     return detail
 
 
-class ServiceErrorsMixin:
-    """Answer a service's django ``ValidationError`` with 400 (``PermissionDenied`` is 403)."""
-
-    def handle_exception(self, exc):
-        if isinstance(exc, DjangoValidationError):
-            exc = exceptions.ValidationError(detail=service_errors(exc))
-        return super().handle_exception(exc)
+def exception_handler(exc: Exception, context: dict) -> Response | None:
+    """The API's one exception handler (``REST_FRAMEWORK["EXCEPTION_HANDLER"]``): a service's
+    django ``ValidationError`` is a 400 with field-level errors (``__all__`` as non-field errors);
+    everything else as DRF answers it (django's ``PermissionDenied`` is a 403, ``Http404`` a 404).
+    """
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(detail=service_errors(exc))
+    return drf_views.exception_handler(exc, context)
 
 
 class ListFiltersOnlyMixin:

@@ -19,7 +19,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from bumdes_export.core.api import ListFiltersOnlyMixin, ServiceErrorsMixin
+from bumdes_export.core.api import ListFiltersOnlyMixin
 from exporters.models import Service
 from matchmaking.dealings import selectors, services
 from matchmaking.dealings.models import (
@@ -145,7 +145,6 @@ class ServiceRequestFilter(NoopFilterSet):
 )
 class InquiryViewSet(
     ListFiltersOnlyMixin,
-    ServiceErrorsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -258,7 +257,6 @@ class InquiryViewSet(
     destroy=extend_schema(summary="Remove a product from the shortlist"),
 )
 class ShortlistViewSet(
-    ServiceErrorsMixin,
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
     mixins.DestroyModelMixin,
@@ -313,7 +311,6 @@ class ShortlistViewSet(
 )
 class BuyingRequestViewSet(
     ListFiltersOnlyMixin,
-    ServiceErrorsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -443,7 +440,6 @@ class BuyingRequestViewSet(
 )
 class ServiceRequestViewSet(
     ListFiltersOnlyMixin,
-    ServiceErrorsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,

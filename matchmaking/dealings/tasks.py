@@ -1,4 +1,4 @@
-"""Background tasks of matchmaking. Small, idempotent."""
+"""Background tasks of the dealings. Small, idempotent."""
 
 from __future__ import annotations
 
@@ -11,8 +11,3 @@ def expire_buying_requests() -> int:
     from matchmaking.dealings import services
 
     return services.expire_buying_requests()
-
-
-# The matching engine's and the forums' tasks live with them; importing registers them.
-from matchmaking.forums.tasks import send_meeting_reminder, send_meeting_reminders  # noqa: E402,F401
-from matchmaking.matching import tasks as matching_tasks  # noqa: E402,F401

@@ -18,7 +18,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from bumdes_export.accounts.access import scope_for
-from bumdes_export.core.api import ListFiltersOnlyMixin, ServiceErrorsMixin
+from bumdes_export.core.api import ListFiltersOnlyMixin
 from matchmaking.dealings.api import id_filter
 from matchmaking.forums import access as access
 from matchmaking.forums import selectors as selectors
@@ -86,7 +86,6 @@ class ForumFilter(NoopFilterSet):
 )
 class ForumViewSet(
     ListFiltersOnlyMixin,
-    ServiceErrorsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -258,7 +257,6 @@ class ParticipantFilter(NoopFilterSet):
 )
 class ParticipantViewSet(
     ListFiltersOnlyMixin,
-    ServiceErrorsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -434,7 +432,6 @@ class RequestFilter(NoopFilterSet):
 )
 class MeetingRequestViewSet(
     ListFiltersOnlyMixin,
-    ServiceErrorsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -520,7 +517,6 @@ class MeetingFilter(NoopFilterSet):
 @extend_schema_view(list=extend_schema(summary="Meetings of your participants, in time order"))
 class MeetingViewSet(
     ListFiltersOnlyMixin,
-    ServiceErrorsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
@@ -589,7 +585,6 @@ class OutcomeFilter(NoopFilterSet):
 )
 class OutcomeViewSet(
     ListFiltersOnlyMixin,
-    ServiceErrorsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -640,7 +635,6 @@ class FollowUpFilter(NoopFilterSet):
 )
 class FollowUpViewSet(
     ListFiltersOnlyMixin,
-    ServiceErrorsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,

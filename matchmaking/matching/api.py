@@ -8,7 +8,6 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bumdes_export.core.api import ServiceErrorsMixin
 from exporters import selectors as exporter_selectors
 from exporters.models import Organisation
 from matchmaking.matching import runs, selectors, services
@@ -119,7 +118,7 @@ class MatchDismissalSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
-class DismissView(ServiceErrorsMixin, APIView):
+class DismissView(APIView):
     @extend_schema(
         summary="Dismiss a suggestion for your side (kept until restored)",
         request=MatchDismissalSerializer,
@@ -215,7 +214,7 @@ class MatchWeightsSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "created_at"]
 
 
-class WeightsView(ServiceErrorsMixin, APIView):
+class WeightsView(APIView):
     @extend_schema(summary="The weights and thresholds in force", responses=MatchWeightsSerializer)
     def get(self, request):
         from bumdes_export.accounts.access import scope_for
@@ -260,7 +259,7 @@ class MatchRunSerializer(serializers.ModelSerializer):
         return runs.progress(run)["chunks_done"]
 
 
-class RunsView(ServiceErrorsMixin, APIView):
+class RunsView(APIView):
     @extend_schema(
         summary="Recent full rescores (ministry)", responses=MatchRunSerializer(many=True)
     )
