@@ -43,7 +43,7 @@ from matchmaking.dealings.serializers import (
     ServiceTransitionSerializer,
     ShortlistEntrySerializer,
 )
-from matchmaking.dealings.views import attachment_response
+from matchmaking.pages import attachment_response
 from products.api import IntegerFilter, NoopFilterSet
 
 UPLOAD_PARSERS = [JSONParser, MultiPartParser, FormParser]

@@ -10,17 +10,12 @@ Anonymous visitors are sent to the login page.
 
 from __future__ import annotations
 
-from functools import wraps
-from pathlib import PurePosixPath
-
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -51,6 +46,7 @@ from matchmaking.dealings.models import (
     ServiceRequest,
     ServiceRequestNote,
 )
+from matchmaking.pages import attachment_response, int_param, safe_next, signed_in
 from products.models import Product
 
 PAGE_SIZE = 25
@@ -89,33 +85,6 @@ SERVICE_ACTION_LABELS = {
 # --- Helpers ---------------------------------------------------------------------------------
 
 
-def signed_in(view):
-    """Anonymous visitors go to the login page; a ``PermissionDenied`` with a message is shown
-    with that message (403)."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        try:
-            return view(request, *args, **kwargs)
-        except PermissionDenied as denied:
-            message = str(denied)
-            if not message:
-                raise
-            return render(
-                request,
-                "matchmaking/not_allowed.html",
-                {
-                    "message": message,
-                    "pending": access.is_pending_exporter(request.user),
-                },
-                status=403,
-            )
-
-    return wrapper
-
-
 def _page(request: HttpRequest, rows):
     return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
 
@@ -124,50 +93,12 @@ def _badge(obj, status: str | None = None) -> None:
     obj.badge = BADGES.get(status or obj.status, "")
 
 
-def _int_param(request: HttpRequest, name: str) -> int | None:
-    raw = request.GET.get(name, "")
-    return int(raw) if raw.isdigit() and len(raw) < 19 else None
-
-
-def _safe_next(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
-
-
 def _tabs(request: HttpRequest, current: str) -> dict:
     return {
         "current_tab": current,
         "is_exporter": scope_for(request.user).is_exporter,
         "pending": access.is_pending_exporter(request.user),
     }
-
-
-CONTENT_TYPES = {".pdf": "application/pdf", ".png": "image/png", ".jpg": "image/jpeg"}
-
-
-def attachment_response(field, name: str) -> FileResponse:
-    """A stored attachment as a download, typed by its checked content (never by the name the
-    uploader gave it)."""
-    if not field:
-        raise Http404
-    extension = PurePosixPath(field.name).suffix.lower()
-    name = name or f"file{extension}"
-    if not name.lower().endswith(extension):
-        name += extension
-    try:
-        handle = field.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=name,
-        content_type=CONTENT_TYPES.get(extension, "application/octet-stream"),
-    )
 
 
 def product_link(user, product: Product) -> str:
@@ -212,7 +143,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @signed_in
 def inquiry_new(request: HttpRequest) -> HttpResponse:
     organisation = access.acting_organisation(request.user)
-    product_id = _int_param(request, "product")
+    product_id = int_param(request, "product")
     product = get_object_or_404(
         Product.objects.select_related("bumdes__village", "hs_code"),
         pk=product_id or 0,
@@ -387,7 +318,7 @@ def shortlist_add(request: HttpRequest) -> HttpResponse:
     except ValidationError as error:
         return _shortlist_page(request, status=400, errors=error.messages)
     messages.success(request, _("%(product)s is on your shortlist.") % {"product": product.name_id})
-    return redirect(_safe_next(request, reverse("matchmaking:shortlist")))
+    return redirect(safe_next(request, reverse("matchmaking:shortlist")))
 
 
 @signed_in
@@ -619,7 +550,7 @@ def _requestable_products(user):
 def service_request_create(request: HttpRequest) -> HttpResponse:
     if not access.is_on_product_side_role(request.user):
         raise PermissionDenied
-    product_id = _int_param(request, "product")
+    product_id = int_param(request, "product")
     product = get_object_or_404(_requestable_products(request.user), pk=product_id or 0)
     service = request.GET.get("service", "")
     form = ServiceRequestForm(

@@ -24,7 +24,6 @@ from django.views.decorators.http import require_POST
 from bumdes_export.accounts.access import scope_for
 from bumdes_export.core.forms import apply_errors
 from matchmaking import access as mm_access
-from matchmaking.dealings.views import signed_in
 from matchmaking.forums import access as access
 from matchmaking.forums import exports as forum_exports
 from matchmaking.forums import ics as forum_ics
@@ -59,6 +58,7 @@ from matchmaking.forums.models import (
     ParticipantKind,
 )
 from matchmaking.forums.selectors import unplaced_label
+from matchmaking.pages import signed_in
 from products import access as product_access
 from products.models import Bumdes, Product
 

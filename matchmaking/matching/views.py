@@ -23,13 +23,13 @@ from bumdes_export.core.forms import apply_errors
 from exporters.models import Organisation
 from matchmaking import access
 from matchmaking.dealings import selectors as matchmaking_selectors
-from matchmaking.dealings.views import _int_param, _safe_next, signed_in
 from matchmaking.forums import selectors as forum_selectors
 from matchmaking.matching import page_selectors, runs, selectors, services
 from matchmaking.matching.models import MatchWeights
 from matchmaking.matching.page_forms import DismissForm, RegionFilterForm, WeightsForm
 from matchmaking.matching.panels import decorate, tone
 from matchmaking.matching.scoring import COMPONENTS
+from matchmaking.pages import int_param, safe_next, signed_in
 from products.models import Product
 
 REGION_ROWS = 200
@@ -60,7 +60,7 @@ def _ministry_tabs(request: HttpRequest, current: str) -> dict:
 def recommendations(request: HttpRequest) -> HttpResponse:
     user = request.user
     scope = scope_for(user)
-    requested = _int_param(request, "organisation")
+    requested = int_param(request, "organisation")
     if scope.is_ministry:
         if requested is None:
             q = request.GET.get("q", "").strip()[:100]
@@ -277,7 +277,7 @@ def _change_dismissal(request: HttpRequest, *, restore: bool) -> HttpResponse:
     form = DismissForm(request.POST)
     form.is_valid()
     data = form.cleaned_data
-    target = _safe_next(request, _fallback(request, data.get("product")))
+    target = safe_next(request, _fallback(request, data.get("product")))
     if "reason" in form.errors:
         messages.error(request, " ".join(form.errors["reason"]))
         return redirect(target)
