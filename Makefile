@@ -38,14 +38,19 @@ serve: install
 	$(PY) manage.py run_scheduler & \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+# The suite runs on both cores (pytest-xdist; TEST_WORKERS=0 for one process). Local runs keep
+# the test database between runs (--reuse-db; add PYTEST_ARGS=--create-db after a new
+# migration); CI (CI=true) always builds it afresh.
+TEST_WORKERS ?= 2
+REUSE_DB := $(if $(CI),,--reuse-db)
 test: install
 	@if [ "$(REQUIRE_SERVICES)" = "1" ]; then \
 	  export DATABASE_URL="$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/bumdes_export}"; \
 	  export CELERY_BROKER_URL="$${CELERY_BROKER_URL:-redis://127.0.0.1:6379/15}"; \
 	  echo "make test: PostgreSQL and a real Celery worker on Redis are required"; \
-	  $(PY) -m pytest $(PYTEST_ARGS); \
+	  $(PY) -m pytest -n $(TEST_WORKERS) $(REUSE_DB) $(PYTEST_ARGS); \
 	else \
-	  $(PY) -m pytest $(PYTEST_ARGS); \
+	  $(PY) -m pytest -n $(TEST_WORKERS) $(REUSE_DB) $(PYTEST_ARGS); \
 	fi
 
 # Boundaries (import-linter: app layers, package layers, no import circle) and types (mypy).

@@ -263,6 +263,12 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Status fields that accept every status of their record (the service says which change is
+    # allowed) share one enum with the record's own status.
+    "ENUM_NAME_OVERRIDES": {
+        "InquiryStatusEnum": "matchmaking.dealings.models.InquiryStatus",
+        "ServiceRequestStatusEnum": "matchmaking.dealings.models.ServiceRequestStatus",
+    },
 }
 
 # --- Security: secure by default in production -------------------------------------------------

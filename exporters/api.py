@@ -29,7 +29,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from bumdes_export.core.api import service_errors
 from bumdes_export.reference.models import Country, HsCode, Region
 from bumdes_export.reference.selectors import normalize_hs_code
-from exporters import selectors, services
+from exporters import access, selectors, services
 from exporters.models import Kind, Organisation, Service
 from exporters.serializers import (
     InviteSerializer,
@@ -213,7 +213,7 @@ class OrganisationViewSet(
         filter_backends=[],
     )
     def register(self, request):
-        if request.user.is_authenticated:
+        if not access.can_register_organisation(request.user):
             raise exceptions.PermissionDenied(
                 _("You are signed in. Log out to register a new organisation.")
             )
@@ -272,7 +272,7 @@ class OrganisationViewSet(
         return self._respond(organisation)
 
     def _members_of(self, organisation: Organisation):
-        if not selectors.can_see_members(self.request.user, organisation):
+        if not access.can_see_members(self.request.user, organisation):
             raise exceptions.PermissionDenied
         return organisation.memberships.select_related("user").order_by(
             "-is_admin", "user__username"
@@ -328,7 +328,7 @@ class OrganisationViewSet(
     @action(detail=True, methods=["get"], filter_backends=[])
     def history(self, request, pk=None):
         organisation = self.get_object()
-        if not selectors.can_edit_organisation(request.user, organisation):
+        if not access.can_see_history(request.user, organisation):
             raise exceptions.PermissionDenied
         entries = organisation.history.select_related("actor")
         page = self.paginate_queryset(entries)

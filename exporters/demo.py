@@ -21,6 +21,7 @@ import io
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
+from PIL import Image, ImageDraw, ImageFont
 
 from bumdes_export.accounts.models import Role, User
 from bumdes_export.reference.models import Country, Region
@@ -202,8 +203,6 @@ DESCRIPTIONS = {
 
 def _logo(name: str, colour: tuple[int, int, int]) -> SimpleUploadedFile:
     """A square logo with the organisation's initials."""
-    from PIL import Image, ImageDraw, ImageFont
-
     words = [w for w in name.replace(".", " ").split() if w[:1].isalpha()]
     skip = {"PT", "CV", "Ltd", "K", "KK"}
     initials = "".join(w[0] for w in words if w not in skip)[:2].upper() or name[:1]

@@ -1,28 +1,25 @@
 """Forms of the directory pages.
 
-The forms turn what a person typed or ticked into the values ``exporters.services`` takes: model
-instances for the profile, lists of codes for the sourcing preferences. Every rule about those
-values (NIB and NPWP formats, known certificate types, Incoterms, an Indonesian company's
-province, unique usernames and emails) is checked again by the services, whose messages the views
-put back on the fields.
+The forms check the shape of what a person typed or ticked and turn it into the values
+``exporters.services`` takes: model instances for the profile, lists of codes for the sourcing
+preferences. Every rule about those values (NIB and NPWP formats, known HS codes and certificate
+types, an Indonesian company's province, unique usernames and emails, strong passwords) is the
+services'; the views run them through ``bumdes_export.core.forms.form_action``, which puts their
+messages back on the fields.
 """
 
 from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
 from django.utils.html import format_html
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from bumdes_export.accounts.access import scope_for
-from bumdes_export.accounts.models import User
-from bumdes_export.core.identifiers import clean_nib, clean_npwp
+from bumdes_export.core.i18n import active_language
 from bumdes_export.reference.models import (
     CertificateType,
     Country,
@@ -55,16 +52,14 @@ COMMON_LANGUAGES = [
 ]
 
 
-def language() -> str:
-    return (get_language() or settings.LANGUAGE_CODE)[:2]
-
-
 def language_name(code: str, in_language: str | None = None) -> str:
     """``zh`` as the reader calls it: *Chinese*, *Tionghoa*."""
+    # Babel loads its locale data on import, which is heavy; only the pages naming languages
+    # (the profile and its form) need it.
     from babel import Locale, UnknownLocaleError
 
     try:
-        name = Locale.parse(in_language or language()).languages.get(code)
+        name = Locale.parse(in_language or active_language()).languages.get(code)
     except (UnknownLocaleError, ValueError):
         name = None
     return name[:1].upper() + name[1:] if name else code
@@ -117,10 +112,12 @@ class CountryField(forms.ModelChoiceField):
 
     def __init__(self, **kwargs):
         super().__init__(queryset=Country.objects.all(), **kwargs)
-        self.queryset = Country.objects.order_by("name_id" if language() == "id" else "name_en")
+        self.queryset = Country.objects.order_by(
+            "name_id" if active_language() == "id" else "name_en"
+        )
 
     def label_from_instance(self, obj: Country) -> str:
-        return obj.localized_name(language())
+        return obj.localized_name(active_language())
 
 
 class CountriesField(forms.ModelMultipleChoiceField):
@@ -128,11 +125,13 @@ class CountriesField(forms.ModelMultipleChoiceField):
         kwargs.setdefault("required", False)
         kwargs.setdefault("help_text", _("Hold Ctrl (Cmd on a Mac) to choose several."))
         super().__init__(queryset=Country.objects.all(), **kwargs)
-        self.queryset = Country.objects.order_by("name_id" if language() == "id" else "name_en")
+        self.queryset = Country.objects.order_by(
+            "name_id" if active_language() == "id" else "name_en"
+        )
         self.widget.attrs.update({"size": 8, "data-selected-label": _("Chosen:")})
 
     def label_from_instance(self, obj: Country) -> str:
-        return obj.localized_name(language())
+        return obj.localized_name(active_language())
 
 
 def provinces():
@@ -178,7 +177,8 @@ class Checkboxes(forms.CheckboxSelectMultiple):
 
 
 def parse_hs_codes(raw: str) -> list[str]:
-    """Comma-separated HS codes of any level, with or without dots; unknown ones are an error."""
+    """Comma-separated HS codes of any level, with or without dots. Whether each exists is for
+    the services to say."""
     codes = []
     for part in re.split(r"[,;\s]+", raw or ""):
         code = normalize_hs_code(part)
@@ -189,12 +189,6 @@ def parse_hs_codes(raw: str) -> list[str]:
         raise forms.ValidationError(
             _("An HS code has 2, 4 or 6 digits (chapter, heading or subheading): %(codes)s")
             % {"codes": ", ".join(malformed)}
-        )
-    known = set(HsCode.objects.filter(code__in=codes).values_list("code", flat=True))
-    unknown = [c for c in codes if c not in known]
-    if unknown:
-        raise forms.ValidationError(
-            _("There is no HS code %(codes)s.") % {"codes": ", ".join(unknown)}
         )
     return codes
 
@@ -236,25 +230,6 @@ class ProfileFields(forms.Form):
     address = _model_field("address")
     website = _model_field("website", assume_scheme="https")
     description = _model_field("description", widget=forms.Textarea(attrs={"rows": 4}))
-
-    def clean_nib(self) -> str:
-        try:
-            return clean_nib(self.cleaned_data["nib"])
-        except ValidationError as error:
-            raise forms.ValidationError(error.messages) from None
-
-    def clean_npwp(self) -> str:
-        try:
-            return clean_npwp(self.cleaned_data["npwp"])
-        except ValidationError as error:
-            raise forms.ValidationError(error.messages) from None
-
-    def clean(self):
-        data = super().clean()
-        country = data.get("country")
-        if country is not None and country.code == "ID" and not data.get("province"):
-            self.add_error("province", _("An Indonesian company names its province."))
-        return data
 
 
 PROFILE_FORM_FIELDS = [
@@ -346,7 +321,7 @@ class OrganisationForm(ProfileFields):
         if organisation is not None and "initial" not in kwargs:
             kwargs["initial"] = self.initial_from(organisation)
         super().__init__(*args, **kwargs)
-        reader = language()
+        reader = active_language()
         current = list((organisation.languages if organisation else []) or [])
         self.fields["languages"].choices = [
             (code, language_name(code, reader))
@@ -388,8 +363,9 @@ class OrganisationForm(ProfileFields):
     def clean_hs_interests(self) -> list[str]:
         return parse_hs_codes(self.cleaned_data["hs_interests"])
 
-    def service_data(self) -> tuple[dict, dict]:
-        """The profile (``data``) and the sourcing preferences (lists of codes)."""
+    def service_kwargs(self) -> dict[str, Any]:
+        """The profile (``data``) and the sourcing preferences (lists of codes), as
+        ``services.update_organisation`` takes them."""
         data = {name: self.cleaned_data[name] for name in PROFILE_FORM_FIELDS}
         preferences = {
             "hs_interests": self.cleaned_data["hs_interests"],
@@ -397,7 +373,7 @@ class OrganisationForm(ProfileFields):
             "preferred_provinces": [r.code for r in self.cleaned_data["preferred_provinces"]],
             "preferred_gateways": [g.code for g in self.cleaned_data["preferred_gateways"]],
         }
-        return data, preferences
+        return {"data": data, "preferences": preferences}
 
 
 def _shorten(text: str, length: int = 60) -> str:
@@ -475,7 +451,7 @@ class RegistrationForm(ProfileFields):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {})
-        kwargs["initial"].setdefault("language", language())
+        kwargs["initial"].setdefault("language", active_language())
         kwargs["initial"].setdefault("country", "ID")
         super().__init__(*args, **kwargs)
 
@@ -490,40 +466,20 @@ class RegistrationForm(ProfileFields):
         ]
 
     def clean_username(self) -> str:
-        username = self.cleaned_data["username"].strip()
-        if User.objects.filter(username__iexact=username).exists():
-            raise forms.ValidationError(_("This username is taken."))
-        return username
+        return self.cleaned_data["username"].strip()
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(_("An account with this email already exists."))
-        return email
+        return self.cleaned_data["email"].strip().lower()
 
-    def clean_privacy_consent(self) -> bool:
-        if not self.cleaned_data["privacy_consent"]:
-            raise forms.ValidationError(_("Please accept the privacy notice."))
-        return True
-
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
         first, second = data.get("password1"), data.get("password2")
         if first and second and first != second:
             self.add_error("password2", _("The two passwords differ."))
-        elif first:
-            probe = User(
-                username=data.get("username", ""),
-                email=data.get("email", ""),
-                first_name=data.get("name", ""),
-            )
-            try:
-                validate_password(first, probe)
-            except ValidationError as error:
-                self.add_error("password1", error.messages)
         return data
 
-    def service_kwargs(self) -> dict:
+    def service_kwargs(self) -> dict[str, Any]:
+        """The arguments of ``services.register``."""
         data = self.cleaned_data
         organisation = {
             name: data[name]
@@ -573,7 +529,7 @@ class InviteForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {})
-        kwargs["initial"].setdefault("language", language())
+        kwargs["initial"].setdefault("language", active_language())
         super().__init__(*args, **kwargs)
 
 
@@ -600,9 +556,10 @@ class DirectoryFilterForm(forms.Form):
     service = forms.ChoiceField(label=_("Service"), required=False)
     status = forms.ChoiceField(label=_("Status"), required=False)
 
-    def __init__(self, data, *, user):
+    def __init__(self, data: Any, *, with_status: bool) -> None:
+        """``with_status``: offer the status filter (to those who see every status)."""
         super().__init__(data)
-        reader = language()
+        reader = active_language()
         self.fields["kind"].choices = [("", _("All kinds")), *Kind.choices]
         self.fields["market"].choices = [
             ("", _("All markets")),
@@ -616,7 +573,7 @@ class DirectoryFilterForm(forms.Form):
             *((r.code, r.name) for r in provinces()),
         ]
         self.fields["service"].choices = [("", _("All services")), *Service.choices]
-        if scope_for(user).is_ministry:
+        if with_status:
             self.fields["status"].choices = [
                 ("", _("All statuses")),
                 *Organisation.Status.choices,

@@ -1,39 +1,43 @@
-"""Reads of the directory: who sees which organisations."""
+"""Reads of the directory: which organisations a user sees (row visibility), and whose they are.
+
+Who may do what with an organisation once seen is decided in ``exporters.access``.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from django.db import connection
 from django.db.models import Q, QuerySet
 
-from bumdes_export.accounts.access import scope_for
+from bumdes_export.accounts.access import AnyUser, scope_for, signed_in
 from exporters.models import Membership, Organisation
 
 
-def membership_of(user) -> Membership | None:
-    if not getattr(user, "is_authenticated", False):
+def membership_of(user: AnyUser) -> Membership | None:
+    """The user's place in an organisation (an exporter account has at most one)."""
+    member = signed_in(user)
+    if member is None:
         return None
-    return Membership.objects.select_related("organisation").filter(user=user).first()
+    return Membership.objects.select_related("organisation").filter(user=member).first()
 
 
-def organisation_of(user) -> Organisation | None:
+def organisation_of(user: AnyUser) -> Organisation | None:
     membership = membership_of(user)
     return membership.organisation if membership else None
 
 
-def visible_organisations(user) -> QuerySet[Organisation]:
+def visible_organisations(user: AnyUser) -> QuerySet[Organisation]:
     """Signed-in users see verified organisations; ministry staff all; members their own too."""
     scope = scope_for(user)
     if not scope.authenticated:
         return Organisation.objects.none()
     if scope.is_ministry:
         return Organisation.objects.all()
-    own = Q(memberships__user=user)
+    own = Q(memberships__user=signed_in(user))
     return Organisation.objects.filter(Q(status=Organisation.Status.VERIFIED) | own).distinct()
 
 
 def directory(
-    user,
+    user: AnyUser,
     *,
     q: str = "",
     kind: str = "",
@@ -71,8 +75,6 @@ def directory(
 
 
 def _json_contains() -> bool:
-    from django.db import connection
-
     return connection.vendor == "postgresql"
 
 
@@ -80,58 +82,5 @@ def pending_organisations() -> QuerySet[Organisation]:
     return Organisation.objects.filter(status=Organisation.Status.PENDING).order_by("created_at")
 
 
-def can_edit_organisation(user, organisation: Organisation) -> bool:
-    """Ministry staff, or an admin of the organisation."""
-    scope = scope_for(user)
-    if scope.is_ministry:
-        return True
-    if not scope.authenticated:
-        return False
-    return Membership.objects.filter(user=user, organisation=organisation, is_admin=True).exists()
-
-
-@dataclass(frozen=True)
-class Viewer:
-    """What one signed-in (or anonymous) user may see of directory entries; made once per request."""
-
-    is_ministry: bool
-    verified_exporter: bool
-    organisation_id: int | None
-    is_admin: bool
-
-    def is_member(self, organisation: Organisation) -> bool:
-        return self.organisation_id is not None and organisation.pk == self.organisation_id
-
-    def sees_contact(self, organisation: Organisation) -> bool:
-        """Contact details: ministry staff, the organisation's members and verified exporters."""
-        return self.is_ministry or self.verified_exporter or self.is_member(organisation)
-
-    def sees_members(self, organisation: Organisation) -> bool:
-        return self.is_ministry or self.is_member(organisation)
-
-    def edits(self, organisation: Organisation) -> bool:
-        """The rule of ``can_edit_organisation``: ministry staff or the organisation's admins."""
-        return self.is_ministry or (self.is_admin and self.is_member(organisation))
-
-
-def viewer(user) -> Viewer:
-    scope = scope_for(user)
-    membership = membership_of(user) if scope.authenticated else None
-    return Viewer(
-        is_ministry=scope.is_ministry,
-        verified_exporter=scope.is_verified_exporter,
-        organisation_id=membership.organisation_id if membership else None,
-        is_admin=bool(membership and membership.is_admin),
-    )
-
-
-def can_see_contact(user, organisation: Organisation) -> bool:
-    return viewer(user).sees_contact(organisation)
-
-
-def can_see_members(user, organisation: Organisation) -> bool:
-    return viewer(user).sees_members(organisation)
-
-
-def can_read_organisation(user, organisation: Organisation) -> bool:
+def can_read_organisation(user: AnyUser, organisation: Organisation) -> bool:
     return visible_organisations(user).filter(pk=organisation.pk).exists()

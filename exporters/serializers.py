@@ -2,7 +2,7 @@
 
 Serializers only translate between JSON and the values the services take (ISO and Kemendagri
 codes to reference rows; sourcing preferences as lists of codes). Who may do what, and what a
-valid organisation is, stay in ``exporters.services`` and ``exporters.selectors``: an unknown HS
+valid organisation is, stay in ``exporters.access`` and ``exporters.services``: an unknown HS
 code, certificate type or Incoterm is reported by the services, on the field it belongs to.
 """
 
@@ -14,10 +14,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from bumdes_export.core.i18n import active_language
 from bumdes_export.reference.models import Country, Region
 from bumdes_export.reference.selectors import normalize_hs_code, normalize_region_code
-from exporters import selectors
-from exporters.forms import language
+from exporters import access
 from exporters.models import Kind, Membership, Organisation, Service
 from exporters.services import PREFERENCE_M2M
 
@@ -249,14 +249,14 @@ class OrganisationSerializer(serializers.ModelSerializer):
         # Every rule is checked by exporters.services.
         validators: list = []
 
-    def _viewer(self) -> selectors.Viewer:
+    def _viewer(self) -> access.Viewer:
         if "viewer" not in self.context:
             request = self.context.get("request")
-            self.context["viewer"] = selectors.viewer(getattr(request, "user", None))
+            self.context["viewer"] = access.viewer(getattr(request, "user", None))
         return self.context["viewer"]
 
     def get_country_name(self, organisation: Organisation) -> str:
-        return organisation.country.localized_name(language())
+        return organisation.country.localized_name(active_language())
 
     def get_province_name(self, organisation: Organisation) -> str | None:
         return organisation.province.name if organisation.province_id else None
@@ -267,7 +267,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
     def get_verified_by(self, organisation: Organisation) -> str | None:
         """The verifier's name, for ministry staff only."""
         user = organisation.verified_by
-        if user is None or not self._viewer().is_ministry:
+        if user is None or not self._viewer().sees_verifier:
             return None
         return user.get_full_name() or user.get_username()
 
@@ -276,8 +276,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
         if not body["contact_visible"]:
             for name in CONTACT_FIELDS:
                 body[name] = None
-        viewer = self._viewer()
-        if not (viewer.is_ministry or viewer.is_member(organisation)):
+        if not self._viewer().sees_identifiers(organisation):
             for name in IDENTIFIER_FIELDS:
                 body[name] = None
         return body

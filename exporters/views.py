@@ -2,24 +2,15 @@
 
 Every signed-in user reads the directory of verified organisations (anonymous visitors are sent
 to the login page); exporters also see their own organisation in any state, ministry staff see
-pending and rejected ones and verify or reject them. Contact details are shown to ministry staff,
-the organisation's members and verified exporters only. Reads go through
-``exporters.selectors`` (an organisation the reader may not see answers 404); every write goes
-through ``exporters.services``, whose ``ValidationError`` messages are shown on the form fields
-(the page answers 400) and whose ``PermissionDenied`` answers 403. Registration, the email
-confirmation and the privacy notice are the only pages for anonymous visitors.
+pending and rejected ones and verify or reject them. Reads go through ``exporters.selectors`` (an
+organisation the reader may not see answers 404); who may see or do what (contact details,
+identifiers, editing, members, verification) is asked of ``exporters.access`` and handed to the
+templates as flags; every write goes through ``exporters.services`` by way of ``form_action``,
+whose ``ValidationError`` messages are shown on the form fields (the page answers 400) and whose
+``PermissionDenied`` answers 403. Registration, the email confirmation and the privacy notice are
+the only pages for anonymous visitors.
 
-Page panels
------------
-``EXPORTER_PAGE_PANELS`` is a slot other apps fill without this app knowing them (matchmaking
-shows matching products there). Each entry is a callable ``(request, organisation) -> str``
-returning an HTML fragment (a plain ``str`` that is not marked safe is escaped; ``""`` shows
-nothing). Register from the other app's ``AppConfig.ready()``::
-
-    from exporters.views import EXPORTER_PAGE_PANELS
-    EXPORTER_PAGE_PANELS.append(products_panel)
-
-A panel that raises is logged and left out, so it never takes the profile page down.
+Other apps add fragments to an organisation's page through the slot in ``exporters.panels``.
 """
 
 from __future__ import annotations
@@ -36,13 +27,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from bumdes_export.accounts.access import scope_for
-from bumdes_export.accounts.decorators import ministry_required
-from bumdes_export.core.forms import apply_errors
+from bumdes_export.accounts.decorators import allowed_by
+from bumdes_export.core.forms import form_action
+from bumdes_export.core.i18n import active_language
 from bumdes_export.core.identifiers import format_npwp
-from bumdes_export.core.panels import Panel, render_panels
+from bumdes_export.core.panels import render_panels
 from bumdes_export.reference.models import CertificateType
-from exporters import selectors, services
+from exporters import access, panels, selectors, services
 from exporters.forms import (
     INCOTERM_ORDER,
     REGISTRATION_ERROR_FIELDS,
@@ -52,7 +43,6 @@ from exporters.forms import (
     OrganisationForm,
     RegistrationForm,
     RejectForm,
-    language,
     language_name,
 )
 from exporters.models import Membership, Organisation, OrganisationChange, Service
@@ -61,8 +51,7 @@ PAGE_SIZE = 25
 HISTORY_LIMIT = 200
 REGISTERED_EMAIL = "exporters.registered_email"
 
-#: Fragments shown on an organisation's page, e.g. matching products (see the module docstring).
-EXPORTER_PAGE_PANELS: list[Panel] = []
+#: The slot of ``exporters.panels`` under its old name (the same list).
 
 STATUS_BADGES = {"pending": "warn", "verified": "ok", "rejected": "danger"}
 ACTION_LABELS = {
@@ -129,7 +118,7 @@ def _badge(organisation: Organisation) -> str:
 
 def profile_facts(organisation: Organisation) -> dict:
     """The organisation's sourcing preferences and profile lists, named in the reader's language."""
-    reader = language()
+    reader = active_language()
     certificates = {
         t.code: t.localized_name(reader)
         for t in CertificateType.objects.filter(code__in=organisation.required_certificates or [])
@@ -160,10 +149,11 @@ def profile_facts(organisation: Organisation) -> dict:
 
 @login_required
 def directory(request: HttpRequest) -> HttpResponse:
-    filters = DirectoryFilterForm(request.GET, user=request.user)
+    viewer = access.viewer(request.user)
+    filters = DirectoryFilterForm(request.GET, with_status=viewer.filters_by_status)
     rows = selectors.directory(request.user, **filters.selector_kwargs())
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    reader = language()
+    reader = active_language()
     service_labels = dict(Service.choices)
     for organisation in page:
         organisation.badge = _badge(organisation)
@@ -171,7 +161,6 @@ def directory(request: HttpRequest) -> HttpResponse:
         organisation.hs_list = sorted(organisation.hs_interests.all(), key=lambda h: h.code)
         organisation.market_codes = sorted(c.code for c in organisation.destination_markets.all())
         organisation.service_list = [service_labels.get(s, s) for s in organisation.services]
-    viewer = selectors.viewer(request.user)
     return render(
         request,
         "exporters/directory.html",
@@ -180,16 +169,14 @@ def directory(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "viewer": viewer,
             "own_id": viewer.organisation_id,
-            "pending_count": (
-                selectors.pending_organisations().count() if viewer.is_ministry else 0
-            ),
+            "can_verify": viewer.verifies,
+            "pending_count": selectors.pending_organisations().count() if viewer.verifies else 0,
         },
     )
 
 
 def _detail_page(request: HttpRequest, organisation: Organisation, *, status=200, **forms):
-    viewer = selectors.viewer(request.user)
-    edits = viewer.edits(organisation)
+    viewer = access.viewer(request.user)
     context = {
         "organisation": organisation,
         "badge": _badge(organisation),
@@ -198,11 +185,13 @@ def _detail_page(request: HttpRequest, organisation: Organisation, *, status=200
         "is_member": viewer.is_member(organisation),
         "show_contact": viewer.sees_contact(organisation),
         "show_members": viewer.sees_members(organisation),
-        "show_identifiers": viewer.is_ministry or viewer.is_member(organisation),
-        "can_edit": edits,
-        "history": history_entries(organisation) if edits else None,
+        "show_identifiers": viewer.sees_identifiers(organisation),
+        "show_verifier": viewer.sees_verifier,
+        "can_edit": viewer.edits(organisation),
+        "can_verify": viewer.verifies,
+        "history": history_entries(organisation) if viewer.sees_history(organisation) else None,
         "reject_form": forms.get("reject_form") or RejectForm(),
-        "panels": render_panels(EXPORTER_PAGE_PANELS, request, organisation),
+        "panels": render_panels(panels.EXPORTER_PAGE_PANELS, request, organisation),
     }
     return render(request, "exporters/detail.html", context, status=status)
 
@@ -218,7 +207,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     organisation = selectors.organisation_of(request.user)
     if organisation is not None:
         return redirect("exporters:detail", pk=organisation.pk)
-    if scope_for(request.user).is_exporter:
+    if access.may_belong_to_organisation(request.user):
         return redirect("exporters:register")
     raise PermissionDenied
 
@@ -228,7 +217,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 def _editable_or_403(request: HttpRequest, pk: int) -> Organisation:
     organisation = _organisation_or_404(request.user, pk)
-    if not selectors.can_edit_organisation(request.user, organisation):
+    if not access.can_edit_organisation(request.user, organisation):
         raise PermissionDenied
     return organisation
 
@@ -282,17 +271,14 @@ def _edit_page(request, organisation, form, logo_form, *, status=200) -> HttpRes
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = _editable_or_403(request, pk)
     form = OrganisationForm(request.POST or None, organisation=organisation)
-    if request.method == "POST" and form.is_valid():
-        data, preferences = form.service_data()
-        try:
-            services.update_organisation(
-                actor=request.user, organisation=organisation, data=data, preferences=preferences
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("exporters:detail", pk=organisation.pk)
+    if request.method == "POST" and form_action(
+        form,
+        lambda _data: services.update_organisation(
+            actor=request.user, organisation=organisation, **form.service_kwargs()
+        ),
+    ):
+        messages.success(request, _("Changes saved."))
+        return redirect("exporters:detail", pk=organisation.pk)
     return _edit_page(
         request,
         organisation,
@@ -307,16 +293,14 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 def logo(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = _editable_or_403(request, pk)
     form = LogoForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.set_logo(
-                actor=request.user, organisation=organisation, upload=form.cleaned_data["logo"]
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Logo saved."))
-            return redirect("exporters:detail", pk=organisation.pk)
+    if form_action(
+        form,
+        lambda data: services.set_logo(
+            actor=request.user, organisation=organisation, upload=data["logo"]
+        ),
+    ):
+        messages.success(request, _("Logo saved."))
+        return redirect("exporters:detail", pk=organisation.pk)
     return _edit_page(
         request, organisation, OrganisationForm(organisation=organisation), form, status=400
     )
@@ -326,7 +310,7 @@ def logo(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _members_page(request, organisation, *, form=None, error="", status=200) -> HttpResponse:
-    can_edit = selectors.can_edit_organisation(request.user, organisation)
+    can_manage = access.can_manage_members(request.user, organisation)
     memberships = organisation.memberships.select_related("user").order_by(
         "-is_admin", "user__first_name", "user__username"
     )
@@ -336,8 +320,8 @@ def _members_page(request, organisation, *, form=None, error="", status=200) -> 
         {
             "organisation": organisation,
             "memberships": memberships,
-            "can_edit": can_edit,
-            "form": (form or InviteForm()) if can_edit else None,
+            "can_manage": can_manage,
+            "form": (form or InviteForm()) if can_manage else None,
             "error": error,
         },
         status=status,
@@ -347,34 +331,35 @@ def _members_page(request, organisation, *, form=None, error="", status=200) -> 
 @login_required
 def members(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = _organisation_or_404(request.user, pk)
-    if not selectors.can_see_members(request.user, organisation):
+    if not access.can_see_members(request.user, organisation):
         raise PermissionDenied
     if request.method != "POST":
         return _members_page(request, organisation)
-    if not selectors.can_edit_organisation(request.user, organisation):
+    if not access.can_manage_members(request.user, organisation):
         raise PermissionDenied
     form = InviteForm(request.POST)
-    if form.is_valid():
-        try:
-            membership = services.invite_colleague(
-                actor=request.user, organisation=organisation, **form.cleaned_data
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("%(email)s is invited: we sent a link to choose a password.")
-                % {"email": membership.user.email},
-            )
-            return redirect("exporters:members", pk=organisation.pk)
+    invited = form_action(
+        form,
+        lambda data: services.invite_colleague(
+            actor=request.user, organisation=organisation, **data
+        ),
+    )
+    if invited and invited.value is not None:
+        messages.success(
+            request,
+            _("%(email)s is invited: we sent a link to choose a password.")
+            % {"email": invited.value.user.email},
+        )
+        return redirect("exporters:members", pk=organisation.pk)
     return _members_page(request, organisation, form=form, status=400)
 
 
 @login_required
 @require_POST
 def member_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
-    organisation = _editable_or_403(request, pk)
+    organisation = _organisation_or_404(request.user, pk)
+    if not access.can_manage_members(request.user, organisation):
+        raise PermissionDenied
     membership = get_object_or_404(
         Membership.objects.select_related("user", "organisation"),
         pk=member_pk,
@@ -395,7 +380,7 @@ def member_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse
 # --- Verification ----------------------------------------------------------------------------
 
 
-@ministry_required
+@allowed_by(access.can_verify)
 def pending(request: HttpRequest) -> HttpResponse:
     rows = list(
         selectors.pending_organisations()
@@ -405,7 +390,7 @@ def pending(request: HttpRequest) -> HttpResponse:
         )
     )
     for organisation in rows:
-        organisation.country_name = organisation.country.localized_name(language())
+        organisation.country_name = organisation.country.localized_name(active_language())
         organisation.admins = [m.user for m in organisation.memberships.all() if m.is_admin]
         organisation.confirmed = any(user.is_active for user in organisation.admins)
     return render(request, "exporters/pending.html", {"rows": rows})
@@ -414,7 +399,7 @@ def pending(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def verify(request: HttpRequest, pk: int) -> HttpResponse:
-    if not scope_for(request.user).is_ministry:
+    if not access.can_verify(request.user):
         raise PermissionDenied
     organisation = _organisation_or_404(request.user, pk)
     services.verify(actor=request.user, organisation=organisation)
@@ -425,22 +410,18 @@ def verify(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def reject(request: HttpRequest, pk: int) -> HttpResponse:
-    if not scope_for(request.user).is_ministry:
+    if not access.can_verify(request.user):
         raise PermissionDenied
     organisation = _organisation_or_404(request.user, pk)
     form = RejectForm(request.POST)
-    if form.is_valid():
-        try:
-            services.reject(
-                actor=request.user, organisation=organisation, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(
-                request, _("%(name)s is rejected.") % {"name": organisation.legal_name}
-            )
-            return redirect("exporters:detail", pk=organisation.pk)
+    if form_action(
+        form,
+        lambda data: services.reject(
+            actor=request.user, organisation=organisation, reason=data["reason"]
+        ),
+    ):
+        messages.success(request, _("%(name)s is rejected.") % {"name": organisation.legal_name})
+        return redirect("exporters:detail", pk=organisation.pk)
     return _detail_page(request, organisation, status=400, reject_form=form)
 
 
@@ -448,7 +429,7 @@ def reject(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def register(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated:
+    if not access.can_register_organisation(request.user):
         if request.method == "POST":
             raise PermissionDenied
         return render(
@@ -457,14 +438,14 @@ def register(request: HttpRequest) -> HttpResponse:
             {"organisation": selectors.organisation_of(request.user)},
         )
     form = RegistrationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            membership = services.register(**form.service_kwargs())
-        except ValidationError as error:
-            apply_errors(form, error, REGISTRATION_ERROR_FIELDS)
-        else:
-            request.session[REGISTERED_EMAIL] = membership.user.email
-            return redirect("exporters:register_done")
+    registered = request.method == "POST" and form_action(
+        form,
+        lambda _data: services.register(**form.service_kwargs()),
+        aliases=REGISTRATION_ERROR_FIELDS,
+    )
+    if registered and registered.value is not None:
+        request.session[REGISTERED_EMAIL] = registered.value.user.email
+        return redirect("exporters:register_done")
     return render(
         request,
         "exporters/register.html",

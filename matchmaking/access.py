@@ -6,14 +6,23 @@ Two sides meet here:
   Only members of a *verified* organisation act (shortlist, inquire, post buying requests); all
   members read their organisation's records.
 - the **product side** of a product: the regional officers whose region covers the product's
-  village, the operators of its BUMDes and ministry staff (who see everything).
+  village, the operators of its BUMDes (village-owned enterprise) and ministry staff (who see
+  everything).
 
 Service providers are organisations of kind ``service`` or ``platform`` offering a service; their
 members see and answer the service requests addressed to their organisation.
+
+These are the party-level decisions shared by every matchmaking package; decisions about one kind
+of dealing (an inquiry, a buying request, a service request) live in
+``matchmaking.dealings.access``.
 """
 
 from __future__ import annotations
 
+from typing import TypeAlias
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +34,9 @@ from exporters.selectors import membership_of
 from products import access as product_access
 from products.models import Product
 
+#: Whoever makes a request: a signed-in account or an anonymous visitor.
+AnyUser: TypeAlias = AbstractBaseUser | AnonymousUser
+
 PROVIDER_KINDS = (Kind.SERVICE_PROVIDER, Kind.PLATFORM)
 
 VERIFICATION_PENDING = _(
@@ -35,16 +47,20 @@ VERIFICATION_PENDING = _(
 EXPORTERS_ONLY = _("Only members of a verified exporter or buyer organisation can do this.")
 
 
-def organisation_of(user) -> Organisation | None:
+def is_exporter_account(user: AnyUser) -> bool:
+    """An account on the exporter side (verified or not): it reads its organisation's records."""
+    return scope_for(user).is_exporter
+
+
+def organisation_of(user: AnyUser) -> Organisation | None:
     """The organisation a user belongs to (whatever its status), for exporter accounts only."""
-    scope = scope_for(user)
-    if not scope.is_exporter:
+    if not is_exporter_account(user):
         return None
     membership = membership_of(user)
     return membership.organisation if membership else None
 
 
-def verified_organisation(user) -> Organisation | None:
+def verified_organisation(user: AnyUser) -> Organisation | None:
     """The user's organisation if both the account and the organisation are verified."""
     if not scope_for(user).is_verified_exporter:
         return None
@@ -54,26 +70,40 @@ def verified_organisation(user) -> Organisation | None:
     return organisation
 
 
-def acting_organisation(user) -> Organisation:
+def may_act(user: AnyUser) -> bool:
+    """A member of a verified organisation, with a verified account: shortlists, inquires and
+    posts buying requests."""
+    return verified_organisation(user) is not None
+
+
+def acting_organisation(user: AnyUser) -> Organisation:
     """The verified organisation the user acts for, or ``PermissionDenied`` saying why not."""
     organisation = verified_organisation(user)
     if organisation is not None:
         return organisation
-    if scope_for(user).is_exporter:
+    if is_exporter_account(user):
         raise PermissionDenied(str(VERIFICATION_PENDING))
     raise PermissionDenied(str(EXPORTERS_ONLY))
 
 
-def is_pending_exporter(user) -> bool:
+def is_pending_exporter(user: AnyUser) -> bool:
     """An exporter account whose organisation (if any) is not verified."""
-    return scope_for(user).is_exporter and verified_organisation(user) is None
+    return is_exporter_account(user) and verified_organisation(user) is None
 
 
-def is_operator(user) -> bool:
+def refusal(user: AnyUser, organisation: Organisation) -> PermissionDenied:
+    """The refusal for a user who may not act for ``organisation``: it says the organisation is
+    not verified yet when the user is one of its members; a plain 403 otherwise."""
+    if is_pending_exporter(user) and is_member(user, organisation):
+        return PermissionDenied(str(VERIFICATION_PENDING))
+    return PermissionDenied()
+
+
+def is_operator(user: AnyUser) -> bool:
     return scope_for(user).role == Role.OPERATOR
 
 
-def product_side_q(user, prefix: str = "product__") -> Q:
+def product_side_q(user: AnyUser, prefix: str = "product__") -> Q:
     """Rows (reached through ``prefix``, a path to a product) of products on the user's side.
 
     Ministry staff: everything; officers: products whose village lies in their region;
@@ -90,42 +120,53 @@ def product_side_q(user, prefix: str = "product__") -> Q:
     return Q(pk__in=[])
 
 
-def is_product_side(user, product: Product) -> bool:
+def is_product_side(user: AnyUser, product: Product) -> bool:
     """Ministry staff, an officer covering the product's village or an operator of its BUMDes."""
     scope = scope_for(user)
     if scope.is_ministry:
         return True
     if scope.is_officer:
         return scope.covers(product.bumdes.village_id)
-    return product_access.operated_bumdes_id(user) == product.bumdes_id
+    return bool(product_access.operated_bumdes_id(user) == product.bumdes_id)
 
 
-def is_on_product_side_role(user) -> bool:
+def is_on_product_side_role(user: AnyUser) -> bool:
     """Roles that may ever be on a product's side."""
     scope = scope_for(user)
     return scope.is_ministry or scope.is_officer or scope.role == Role.OPERATOR
 
 
-def is_member(user, organisation: Organisation) -> bool:
+def may_open_registry_page(user: AnyUser, product: Product) -> bool:
+    """The product side opens a product's registry page; everyone else its catalogue entry."""
+    return is_on_product_side_role(user) and is_product_side(user, product)
+
+
+def is_member(user: AnyUser, organisation: Organisation | int) -> bool:
+    """A member of ``organisation`` (an organisation or its id), verified or not."""
     organisation_id = getattr(organisation, "pk", organisation)
     own = organisation_of(user)
     return own is not None and own.pk == organisation_id
 
 
-def acts_for(user, organisation: Organisation) -> bool:
+def acts_for(user: AnyUser, organisation: Organisation) -> bool:
     """A member of ``organisation`` who may act: account and organisation verified."""
     own = verified_organisation(user)
     return own is not None and own.pk == organisation.pk
 
 
-def may_request_service(user, product: Product) -> bool:
+def may_request_service(user: AnyUser, product: Product) -> bool:
     """Regional officers covering the product, its BUMDes' operators and ministry staff."""
     return is_product_side(user, product)
 
 
+def is_service_provider(organisation: Organisation) -> bool:
+    """An organisation of a kind that offers services (service providers, trading platforms)."""
+    return organisation.kind in PROVIDER_KINDS
+
+
 def offers_service(organisation: Organisation, service: str) -> bool:
     return (
-        organisation.kind in PROVIDER_KINDS
+        is_service_provider(organisation)
         and organisation.is_verified
         and service in (organisation.services or [])
     )
@@ -134,7 +175,7 @@ def offers_service(organisation: Organisation, service: str) -> bool:
 class Viewer:
     """One user's standing, looked up once: for deciding about many rows (API lists)."""
 
-    def __init__(self, user):
+    def __init__(self, user: AnyUser) -> None:
         self.user = user
         self.scope = scope_for(user)
         self.organisation = verified_organisation(user)

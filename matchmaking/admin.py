@@ -1,10 +1,17 @@
 """Matchmaking in the admin: for ministry staff to look into conversations and requests.
 
-Records are read-only here (their rules live in ``matchmaking.dealings.services``: status changes notify
-people and are checked); deleting stays possible, for moderation.
+Records are read-only here: every change has its rules in ``matchmaking.dealings.services``
+(status changes are checked and notify people), so none is made here. Deleting stays possible,
+for moderation: no service has a rule about removing a record as a moderator (the only delete in
+the services, ``remove_from_shortlist``, is a member taking a product off their own shortlist,
+with no other effect), so the admin's delete, single or bulk, skips nothing.
 """
 
+from __future__ import annotations
+
 from django.contrib import admin
+from django.db.models import Model
+from django.http import HttpRequest
 
 from matchmaking.dealings.models import (
     BuyingRequest,
@@ -18,10 +25,10 @@ from matchmaking.dealings.models import (
 
 
 class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 

@@ -7,14 +7,16 @@ class MatchmakingConfig(AppConfig):
     verbose_name = _("Matchmaking")
 
     def ready(self) -> None:
-        # Products and exporters offer page slots; matchmaking fills them (never the reverse).
+        # Imported here, not at the top: these modules import views and models of other apps,
+        # which Django allows only once the app registry is ready (``AppConfig.ready`` is the
+        # documented place for such registrations).
         from matchmaking.dealings import panels
-        from matchmaking.matching import receivers
-
-        panels.register()
         from matchmaking.forums import panels as forum_panels
         from matchmaking.matching import panels as matching_panels
+        from matchmaking.matching import receivers
 
+        # Products and exporters offer page slots; matchmaking fills them (never the reverse).
+        panels.register()
         matching_panels.register()
         forum_panels.register()
         # Changes in products and exporters reach the workers through their events.

@@ -8,7 +8,7 @@ from django.db import transaction
 
 from matchmaking.dealings import demo as dealings_demo
 from matchmaking.forums import demo as forums_demo
-from matchmaking.matching import runs
+from matchmaking.matching import tasks
 
 
 def load() -> list[tuple[str, str]]:
@@ -18,5 +18,5 @@ def load() -> list[tuple[str, str]]:
     accounts += forums_demo.load()
     # Every demo product scored as soon as the demo is committed (tasks run in-process in the
     # embedded mode).
-    transaction.on_commit(lambda: runs.start())
+    transaction.on_commit(lambda: tasks.start_full_run())
     return accounts

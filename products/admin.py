@@ -1,12 +1,17 @@
 """Admin for ministry staff: the certificate catalogue and the readiness rules are edited here.
 
 Registry records themselves are read here; they change through the portal's pages so that every
-change is recorded in their history.
+change is recorded in their history. Every write of a readiness rule (save, delete, the bulk
+delete action) goes through ``products.services`` and then starts the recompute of every stored
+score (``products.tasks.start_readiness_refresh``).
 """
 
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from products import services, tasks
 from products.catalogue.models import ContactView
 from products.imports.models import ProductImport
 from products.models import Bumdes, CertificateType, HistoryEntry, Product, ReadinessRule
@@ -33,21 +38,23 @@ class ReadinessRuleAdmin(admin.ModelAdmin):
     search_fields = ["code", "gap_id", "gap_en", "hs_prefix"]
     filter_horizontal = ["destinations"]
 
+    def save_model(self, request, obj, form, change):
+        services.save_readiness_rule(obj)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         # Every stored score depends on the rules: recompute them in the background.
-        from bumdes_export.core.jobs import start_job
-        from products.tasks import refresh_all_readiness
-
-        start_job("products.readiness", refresh_all_readiness, user=request.user)
+        tasks.start_readiness_refresh(user=request.user)
         self.message_user(request, _("Readiness scores are being recomputed in the background."))
 
     def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        from bumdes_export.core.jobs import start_job
-        from products.tasks import refresh_all_readiness
+        services.delete_readiness_rules([obj])
+        tasks.start_readiness_refresh(user=request.user)
 
-        start_job("products.readiness", refresh_all_readiness, user=request.user)
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[ReadinessRule]) -> None:
+        # The bulk delete action ("Delete selected readiness rules").
+        services.delete_readiness_rules(queryset)
+        tasks.start_readiness_refresh(user=request.user)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

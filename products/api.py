@@ -13,7 +13,6 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.db.models import Count, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -22,7 +21,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from bumdes_export.accounts.access import scope_for
+from bumdes_export.core.i18n import active_language
 from bumdes_export.reference.models import Region
 from bumdes_export.reference.selectors import normalize_region_code
 from products import access, selectors, services
@@ -52,17 +51,6 @@ class RegistryPermission(IsAuthenticated):
         if getattr(view, "action", None) == "create":
             return view.may_create(request.user)
         return True
-
-
-def maintains_bumdes(user) -> bool:
-    """Ministry staff and regional officers create BUMDes (inside their region)."""
-    scope = scope_for(user)
-    return scope.is_ministry or scope.is_officer
-
-
-def maintains_products(user) -> bool:
-    """Those who create BUMDes, and operators linked to a BUMDes, create products."""
-    return maintains_bumdes(user) or access.operated_bumdes_id(user) is not None
 
 
 # --- Filters ---------------------------------------------------------------------------------
@@ -238,7 +226,7 @@ class BumdesViewSet(viewsets.ModelViewSet):
     lookup_value_converter = "int"
 
     def may_create(self, user) -> bool:
-        return maintains_bumdes(user)
+        return access.can_create_bumdes(user)
 
     def get_queryset(self):
         return _bumdes_shape(access.visible_bumdes(self.request.user))
@@ -341,7 +329,7 @@ class ProductViewSet(viewsets.ModelViewSet):
     lookup_value_converter = "int"
 
     def may_create(self, user) -> bool:
-        return maintains_products(user)
+        return access.can_create_products(user)
 
     def get_queryset(self):
         return _product_shape(access.visible_products(self.request.user))
@@ -376,7 +364,7 @@ class ProductViewSet(viewsets.ModelViewSet):
             product, data=request.data, partial=kwargs.get("partial", False)
         )
         serializer.is_valid(raise_exception=True)
-        data, (_bumdes, exported_to, target_markets) = _split(
+        data, (bumdes, exported_to, target_markets) = _split(
             serializer.validated_data, "bumdes", "exported_to", "target_markets"
         )
         services.update_product(
@@ -385,6 +373,7 @@ class ProductViewSet(viewsets.ModelViewSet):
             data=data,
             exported_to=exported_to,
             target_markets=target_markets,
+            bumdes=bumdes,
         )
         return self._respond(product)
 
@@ -434,7 +423,7 @@ class ProductViewSet(viewsets.ModelViewSet):
     def readiness(self, request, pk=None):
         product = self.get_object()
         readiness = selectors.readiness_of(product)
-        language = get_language() or "id"
+        language = active_language()
         body = {
             "product": product.pk,
             "version": product.version,

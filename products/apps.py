@@ -17,6 +17,7 @@ class ProductsConfig(AppConfig):
             import_module(f"{package}.models")
 
     def ready(self) -> None:
+        # The receivers import models and services, which cannot load before the apps are.
         from products.catalogue import receivers
 
         receivers.connect()

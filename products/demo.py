@@ -14,6 +14,7 @@ from django.db import transaction
 from bumdes_export.accounts.models import Role, User
 from bumdes_export.reference.models import Country, HsCode, Region
 from products import checks, services
+from products.catalogue.services import refresh_all
 from products.models import Bumdes, CertificateType
 
 DEMO_PASSWORD = "demo12345"
@@ -325,7 +326,5 @@ def load() -> list[tuple[str, str]]:
         )
 
     # Products created before the catalogue existed are listed too.
-    from products.catalogue.services import refresh_all
-
     refresh_all()
     return [("bumdes", "BUMDes operator, BUMDes Mina Bahari (Konawe crab)")]

@@ -14,11 +14,11 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.utils.dates import MONTHS
 from django.utils.html import format_html
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from bumdes_export.accounts.access import code_within, scope_for
+from bumdes_export.accounts.access import code_within
 from bumdes_export.accounts.models import User
+from bumdes_export.core.i18n import active_language
 from bumdes_export.reference.models import Country, HsCode, Region
 from bumdes_export.reference.selectors import (
     normalize_hs_code,
@@ -26,7 +26,8 @@ from bumdes_export.reference.selectors import (
     search_hs_codes,
     search_regions,
 )
-from products import checks
+from products import access, checks, services
+from products.imports.columns import CellError, parse_number
 from products.models import (
     Bumdes,
     Certificate,
@@ -42,10 +43,6 @@ REGIONS_API = "/api/v1/regions/"
 HS_CODES_API = "/api/v1/hs-codes/?level=subheading"
 
 
-def _language() -> str:
-    return (get_language() or "id")[:2]
-
-
 def _model_field(model, name: str, **kwargs) -> forms.Field:
     """The form field Django derives from a model field: label, help text, length, choices."""
     return model._meta.get_field(name).formfield(**kwargs)
@@ -57,8 +54,6 @@ def _model_field(model, name: str, **kwargs) -> forms.Field:
 def parse_decimal(value: str) -> Decimal:
     """Numbers as people type them, by the import's one rule (``products.imports.columns``):
     ``1500.5``, ``1.500,5``, ``2,5``; ``12.000`` is twelve thousand."""
-    from products.imports.columns import CellError, parse_number
-
     try:
         return parse_number(value or "")
     except CellError as error:
@@ -92,12 +87,11 @@ class FlexibleDecimalField(forms.DecimalField):
 
 def village_widget(user, label_prefix: str = "") -> forms.TextInput:
     """A text input for a village code; ``registry.js`` builds the cascading selects on it."""
-    scope = scope_for(user)
     return forms.TextInput(
         attrs={
             "data-region-cascade": "",
             "data-api": REGIONS_API,
-            "data-scope": (scope.region_code or "") if scope.is_officer else "",
+            "data-scope": access.officer_region(user),
             "data-label-province": _("Province"),
             "data-label-regency": _("Regency/city"),
             "data-label-district": _("District"),
@@ -189,7 +183,7 @@ class BumdesForm(forms.Form):
 
     @staticmethod
     def initial_from(bumdes: Bumdes) -> dict:
-        initial = {name: getattr(bumdes, name) for name in BUMDES_FORM_FIELDS}
+        initial = {name: getattr(bumdes, name) for name in services.BUMDES_FIELDS}
         initial["village"] = bumdes.village_id
         initial["member_villages"] = ", ".join(
             code
@@ -219,29 +213,12 @@ class BumdesForm(forms.Form):
         return villages
 
     def service_data(self) -> dict:
-        return {name: self.cleaned_data[name] for name in BUMDES_FORM_FIELDS if name in self.fields}
+        return {
+            name: self.cleaned_data[name] for name in services.BUMDES_FIELDS if name in self.fields
+        }
 
     def members(self) -> list[Region]:
         return self.cleaned_data.get("member_villages") or []
-
-
-BUMDES_FORM_FIELDS = [
-    "name",
-    "kind",
-    "village",
-    "year_founded",
-    "legal_status",
-    "legal_certificate_number",
-    "nib",
-    "npwp",
-    "business_units",
-    "manager_name",
-    "contact_phone",
-    "contact_whatsapp",
-    "contact_email",
-    "address",
-    "description",
-]
 
 
 class OperatorForm(forms.Form):
@@ -271,7 +248,7 @@ class CountriesField(forms.ModelMultipleChoiceField):
         self.widget.attrs["size"] = 8
 
     def use_language(self) -> None:
-        self.language = _language()
+        self.language = active_language()
         order = "name_id" if self.language == "id" else "name_en"
         self.queryset = Country.objects.order_by(order)
 
@@ -372,7 +349,7 @@ class ProductForm(forms.Form):
 
     @staticmethod
     def initial_from(product: Product) -> dict:
-        initial = {name: getattr(product, name) for name in PRODUCT_FORM_FIELDS}
+        initial = {name: getattr(product, name) for name in services.PRODUCT_FIELDS}
         initial["hs_code"] = product.hs_code.dotted
         initial["available_months"] = product.months
         initial["exported_to"] = list(product.exported_to.all())
@@ -390,11 +367,11 @@ class ProductForm(forms.Form):
         return f"{hs.dotted} {hs.description}" if hs and code else ""
 
     def clean_hs_code(self) -> HsCode:
+        # Only turns the code into its row; whether it is a subheading, the services decide.
         code = normalize_hs_code(self.cleaned_data["hs_code"])
         hs = search_hs_codes().filter(code=code).first()
-        problem = checks.hs_problem(code, level=hs.level if hs else None)
-        if problem:
-            raise forms.ValidationError(problem)
+        if hs is None:
+            raise forms.ValidationError(checks.hs_problem(code, level=None))
         return hs
 
     def clean_national_code(self) -> str:
@@ -410,7 +387,7 @@ class ProductForm(forms.Form):
         return checks.months_to_mask(self.cleaned_data["available_months"])
 
     def service_data(self) -> dict:
-        return {name: self.cleaned_data[name] for name in PRODUCT_FORM_FIELDS}
+        return {name: self.cleaned_data[name] for name in services.PRODUCT_FIELDS}
 
     def countries(self) -> dict:
         return {
@@ -419,32 +396,12 @@ class ProductForm(forms.Form):
         }
 
 
-PRODUCT_FORM_FIELDS = [
-    "name_id",
-    "name_en",
-    "description_id",
-    "description_en",
-    "hs_code",
-    "national_code",
-    "form",
-    "unit",
-    "capacity_per_month",
-    "available_months",
-    "min_order",
-    "price",
-    "currency",
-    "incoterm",
-    "packaging",
-    "shelf_life_days",
-]
-
-
 # --- Certificates, photos, workflow ----------------------------------------------------------
 
 
 class CertificateTypeField(forms.ModelChoiceField):
     def label_from_instance(self, obj: CertificateType) -> str:
-        return obj.localized_name(_language())
+        return obj.localized_name(active_language())
 
 
 class DateInput(forms.DateInput):
@@ -475,8 +432,7 @@ class CertificateForm(forms.Form):
     def __init__(self, *args, certificate: Certificate | None = None, **kwargs):
         if certificate is not None and "initial" not in kwargs:
             kwargs["initial"] = {
-                name: getattr(certificate, name)
-                for name in ("type", "number", "issuer", "valid_from", "valid_until")
+                name: getattr(certificate, name) for name in services.CERTIFICATE_FIELDS
             }
         super().__init__(*args, **kwargs)
         if certificate is not None:
@@ -484,7 +440,7 @@ class CertificateForm(forms.Form):
                 "Upload a file only to replace the current document."
             )
         self.fields["type"].queryset = CertificateType.objects.order_by(
-            "name_id" if _language() == "id" else "name_en"
+            "name_id" if active_language() == "id" else "name_en"
         )
 
     def clean(self):
@@ -495,10 +451,7 @@ class CertificateForm(forms.Form):
         return data
 
     def service_data(self) -> dict:
-        return {
-            name: self.cleaned_data[name]
-            for name in ("type", "number", "issuer", "valid_from", "valid_until")
-        }
+        return {name: self.cleaned_data[name] for name in services.CERTIFICATE_FIELDS}
 
 
 class PhotoForm(forms.Form):
@@ -538,8 +491,7 @@ class RegionFilterForm(forms.Form):
 
     def __init__(self, data, *, user):
         super().__init__(data)
-        scope = scope_for(user)
-        scope_code = scope.region_code if scope.is_officer else ""
+        scope_code = access.officer_region(user)
 
         def in_scope(code: str) -> bool:
             return not scope_code or code_within(code, scope_code) or code_within(scope_code, code)
@@ -626,7 +578,7 @@ class ProductFilterForm(RegionFilterForm):
                 for hs in search_hs_codes(level=HsCode.Level.CHAPTER)
             ),
         ]
-        language = _language()
+        language = active_language()
         self.fields["certificate"].choices = [
             ("", _("Any certificate")),
             *sorted(

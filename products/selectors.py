@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.expressions import OrderBy
 from django.utils import timezone
 
 from bumdes_export.reference.selectors import disadvantaged_regency_codes
 from products import access
+from products.access import AnyUser
 from products.models import (
     Bumdes,
     Certificate,
@@ -18,7 +20,7 @@ from products.models import (
 )
 from products.readiness import ProductFacts, Readiness, RuleSpec, evaluate
 
-PRODUCT_ORDERINGS = {
+PRODUCT_ORDERINGS: dict[str, list[str | OrderBy]] = {
     "name": ["name_id", "id"],
     "-name": ["-name_id", "-id"],
     "newest": ["-created_at", "-id"],
@@ -81,7 +83,7 @@ def readiness_of(product: Product) -> Readiness:
 
 
 def product_list(
-    user,
+    user: AnyUser,
     *,
     q: str = "",
     province: str = "",
@@ -117,7 +119,7 @@ def product_list(
 
 
 def bumdes_list(
-    user, *, q: str = "", province: str = "", regency: str = "", status: str = ""
+    user: AnyUser, *, q: str = "", province: str = "", regency: str = "", status: str = ""
 ) -> QuerySet[Bumdes]:
     qs = access.visible_bumdes(user).select_related("village", "village__parent__parent")
     if q:
@@ -128,7 +130,13 @@ def bumdes_list(
     return qs
 
 
-def curation_queue(user) -> dict[str, QuerySet]:
+def editable_bumdes(user: AnyUser) -> QuerySet[Bumdes]:
+    """The BUMDes this user may add products to, by name: whoever reads a BUMDes in the
+    registry may also edit it (``access.can_edit_bumdes``)."""
+    return access.visible_bumdes(user).select_related("village").order_by("name", "id")
+
+
+def curation_queue(user: AnyUser) -> dict[str, QuerySet[Bumdes] | QuerySet[Product]]:
     """What waits for ministry staff: submitted BUMDes and products, verified products."""
     products = access.visible_products(user).select_related("bumdes", "hs_code")
     return {
@@ -141,7 +149,7 @@ def curation_queue(user) -> dict[str, QuerySet]:
     }
 
 
-def product_detail(user, pk: int) -> Product:
+def product_detail(user: AnyUser, pk: int) -> Product:
     return (
         access.visible_products(user)
         .select_related("bumdes", "bumdes__village__parent__parent__parent", "hs_code")

@@ -7,13 +7,13 @@ rows, month lists to the bitmask). Who may do what, and what a valid record is, 
 
 from __future__ import annotations
 
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from bumdes_export.core.i18n import active_language
 from bumdes_export.reference.models import Country, HsCode, Region
 from bumdes_export.reference.selectors import normalize_hs_code, normalize_region_code
-from products import access, checks
+from products import access, checks, services
 from products.models import (
     Bumdes,
     Certificate,
@@ -22,11 +22,6 @@ from products.models import (
     Product,
     ProductPhoto,
 )
-
-
-def _language() -> str:
-    return get_language() or "id"
-
 
 # --- Reference codes -------------------------------------------------------------------------
 
@@ -139,9 +134,7 @@ class BumdesSerializer(serializers.ModelSerializer):
         model = Bumdes
         fields = [
             "id",
-            "name",
-            "kind",
-            "village",
+            *services.BUMDES_FIELDS,
             "village_name",
             "district",
             "district_name",
@@ -150,18 +143,6 @@ class BumdesSerializer(serializers.ModelSerializer):
             "province",
             "province_name",
             "member_villages",
-            "year_founded",
-            "legal_status",
-            "legal_certificate_number",
-            "nib",
-            "npwp",
-            "business_units",
-            "manager_name",
-            "contact_phone",
-            "contact_whatsapp",
-            "contact_email",
-            "address",
-            "description",
             "photo",
             "status",
             "return_reason",
@@ -193,7 +174,7 @@ class CertificateTypeSerializer(serializers.ModelSerializer):
         fields = ["code", "name", "name_id", "name_en", "issuer", "description"]
 
     def get_name(self, certificate_type: CertificateType) -> str:
-        return certificate_type.localized_name(_language())
+        return certificate_type.localized_name(active_language())
 
 
 class CertificateSerializer(serializers.ModelSerializer):
@@ -212,12 +193,8 @@ class CertificateSerializer(serializers.ModelSerializer):
         model = Certificate
         fields = [
             "id",
-            "type",
+            *services.CERTIFICATE_FIELDS,
             "type_name",
-            "number",
-            "issuer",
-            "valid_from",
-            "valid_until",
             "valid",
             "document",
             "created_at",
@@ -226,7 +203,7 @@ class CertificateSerializer(serializers.ModelSerializer):
         validators: list = []
 
     def get_type_name(self, certificate: Certificate) -> str:
-        return certificate.type.localized_name(_language())
+        return certificate.type.localized_name(active_language())
 
     def get_valid(self, certificate: Certificate) -> bool:
         return certificate.is_valid()
@@ -288,25 +265,10 @@ class ProductSerializer(serializers.ModelSerializer):
             "regency_name",
             "province",
             "province_name",
-            "name_id",
-            "name_en",
-            "description_id",
-            "description_en",
-            "hs_code",
+            *services.PRODUCT_FIELDS,
             "hs_description",
-            "national_code",
-            "form",
-            "unit",
-            "capacity_per_month",
             "capacity_base",
             "base_unit",
-            "available_months",
-            "min_order",
-            "price",
-            "currency",
-            "incoterm",
-            "packaging",
-            "shelf_life_days",
             "exported_to",
             "target_markets",
             "status",
@@ -334,11 +296,6 @@ class ProductSerializer(serializers.ModelSerializer):
             "price": {"min_value": 0},
         }
         validators: list = []
-
-    def validate_bumdes(self, bumdes: Bumdes) -> Bumdes:
-        if self.instance is not None and bumdes.pk != self.instance.bumdes_id:
-            raise serializers.ValidationError(_("A product cannot move to another BUMDes."))
-        return bumdes
 
     def validate_national_code(self, value: str) -> str:
         return normalize_hs_code(value)

@@ -1,30 +1,44 @@
-"""Background tasks of the product registry. Small, idempotent, given ids (never objects)."""
+"""Background tasks of the product registry, and the one place that starts them.
+
+Small, idempotent, given ids (never objects). ``start_readiness_refresh`` is how the admin starts
+the recompute of every stored score after ministry staff changed the readiness rules; the
+services never send tasks themselves.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from celery import shared_task
 
-from bumdes_export.core.jobs import run_job
+from bumdes_export.core.jobs import report_progress, run_job, start_job
+from bumdes_export.core.models import BackgroundJob
+from products import services
+from products.access import AnyUser
+
+#: The kind of the job that recomputes every stored readiness score (``BackgroundJob.kind``).
+READINESS_JOB = "products.readiness"
 
 
 @shared_task(acks_late=True)
 def handle_lapsed_certificates() -> int:
     """Send export-ready products whose certificate lapsed back to review (periodic)."""
-    from products import services
-
     return services.handle_lapsed_certificates()
 
 
 @shared_task(acks_late=True)
 def refresh_all_readiness(job_id: int) -> None:
     """Recompute every stored readiness score, e.g. after ministry staff changed the rules."""
-    from bumdes_export.core.jobs import report_progress
-    from products import services
 
-    def body(job):
+    def body(job: BackgroundJob) -> dict[str, Any]:
         def progress(done: int, total: int) -> None:
             report_progress(job, done, total=total)
 
         return {"products": services.refresh_all_readiness(on_progress=progress)}
 
     run_job(job_id, body)
+
+
+def start_readiness_refresh(*, user: AnyUser) -> BackgroundJob:
+    """Recompute every stored score in the background (after commit)."""
+    return start_job(READINESS_JOB, refresh_all_readiness, user=user)

@@ -6,18 +6,7 @@ page, exporters get 403); the public catalogue is elsewhere. Inside, every read 
 every write goes through ``products.services``, whose ``ValidationError`` messages are shown on
 the form fields (the page answers 400) and whose ``PermissionDenied`` answers 403.
 
-Page panels
------------
-``PRODUCT_PAGE_PANELS`` and ``BUMDES_PAGE_PANELS`` are slots other apps fill without this app
-knowing them: matchmaking fills this slot; products never imports matchmaking. Each entry is a
-callable ``(request, obj) -> str`` returning an HTML fragment (``render_to_string`` or
-``format_html``; a plain ``str`` that is not marked safe is escaped). Return ``""`` to show
-nothing. Register from the other app's ``AppConfig.ready()``::
-
-    from products.views import PRODUCT_PAGE_PANELS
-    PRODUCT_PAGE_PANELS.append(buyers_panel)
-
-A panel that raises is logged and left out, so it never takes the registry page down.
+The slots other apps fill on these pages are in ``products.panels``.
 """
 
 from __future__ import annotations
@@ -27,7 +16,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
@@ -36,17 +25,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.formats import number_format
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from bumdes_export.accounts.access import scope_for
 from bumdes_export.accounts.decorators import ministry_required
-from bumdes_export.accounts.models import Role
-from bumdes_export.core.forms import apply_errors
-from bumdes_export.core.panels import Panel, render_panels
+from bumdes_export.core.forms import form_action
+from bumdes_export.core.i18n import active_language
+from bumdes_export.core.panels import render_panels
 from bumdes_export.reference.selectors import disadvantaged_regency_codes
-from products import access, selectors, services
+from products import access, panels, selectors, services
 from products.forms import (
     BumdesFilterForm,
     BumdesForm,
@@ -61,13 +49,6 @@ from products.models import UNIT_BASE, Bumdes, Certificate, Product
 
 PAGE_SIZE = 25
 HISTORY_LIMIT = 200
-
-#: Fragments shown on a product page, e.g. matching buyers (see the module docstring).
-PRODUCT_PAGE_PANELS: list[Panel] = []
-#: Fragments shown on a BUMDes page.
-BUMDES_PAGE_PANELS: list[Panel] = []
-
-REGISTRY_ROLES = {Role.MINISTRY, Role.OFFICER, Role.OPERATOR}
 
 STATUS_LABELS = {**dict(Bumdes.Status.choices), **dict(Product.Status.choices)}
 STATUS_BADGES = {
@@ -89,16 +70,11 @@ def registry_required(view):
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if scope_for(request.user).role not in REGISTRY_ROLES:
+        if not access.uses_registry(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-def _may_create_bumdes(user) -> bool:
-    scope = scope_for(user)
-    return scope.is_ministry or scope.is_officer
 
 
 def _bumdes_or_404(user, pk: int) -> Bumdes:
@@ -161,14 +137,9 @@ TRANSITION_LABELS = {
 def _transitions(user, table: dict, status: str, bumdes: Bumdes) -> list[dict]:
     """The workflow buttons this user may press on a record in ``status``."""
     buttons = []
-    for (source, target), who in table.items():
-        if source != status:
-            continue
-        allowed = access.can_curate(user) if who == "curate" else access.can_submit(user, bumdes)
-        if not allowed:
-            continue
+    for target in access.allowed_transitions(user, table, status, bumdes):
         label = TRANSITION_LABELS[target]
-        if source == Product.Status.EXPORT_READY and target == Product.Status.VERIFIED:
+        if status == Product.Status.EXPORT_READY and target == Product.Status.VERIFIED:
             label = gettext_lazy("Withdraw export-ready status")
         buttons.append(
             {
@@ -216,26 +187,27 @@ def bumdes_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "filters": filters,
-            "can_create": _may_create_bumdes(request.user),
+            "can_create": access.can_create_bumdes(request.user),
         },
     )
 
 
 @registry_required
 def bumdes_create(request: HttpRequest) -> HttpResponse:
-    if not _may_create_bumdes(request.user):
+    if not access.can_create_bumdes(request.user):
         raise PermissionDenied
     form = BumdesForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            bumdes = services.create_bumdes(
+    if request.method == "POST" and (
+        created := form_action(
+            form,
+            lambda data: services.create_bumdes(
                 actor=request.user, data=form.service_data(), member_villages=form.members()
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("BUMDes %(name)s created.") % {"name": bumdes.name})
-            return redirect("products:bumdes_detail", pk=bumdes.pk)
+            ),
+        )
+    ):
+        bumdes = created.value
+        messages.success(request, _("BUMDes %(name)s created.") % {"name": bumdes.name})
+        return redirect("products:bumdes_detail", pk=bumdes.pk)
     return render(
         request,
         "products/bumdes_form.html",
@@ -249,21 +221,19 @@ def bumdes_edit(request: HttpRequest, pk: int) -> HttpResponse:
     bumdes = _bumdes_or_404(request.user, pk)
     if not access.can_edit_bumdes(request.user, bumdes):
         raise PermissionDenied
-    locked = access.operated_bumdes_id(request.user) == bumdes.pk
+    locked = not access.can_move_bumdes(request.user, bumdes)
     form = BumdesForm(request.POST or None, user=request.user, bumdes=bumdes, lock_village=locked)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_bumdes(
-                actor=request.user,
-                bumdes=bumdes,
-                data=form.service_data(),
-                member_villages=None if locked else form.members(),
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("products:bumdes_detail", pk=bumdes.pk)
+    if request.method == "POST" and form_action(
+        form,
+        lambda data: services.update_bumdes(
+            actor=request.user,
+            bumdes=bumdes,
+            data=form.service_data(),
+            member_villages=None if locked else form.members(),
+        ),
+    ):
+        messages.success(request, _("Changes saved."))
+        return redirect("products:bumdes_detail", pk=bumdes.pk)
     return render(
         request,
         "products/bumdes_form.html",
@@ -290,12 +260,12 @@ def _bumdes_page(request: HttpRequest, bumdes: Bumdes, *, status: int = 200, **f
         "products": products,
         "history": _history(selectors.bumdes_history(bumdes), Bumdes),
         "can_edit": access.can_edit_bumdes(user, bumdes),
-        "can_link": access.can_submit(user, bumdes),
-        "transitions": _transitions(user, services.BUMDES_TRANSITIONS, bumdes.status, bumdes),
+        "can_link": access.can_link_operator(user, bumdes),
+        "transitions": _transitions(user, access.BUMDES_TRANSITIONS, bumdes.status, bumdes),
         "transition_form": forms.get("transition_form") or TransitionForm(),
         "photo_form": forms.get("photo_form") or PhotoForm(caption=False),
         "operator_form": forms.get("operator_form") or OperatorForm(),
-        "panels": render_panels(BUMDES_PAGE_PANELS, request, bumdes),
+        "panels": render_panels(panels.BUMDES_PAGE_PANELS, request, bumdes),
     }
     return render(request, "products/bumdes_detail.html", context, status=status)
 
@@ -310,22 +280,18 @@ def bumdes_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def bumdes_transition(request: HttpRequest, pk: int) -> HttpResponse:
     bumdes = _bumdes_or_404(request.user, pk)
     form = TransitionForm(request.POST)
-    if form.is_valid():
-        try:
-            bumdes = services.transition_bumdes(
-                actor=request.user,
-                bumdes=bumdes,
-                to=form.cleaned_data["to"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("The BUMDes is now: %(status)s.") % {"status": bumdes.get_status_display()},
-            )
-            return redirect("products:bumdes_detail", pk=bumdes.pk)
+    if moved := form_action(
+        form,
+        lambda data: services.transition_bumdes(
+            actor=request.user, bumdes=bumdes, to=data["to"], note=data["note"]
+        ),
+    ):
+        bumdes = moved.value
+        messages.success(
+            request,
+            _("The BUMDes is now: %(status)s.") % {"status": bumdes.get_status_display()},
+        )
+        return redirect("products:bumdes_detail", pk=bumdes.pk)
     return _bumdes_page(request, bumdes, status=400, transition_form=form)
 
 
@@ -336,16 +302,14 @@ def bumdes_photo(request: HttpRequest, pk: int) -> HttpResponse:
     if not access.can_edit_bumdes(request.user, bumdes):
         raise PermissionDenied
     form = PhotoForm(request.POST, request.FILES, caption=False)
-    if form.is_valid():
-        try:
-            services.set_bumdes_photo(
-                actor=request.user, bumdes=bumdes, upload=form.cleaned_data["image"]
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Photo saved."))
-            return redirect("products:bumdes_detail", pk=bumdes.pk)
+    if form_action(
+        form,
+        lambda data: services.set_bumdes_photo(
+            actor=request.user, bumdes=bumdes, upload=data["image"]
+        ),
+    ):
+        messages.success(request, _("Photo saved."))
+        return redirect("products:bumdes_detail", pk=bumdes.pk)
     return _bumdes_page(request, bumdes, status=400, photo_form=form)
 
 
@@ -353,22 +317,18 @@ def bumdes_photo(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def bumdes_operator(request: HttpRequest, pk: int) -> HttpResponse:
     bumdes = _bumdes_or_404(request.user, pk)
-    if not access.can_submit(request.user, bumdes):
+    if not access.can_link_operator(request.user, bumdes):
         raise PermissionDenied
     form = OperatorForm(request.POST)
-    if form.is_valid():
-        try:
-            link = services.link_operator(
-                actor=request.user, bumdes=bumdes, user=form.cleaned_data["user"]
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("%(user)s now maintains this BUMDes.") % {"user": link.user.username},
-            )
-            return redirect("products:bumdes_detail", pk=bumdes.pk)
+    if linked := form_action(
+        form,
+        lambda data: services.link_operator(actor=request.user, bumdes=bumdes, user=data["user"]),
+    ):
+        messages.success(
+            request,
+            _("%(user)s now maintains this BUMDes.") % {"user": linked.value.user.username},
+        )
+        return redirect("products:bumdes_detail", pk=bumdes.pk)
     return _bumdes_page(request, bumdes, status=400, operator_form=form)
 
 
@@ -393,19 +353,14 @@ def product_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "filters": filters,
-            "can_create": access.visible_bumdes(request.user).exists(),
+            "can_create": selectors.editable_bumdes(request.user).exists(),
         },
     )
 
 
-def _editable_bumdes(user):
-    # Whoever reads a BUMDes in the registry may also edit it (access.can_edit_bumdes).
-    return access.visible_bumdes(user).select_related("village").order_by("name", "id")
-
-
 @registry_required
 def product_create(request: HttpRequest) -> HttpResponse:
-    choices = _editable_bumdes(request.user)
+    choices = selectors.editable_bumdes(request.user)
     initial = {}
     preselect = request.GET.get("bumdes", "")
     if preselect.isdigit() and choices.filter(pk=preselect).exists():
@@ -413,19 +368,20 @@ def product_create(request: HttpRequest) -> HttpResponse:
     form = ProductForm(
         request.POST or None, user=request.user, bumdes_choices=choices, initial=initial
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            product = services.create_product(
+    if request.method == "POST" and (
+        created := form_action(
+            form,
+            lambda data: services.create_product(
                 actor=request.user,
-                bumdes=form.cleaned_data["bumdes"],
+                bumdes=data["bumdes"],
                 data=form.service_data(),
                 **form.countries(),
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Product %(name)s created.") % {"name": product.name_id})
-            return redirect("products:product_detail", pk=product.pk)
+            ),
+        )
+    ):
+        product = created.value
+        messages.success(request, _("Product %(name)s created.") % {"name": product.name_id})
+        return redirect("products:product_detail", pk=product.pk)
     return render(
         request,
         "products/product_form.html",
@@ -440,16 +396,14 @@ def product_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not access.can_edit_product(request.user, product):
         raise PermissionDenied
     form = ProductForm(request.POST or None, user=request.user, product=product)
-    if request.method == "POST" and form.is_valid():
-        try:
-            product = services.update_product(
-                actor=request.user, product=product, data=form.service_data(), **form.countries()
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("products:product_detail", pk=product.pk)
+    if request.method == "POST" and form_action(
+        form,
+        lambda data: services.update_product(
+            actor=request.user, product=product, data=form.service_data(), **form.countries()
+        ),
+    ):
+        messages.success(request, _("Changes saved."))
+        return redirect("products:product_detail", pk=product.pk)
     return render(
         request,
         "products/product_form.html",
@@ -460,7 +414,7 @@ def product_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _certificate_rows(product: Product) -> list[Certificate]:
     today = timezone.localdate()
-    language = get_language() or "id"
+    language = active_language()
     rows = list(product.certificates.all())
     for certificate in rows:
         certificate.type_name = certificate.type.localized_name(language)
@@ -472,10 +426,10 @@ def _certificate_rows(product: Product) -> list[Certificate]:
 
 def _product_page(request: HttpRequest, product: Product, *, status: int = 200, **forms):
     user = request.user
-    language = get_language() or "id"
+    language = active_language()
     readiness = selectors.readiness_of(product)
     blocking = len(readiness.blocking)
-    transitions = _transitions(user, services.PRODUCT_TRANSITIONS, product.status, product.bumdes)
+    transitions = _transitions(user, access.PRODUCT_TRANSITIONS, product.status, product.bumdes)
     for button in transitions:
         button["blocked"] = button["to"] == Product.Status.EXPORT_READY and blocking > 0
     base = None
@@ -508,7 +462,7 @@ def _product_page(request: HttpRequest, product: Product, *, status: int = 200, 
         "transitions": transitions,
         "transition_form": forms.get("transition_form") or TransitionForm(),
         "photo_form": forms.get("photo_form") or PhotoForm(),
-        "panels": render_panels(PRODUCT_PAGE_PANELS, request, product),
+        "panels": render_panels(panels.PRODUCT_PAGE_PANELS, request, product),
     }
     return render(request, "products/product_detail.html", context, status=status)
 
@@ -528,22 +482,18 @@ def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def product_transition(request: HttpRequest, pk: int) -> HttpResponse:
     product = _product_or_404(request.user, pk)
     form = TransitionForm(request.POST)
-    if form.is_valid():
-        try:
-            product = services.transition_product(
-                actor=request.user,
-                product=product,
-                to=form.cleaned_data["to"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("The product is now: %(status)s.") % {"status": product.get_status_display()},
-            )
-            return redirect("products:product_detail", pk=product.pk)
+    if moved := form_action(
+        form,
+        lambda data: services.transition_product(
+            actor=request.user, product=product, to=data["to"], note=data["note"]
+        ),
+    ):
+        product = moved.value
+        messages.success(
+            request,
+            _("The product is now: %(status)s.") % {"status": product.get_status_display()},
+        )
+        return redirect("products:product_detail", pk=product.pk)
     return _product_page(request, product, status=400, transition_form=form)
 
 
@@ -554,19 +504,14 @@ def product_photo_add(request: HttpRequest, pk: int) -> HttpResponse:
     if not access.can_edit_product(request.user, product):
         raise PermissionDenied
     form = PhotoForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.add_photo(
-                actor=request.user,
-                product=product,
-                upload=form.cleaned_data["image"],
-                caption=form.cleaned_data["caption"],
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Photo added."))
-            return redirect(product_url(product, "photos"))
+    if form_action(
+        form,
+        lambda data: services.add_photo(
+            actor=request.user, product=product, upload=data["image"], caption=data["caption"]
+        ),
+    ):
+        messages.success(request, _("Photo added."))
+        return redirect(product_url(product, "photos"))
     return _product_page(request, product, status=400, photo_form=form)
 
 
@@ -601,19 +546,17 @@ def _editable_product(request: HttpRequest, pk: int) -> Product:
 def certificate_add(request: HttpRequest, pk: int) -> HttpResponse:
     product = _editable_product(request, pk)
     form = CertificateForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_certificate(
-                actor=request.user,
-                product=product,
-                data=form.service_data(),
-                document=form.cleaned_data["document"] or None,
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Certificate added."))
-            return redirect(product_url(product, "certificates"))
+    if request.method == "POST" and form_action(
+        form,
+        lambda data: services.add_certificate(
+            actor=request.user,
+            product=product,
+            data=form.service_data(),
+            document=data["document"] or None,
+        ),
+    ):
+        messages.success(request, _("Certificate added."))
+        return redirect(product_url(product, "certificates"))
     return render(
         request,
         "products/certificate_form.html",
@@ -627,19 +570,17 @@ def certificate_edit(request: HttpRequest, pk: int, certificate_pk: int) -> Http
     product = _editable_product(request, pk)
     certificate = get_object_or_404(product.certificates.all(), pk=certificate_pk)
     form = CertificateForm(request.POST or None, request.FILES or None, certificate=certificate)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_certificate(
-                actor=request.user,
-                certificate=certificate,
-                data=form.service_data(),
-                document=form.cleaned_data["document"] or None,
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Certificate saved."))
-            return redirect(product_url(product, "certificates"))
+    if request.method == "POST" and form_action(
+        form,
+        lambda data: services.update_certificate(
+            actor=request.user,
+            certificate=certificate,
+            data=form.service_data(),
+            document=data["document"] or None,
+        ),
+    ):
+        messages.success(request, _("Certificate saved."))
+        return redirect(product_url(product, "certificates"))
     return render(
         request,
         "products/certificate_form.html",
@@ -656,7 +597,7 @@ def certificate_delete(request: HttpRequest, pk: int, certificate_pk: int) -> Ht
         services.delete_certificate(actor=request.user, certificate=certificate)
         messages.success(request, _("Certificate deleted."))
         return redirect(product_url(product, "certificates"))
-    certificate.type_name = certificate.type.localized_name(get_language() or "id")
+    certificate.type_name = certificate.type.localized_name(active_language())
     return render(
         request,
         "products/certificate_confirm_delete.html",

@@ -226,7 +226,8 @@ def celery_worker_process(django_db_setup, django_db_blocker):
         "CELERY_TASK_DEFAULT_QUEUE": queue,
         "PYTHONPATH": str(ROOT),
     }
-    log_path = ROOT / "var" / "test-worker.log"
+    # One log per test process (pytest-xdist runs the suite in several, each with its worker).
+    log_path = ROOT / "var" / f"test-worker-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}.log"
     log_path.parent.mkdir(exist_ok=True)
     log = log_path.open("w")  # noqa: SIM115 - open for the worker's whole life, closed below
     process = subprocess.Popen(

@@ -7,10 +7,17 @@ their own querysets (``region_q``), so list endpoints are filtered, not only det
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 
-from bumdes_export.accounts.models import Role
+from bumdes_export.accounts.models import Role, User
+
+#: A request's user, signed in or anonymous (``None`` outside a request): what access
+#: functions take.
+AnyUser = AbstractBaseUser | AnonymousUser | None
 
 
 @dataclass(frozen=True)
@@ -41,7 +48,7 @@ class Scope:
         """True when a record located at ``region_code`` is inside this scope."""
         if self.is_ministry:
             return True
-        if not self.is_officer or not region_code:
+        if not self.is_officer or not region_code or not self.region_code:
             return False
         return code_within(region_code, self.region_code)
 
@@ -64,8 +71,16 @@ def code_within(code: str, scope_code: str) -> bool:
     return code == scope_code or code.startswith(f"{scope_code}.")
 
 
-def scope_for(user) -> Scope:
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+def signed_in(user: AnyUser) -> User | None:
+    """The portal's user behind a request's user, or ``None`` for an anonymous visitor."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return cast(User, user)  # AUTH_USER_MODEL: every signed-in user is a portal User
+
+
+def scope_for(user: AnyUser) -> Scope:
+    user = signed_in(user)
+    if user is None or not user.is_active:
         return ANONYMOUS
     role = Role.MINISTRY if user.is_superuser else user.role
     return Scope(
@@ -76,5 +91,10 @@ def scope_for(user) -> Scope:
     )
 
 
-def is_ministry(user) -> bool:
+def is_ministry(user: AnyUser) -> bool:
+    return scope_for(user).is_ministry
+
+
+def can_manage_accounts(user: AnyUser) -> bool:
+    """Invite people, change roles and region scopes, (de)activate accounts: ministry staff."""
     return scope_for(user).is_ministry

@@ -1,22 +1,35 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 
-from bumdes_export.accounts.access import scope_for
+from bumdes_export.accounts.access import AnyUser, is_ministry
+
+View = Callable[..., HttpResponse]
 
 
-def ministry_required(view):
-    """Anonymous visitors go to the login page; signed-in users of other roles get 403."""
+def allowed_by(rule: Callable[[AnyUser], bool]) -> Callable[[View], View]:
+    """A page for the users ``rule`` (a function of an ``access`` module) lets in: anonymous
+    visitors go to the login page, signed-in users it refuses get 403."""
 
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not scope_for(request.user).is_ministry:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not rule(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
 
-    return wrapper
+        return wrapper
+
+    return decorate
+
+
+#: A page for ministry staff only.
+ministry_required = allowed_by(is_ministry)

@@ -1,16 +1,19 @@
-"""Writes on accounts: invitations, role and scope changes, deactivation. Each is recorded."""
+"""Writes on accounts: invitations, role and scope changes, deactivation. Each is recorded, and
+each is for those who manage accounts (``accounts.access.can_manage_accounts``)."""
 
 from __future__ import annotations
 
 from django.contrib.auth.tokens import default_token_generator
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from rest_framework.authtoken.models import Token
 
+from bumdes_export.accounts.access import can_manage_accounts
 from bumdes_export.accounts.models import AccountChange, Role, User
 from bumdes_export.notifications.services import notify
 from bumdes_export.reference.models import Region
@@ -32,6 +35,11 @@ def _check_scope(role: str, region: Region | None) -> None:
             )
 
 
+def _check_manager(actor: User) -> None:
+    if not can_manage_accounts(actor):
+        raise PermissionDenied
+
+
 def set_password_link(user: User) -> str:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
@@ -50,6 +58,7 @@ def invite_user(
     language: str = "id",
 ) -> User:
     """Create an account for someone and email them a link to choose their password."""
+    _check_manager(actor)
     email = email.strip().lower()
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError({"email": _("An account with this email already exists.")})
@@ -87,6 +96,7 @@ def invite_user(
 @transaction.atomic
 def resend_invitation(*, actor: User, user: User) -> None:
     """Send a fresh set-password link to someone who has not yet accepted their invitation."""
+    _check_manager(actor)
     if user.has_usable_password():
         raise ValidationError(_("This person has already chosen a password."))
     if not user.is_active:
@@ -106,6 +116,7 @@ def resend_invitation(*, actor: User, user: User) -> None:
 
 @transaction.atomic
 def change_role_and_scope(*, actor: User, user: User, role: str, region: Region | None) -> User:
+    _check_manager(actor)
     if role != Role.OFFICER:
         region = None
     _check_scope(role, region)
@@ -147,6 +158,7 @@ def change_role_and_scope(*, actor: User, user: User, role: str, region: Region 
 
 @transaction.atomic
 def set_active(*, actor: User, user: User, active: bool, reason: str = "") -> User:
+    _check_manager(actor)
     if user.pk == actor.pk and not active:
         raise ValidationError(_("You cannot deactivate your own account."))
     if user.is_active == active:
@@ -155,8 +167,6 @@ def set_active(*, actor: User, user: User, active: bool, reason: str = "") -> Us
     user.save(update_fields=["is_active"])
     if not active:
         # A deactivated account must also lose API access at once.
-        from rest_framework.authtoken.models import Token
-
         Token.objects.filter(user=user).delete()
     AccountChange.objects.create(
         actor=actor,

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -8,14 +9,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bumdes_export.accounts import selectors, services
-from bumdes_export.accounts.decorators import ministry_required
+from bumdes_export.accounts import access, selectors, services
+from bumdes_export.accounts.decorators import allowed_by
 from bumdes_export.accounts.forms import ActivationForm, InviteForm, RoleScopeForm
 from bumdes_export.accounts.models import Role, User
-from bumdes_export.core.forms import apply_errors
+from bumdes_export.core.forms import form_action
+
+#: The account management pages are for those who manage accounts.
+manager_required = allowed_by(access.can_manage_accounts)
 
 
-@ministry_required
+@manager_required
 def user_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     role = request.GET.get("role", "")
@@ -29,35 +33,31 @@ def user_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@ministry_required
+@manager_required
 def invite(request: HttpRequest) -> HttpResponse:
     form = InviteForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            user = services.invite_user(actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Invitation sent to %(email)s.") % {"email": user.email})
-            return redirect("accounts:user_detail", pk=user.pk)
+    invited = request.method == "POST" and form_action(
+        form, lambda data: services.invite_user(actor=request.user, **data)
+    )
+    if invited and (user := invited.value) is not None:
+        messages.success(request, _("Invitation sent to %(email)s.") % {"email": user.email})
+        return redirect("accounts:user_detail", pk=user.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "accounts/invite.html", {"form": form}, status=status)
 
 
-@ministry_required
+@manager_required
 def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     account = get_object_or_404(User.objects.select_related("region"), pk=pk)
     form = RoleScopeForm(
         request.POST or None, initial={"role": account.role, "region": account.region}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.change_role_and_scope(actor=request.user, user=account, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Account updated."))
-            return redirect("accounts:user_detail", pk=account.pk)
+    if request.method == "POST" and form_action(
+        form,
+        lambda data: services.change_role_and_scope(actor=request.user, user=account, **data),
+    ):
+        messages.success(request, _("Account updated."))
+        return redirect("accounts:user_detail", pk=account.pk)
     return render(
         request,
         "accounts/user_detail.html",
@@ -71,7 +71,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@ministry_required
+@manager_required
 @require_POST
 def set_active(request: HttpRequest, pk: int) -> HttpResponse:
     account = get_object_or_404(User, pk=pk)
@@ -93,13 +93,11 @@ def set_active(request: HttpRequest, pk: int) -> HttpResponse:
 
 def profile(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
-        from django.contrib.auth.views import redirect_to_login
-
         return redirect_to_login(request.get_full_path())
     return render(request, "accounts/profile.html", {})
 
 
-@ministry_required
+@manager_required
 @require_POST
 def resend_invitation(request: HttpRequest, pk: int) -> HttpResponse:
     account = get_object_or_404(User, pk=pk)

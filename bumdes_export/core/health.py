@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import connection
 from kombu import Connection
 
+from bumdes_export.celery import app
 from bumdes_export.core.jobs import tasks_in_process
 
 
@@ -19,8 +20,6 @@ def database_status() -> dict[str, object]:
 
 
 def broker_url() -> str:
-    from bumdes_export.celery import app
-
     return app.conf.broker_url
 
 

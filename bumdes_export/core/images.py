@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
 
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 PHOTO_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
@@ -16,8 +17,6 @@ THUMBNAIL_SIZE = (400, 400)
 
 def validated_image(upload: UploadedFile, *, field: str = "image") -> tuple[bytes, ContentFile]:
     """Check that ``upload`` is a real image within limits; return its bytes and a thumbnail."""
-    from PIL import Image, UnidentifiedImageError
-
     if upload.size > PHOTO_MAX_BYTES:
         raise ValidationError({field: _("A photo may be at most 5 MB.")})
     raw = upload.read()

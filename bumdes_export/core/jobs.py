@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 
+from bumdes_export.celery import app
 from bumdes_export.core.models import BackgroundJob
 
 
@@ -39,8 +40,6 @@ def start_job(kind: str, task, *, user=None, total: int = 0, **kwargs) -> Backgr
 
 def tasks_in_process() -> bool:
     """True in the embedded mode, where no broker is configured and Celery runs tasks eagerly."""
-    from bumdes_export.celery import app
-
     return bool(app.conf.task_always_eager)
 
 

@@ -1,7 +1,7 @@
 """Page slots: one app's page shows fragments that another app provides.
 
-A slot is a module-level list of callables ``(request, obj) -> str`` on the page's view module
-(``products.views.PRODUCT_PAGE_PANELS``, ``exporters.views.EXPORTER_PAGE_PANELS`` …). The app
+A slot is a module-level list of callables ``(request, obj) -> str`` in the page's app
+(``products.views.PRODUCT_PAGE_PANELS``, ``exporters.panels.EXPORTER_PAGE_PANELS`` …). The app
 that owns the page never imports the app that fills the slot (matchmaking appends its panels in
 its ``AppConfig.ready()``), so dependencies keep pointing one way.
 """

@@ -10,6 +10,7 @@ from django.db import connection
 from django.utils import timezone
 
 from bumdes_export.core.models import BackgroundJob
+from bumdes_export.reference.models import Region
 
 STALE_AFTER = timedelta(hours=2)
 
@@ -41,7 +42,5 @@ def expire_stale_jobs() -> int:
 @shared_task
 def roundtrip(token: str, region_code: str) -> dict[str, str | None]:
     """Echo a token and read a region, proving the worker shares the portal's database."""
-    from bumdes_export.reference.models import Region
-
     region = Region.objects.filter(code=region_code).values_list("name", flat=True).first()
     return {"token": token, "region": region, "database": connection.vendor}

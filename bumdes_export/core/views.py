@@ -6,7 +6,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from bumdes_export.accounts.access import scope_for
-from bumdes_export.core import health
+from bumdes_export.core import access, health
 from bumdes_export.core.models import BackgroundJob
 
 
@@ -32,7 +32,7 @@ def job_status(request: HttpRequest, pk: int) -> JsonResponse:
     if not request.user.is_authenticated:
         return JsonResponse({"detail": "authentication required"}, status=401)
     job = get_object_or_404(BackgroundJob, pk=pk)
-    if job.created_by_id != request.user.pk and not scope_for(request.user).is_ministry:
+    if not access.can_follow_job(request.user, job):
         return JsonResponse({"detail": "not found"}, status=404)
     return JsonResponse(
         {

@@ -8,20 +8,23 @@ and emailed once the surrounding transaction commits (console in the embedded mo
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.functional import lazy
+from django.utils.functional import Promise, lazy
 
+from bumdes_export.accounts.models import User
 from bumdes_export.notifications.models import Notification
 
 log = logging.getLogger(__name__)
 
 
-def translated(message, **params):
+def translated(message: str | Promise, **params: object | Callable[[], object]) -> Promise:
     """``message % params``, translated only when rendered, so in the recipient's language.
 
     ``gettext_lazy(...) % {...}`` would translate at once, in the language of the request.
@@ -33,16 +36,16 @@ def translated(message, **params):
             key: str(value() if callable(value) else value) for key, value in params.items()
         }
 
-    return lazy(render, str)()
+    return cast(Promise, lazy(render, str)())  # the stubs call a lazy string a str
 
 
 def notify(
-    recipient,
+    recipient: User,
     *,
     kind: str,
-    subject: str,
+    subject: str | Promise,
     template: str,
-    context: dict | None = None,
+    context: dict[str, Any] | None = None,
     link: str = "",
 ) -> Notification:
     """Tell ``recipient`` something. ``subject`` is a (lazy) translatable string.

@@ -6,6 +6,9 @@ from bumdes_export.reference.selectors import normalize_region_code
 
 
 class MoveReferencesForm(forms.Form):
+    """Two region codes as regions; whether the move is allowed (a retired region to a current
+    one of the same level) is for ``services.move_region_references`` to say."""
+
     old = forms.CharField(widget=forms.HiddenInput)
     new = forms.CharField(
         label=_("Current region code"),
@@ -14,22 +17,15 @@ class MoveReferencesForm(forms.Form):
 
     def clean_old(self) -> Region:
         try:
-            return Region.objects.get(code=self.cleaned_data["old"], retired_at__isnull=False)
+            return Region.objects.get(code=self.cleaned_data["old"])
         except Region.DoesNotExist:
             raise forms.ValidationError(_("This is not a retired region code.")) from None
 
     def clean_new(self) -> Region:
         code = normalize_region_code(self.cleaned_data["new"])
         try:
-            return Region.objects.get(code=code, retired_at__isnull=True)
+            return Region.objects.get(code=code)
         except Region.DoesNotExist:
             raise forms.ValidationError(
                 _("There is no current region with the code %(code)s.") % {"code": code}
             ) from None
-
-    def clean(self):
-        data = super().clean()
-        old, new = data.get("old"), data.get("new")
-        if old and new and old.level != new.level:
-            self.add_error("new", _("The new region must be of the same level as the retired one."))
-        return data

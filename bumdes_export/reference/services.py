@@ -16,9 +16,11 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ForeignKey
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from bumdes_export.reference.models import (
     Country,
@@ -30,6 +32,9 @@ from bumdes_export.reference.models import (
     ReferenceLoad,
     Region,
 )
+
+#: A regency centre's latitude and longitude (either may be missing from the file).
+Coordinates = tuple[Decimal | None, Decimal | None]
 
 CURRENT_WILAYAH_EDITION = "Kepmendagri 300.2.2-2430/2025"
 BATCH = 2000
@@ -101,7 +106,7 @@ def load_regions(
     rows: Iterable[dict[str, str]],
     *,
     edition: str,
-    coordinates: dict[str, tuple[Decimal, Decimal]] | None = None,
+    coordinates: dict[str, Coordinates] | None = None,
 ) -> LoadResult:
     """Bring the stored regions in line with one edition of the Kemendagri codes.
 
@@ -172,7 +177,7 @@ def load_regions(
     return result
 
 
-def read_regency_coordinates(path: Path | str) -> dict[str, tuple[Decimal, Decimal]]:
+def read_regency_coordinates(path: Path | str) -> dict[str, Coordinates]:
     return {
         row["kode"].strip(): (_coord(row["latitude"]), _coord(row["longitude"]))
         for row in read_csv(path)
@@ -286,6 +291,8 @@ def load_hs(
 
 @transaction.atomic
 def load_countries() -> LoadResult:
+    # pycountry's and Babel's data are large; only this loader (a command, a background job)
+    # needs them, not the web process that imports this module for its other services.
     import pycountry
     from babel import Locale
 
@@ -398,19 +405,24 @@ def region_foreign_keys() -> list[ForeignKey]:
     ]
 
 
-class RegionMoveError(ValueError):
-    pass
+class RegionMoveError(ValidationError):
+    """A move the rules refuse, with the message on the field (``old`` or ``new``) it is about."""
 
 
 @transaction.atomic
 def move_region_references(*, old: Region, new: Region) -> int:
-    """Point every record that refers to the retired region ``old`` at the current ``new``."""
+    """Point every record that refers to the retired region ``old`` at the current ``new`` (of
+    the same level)."""
     if not old.is_retired:
-        raise RegionMoveError("only references to a retired region can be moved")
+        raise RegionMoveError({"old": _("This is not a retired region code.")})
     if new.is_retired:
-        raise RegionMoveError("the new region must be a current one")
+        raise RegionMoveError(
+            {"new": _("There is no current region with the code %(code)s.") % {"code": new.code}}
+        )
     if new.level != old.level:
-        raise RegionMoveError("the new region must be of the same level")
+        raise RegionMoveError(
+            {"new": _("The new region must be of the same level as the retired one.")}
+        )
     moved = 0
     for fk in region_foreign_keys():
         moved += fk.model._default_manager.filter(**{fk.name: old}).update(**{fk.name: new})

@@ -7,27 +7,28 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bumdes_export.accounts.decorators import ministry_required
+from bumdes_export.accounts.decorators import allowed_by
+from bumdes_export.core.forms import form_action
 from bumdes_export.core.jobs import start_job
 from bumdes_export.core.models import BackgroundJob
-from bumdes_export.reference import selectors, services
+from bumdes_export.reference import access, selectors, services
 from bumdes_export.reference.forms import MoveReferencesForm
 from bumdes_export.reference.models import ReferenceLoad
 from bumdes_export.reference.tasks import reload_reference_data
 
 
-@ministry_required
+@allowed_by(access.can_manage_reference_data)
 def retired_references(request: HttpRequest) -> HttpResponse:
     """Records still pointing at retired region codes, and the form that moves them."""
     form = MoveReferencesForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        moved = services.move_region_references(
-            old=form.cleaned_data["old"], new=form.cleaned_data["new"]
-        )
+    moved = request.method == "POST" and form_action(
+        form, lambda data: services.move_region_references(old=data["old"], new=data["new"])
+    )
+    if moved:
         messages.success(
             request,
             _("%(n)d records moved from %(old)s to %(new)s.")
-            % {"n": moved, "old": form.cleaned_data["old"], "new": form.cleaned_data["new"]},
+            % {"n": moved.value, "old": form.cleaned_data["old"], "new": form.cleaned_data["new"]},
         )
         return redirect("reference:retired")
     context = {
@@ -40,7 +41,7 @@ def retired_references(request: HttpRequest) -> HttpResponse:
     return render(request, "reference/retired.html", context, status=status)
 
 
-@ministry_required
+@allowed_by(access.can_manage_reference_data)
 @require_POST
 def reload(request: HttpRequest) -> HttpResponse:
     with transaction.atomic():

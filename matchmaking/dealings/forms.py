@@ -8,21 +8,18 @@ views put back on the fields.
 from __future__ import annotations
 
 from django import forms
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from bumdes_export.core.i18n import active_language
 from bumdes_export.reference.models import Country, HsCode
 from bumdes_export.reference.selectors import normalize_hs_code
 from exporters.models import Organisation, Service
 from matchmaking.dealings.models import BuyingRequest, Inquiry, ServiceRequest
+from matchmaking.dealings.services import BUYING_REQUEST_FIELDS, OFFER_FIELDS
 from products.forms import DateInput, FlexibleDecimalField
 from products.models import Incoterm, Product, Unit
 
 ATTACHMENT_HELP = _("Optional: a PDF, JPEG or PNG file of at most 10 MB.")
-
-
-def _language() -> str:
-    return (get_language() or "id")[:2]
 
 
 def _blank(label) -> list[tuple[str, str]]:
@@ -102,7 +99,7 @@ class CountryChoiceField(forms.ModelChoiceField):
         super().__init__(queryset=Country.objects.all(), **kwargs)
 
     def use_language(self) -> None:
-        self.language = _language()
+        self.language = active_language()
         self.queryset = Country.objects.order_by("name_id" if self.language == "id" else "name_en")
 
     def label_from_instance(self, obj: Country) -> str:
@@ -110,18 +107,7 @@ class CountryChoiceField(forms.ModelChoiceField):
 
 
 class BuyingRequestForm(ServiceDataMixin, forms.Form):
-    fields_for_service = (
-        "title",
-        "hs_code",
-        "description",
-        "quantity",
-        "unit",
-        "destination",
-        "target_price",
-        "currency",
-        "incoterm",
-        "valid_until",
-    )
+    fields_for_service = BUYING_REQUEST_FIELDS
 
     title = forms.CharField(
         label=_("Title"),
@@ -168,9 +154,6 @@ class BuyingRequestForm(ServiceDataMixin, forms.Form):
             )
         return hs
 
-    def clean_currency(self) -> str:
-        return self.cleaned_data["currency"].strip().upper()
-
 
 class OfferProductField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Product) -> str:
@@ -178,7 +161,7 @@ class OfferProductField(forms.ModelChoiceField):
 
 
 class OfferForm(ServiceDataMixin, forms.Form):
-    fields_for_service = ("price", "currency", "incoterm", "quantity", "unit", "message")
+    fields_for_service = OFFER_FIELDS
 
     product = OfferProductField(label=_("Product"), queryset=Product.objects.none())
     price = FlexibleDecimalField(label=_("Price per unit"), max_digits=14, decimal_places=2)
@@ -203,9 +186,6 @@ class OfferForm(ServiceDataMixin, forms.Form):
         super().__init__(*args, **kw)
         if products is not None:
             self.fields["product"].queryset = products
-
-    def clean_currency(self) -> str:
-        return self.cleaned_data["currency"].strip().upper()
 
 
 class OfferDecisionForm(forms.Form):

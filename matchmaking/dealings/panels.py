@@ -1,7 +1,7 @@
 """Fragments matchmaking puts on the pages of other apps, through their panel slots.
 
-``products.views.PRODUCT_PAGE_PANELS`` / ``BUMDES_PAGE_PANELS`` and
-``exporters.views.EXPORTER_PAGE_PANELS`` are lists of callables ``(request, obj) -> HTML``; this
+``products.panels.PRODUCT_PAGE_PANELS`` / ``BUMDES_PAGE_PANELS``,
+``products.catalogue.panels.CATALOGUE_PAGE_PANELS`` and ``exporters.panels.EXPORTER_PAGE_PANELS`` are lists of callables ``(request, obj) -> HTML``; this
 app appends to them in ``MatchmakingConfig.ready()``, so products and exporters never import
 matchmaking. Each panel shows only what the viewer may see, and nothing (``""``) when there is
 nothing for them.
@@ -9,21 +9,29 @@ nothing for them.
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
-from bumdes_export.accounts.access import scope_for
+from exporters import panels as exporter_panels
+from exporters.models import Organisation
 from matchmaking import access
+from matchmaking.dealings import access as dealings_access
 from matchmaking.dealings import selectors
+from products import panels as product_panels
+from products.catalogue import panels as catalogue_panels
+from products.models import Bumdes, Product
 
 PANEL_ROWS = 5
 
 
-def _render(template: str, context: dict, request) -> SafeString:
+def _render(template: str, context: dict[str, Any], request: HttpRequest) -> SafeString:
     return mark_safe(render_to_string(template, context, request=request))
 
 
-def product_panel(request, product) -> str:
+def product_panel(request: HttpRequest, product: Product) -> str:
     """Inquiries, offers and service requests about a product, on its registry page."""
     user = request.user
     if not access.is_on_product_side_role(user):
@@ -50,7 +58,7 @@ def product_panel(request, product) -> str:
     )
 
 
-def bumdes_panel(request, bumdes) -> str:
+def bumdes_panel(request: HttpRequest, bumdes: Bumdes) -> str:
     """How the BUMDes' products fare with exporters, on the BUMDes page."""
     if not access.is_on_product_side_role(request.user):
         return ""
@@ -61,29 +69,31 @@ def bumdes_panel(request, bumdes) -> str:
     )
 
 
-def organisation_panel(request, organisation) -> str:
+def organisation_panel(request: HttpRequest, organisation: Organisation) -> str:
     """An organisation's shortlist, inquiries and requests: for its members and ministry."""
     user = request.user
-    if not (scope_for(user).is_ministry or access.is_member(user, organisation)):
+    if not dealings_access.may_see_organisation_dealings(user, organisation):
         return ""
     return _render(
         "matchmaking/panels/organisation.html",
         {
             "organisation": organisation,
             "summary": selectors.organisation_summary(organisation),
-            "is_provider": organisation.kind in access.PROVIDER_KINDS,
+            "is_provider": access.is_service_provider(organisation),
             "is_member": access.is_member(user, organisation),
         },
         request,
     )
 
 
-def catalogue_panel(request, product) -> str:
-    """On a catalogue item: shortlist it, ask about it, request a sample, express interest."""
+def catalogue_panel(request: HttpRequest, product: Any) -> str:
+    """On a catalogue item: shortlist it, ask about it, request a sample, express interest.
+
+    ``product`` may be the catalogue's entry for the product: only its id (``pk``) is used."""
     user = request.user
     if not getattr(user, "is_authenticated", False):
         return _render("matchmaking/panels/catalogue_anonymous.html", {"product": product}, request)
-    if not scope_for(user).is_exporter:
+    if not access.is_exporter_account(user):
         return ""
     organisation = access.verified_organisation(user)
     context = {
@@ -92,40 +102,27 @@ def catalogue_panel(request, product) -> str:
         "verified": organisation is not None,
     }
     if organisation is not None:
-        from matchmaking.dealings.models import Inquiry, ShortlistEntry
-
-        # ``product`` may be the catalogue's entry for the product: match on its id.
-        context["shortlisted"] = ShortlistEntry.objects.filter(
-            organisation=organisation, product_id=product.pk
-        ).exists()
-        context["conversations"] = Inquiry.objects.filter(
-            organisation=organisation, product_id=product.pk
-        ).order_by("-last_activity_at")[:PANEL_ROWS]
+        context["shortlisted"] = selectors.is_shortlisted(organisation, product.pk)
+        context["conversations"] = selectors.conversations_about(organisation, product.pk)[
+            :PANEL_ROWS
+        ]
     return _render("matchmaking/panels/catalogue.html", context, request)
 
 
 def register() -> list[str]:
     """Fill the page slots of products and exporters. Returns the slots that were filled."""
     filled = []
-    from products import views as product_views
-
     for slot, panel in (
-        (product_views.PRODUCT_PAGE_PANELS, product_panel),
-        (product_views.BUMDES_PAGE_PANELS, bumdes_panel),
+        (product_panels.PRODUCT_PAGE_PANELS, product_panel),
+        (product_panels.BUMDES_PAGE_PANELS, bumdes_panel),
     ):
         if panel not in slot:
             slot.append(panel)
     filled += ["PRODUCT_PAGE_PANELS", "BUMDES_PAGE_PANELS"]
-    from products.catalogue import views as catalogue_views
-
-    if catalogue_panel not in catalogue_views.CATALOGUE_PAGE_PANELS:
-        catalogue_views.CATALOGUE_PAGE_PANELS.append(catalogue_panel)
+    if catalogue_panel not in catalogue_panels.CATALOGUE_PAGE_PANELS:
+        catalogue_panels.CATALOGUE_PAGE_PANELS.append(catalogue_panel)
     filled.append("CATALOGUE_PAGE_PANELS")
-    try:
-        from exporters.views import EXPORTER_PAGE_PANELS
-    except ImportError:  # the directory pages are not there (yet): nothing to fill
-        return filled
-    if organisation_panel not in EXPORTER_PAGE_PANELS:
-        EXPORTER_PAGE_PANELS.append(organisation_panel)
+    if organisation_panel not in exporter_panels.EXPORTER_PAGE_PANELS:
+        exporter_panels.EXPORTER_PAGE_PANELS.append(organisation_panel)
     filled.append("EXPORTER_PAGE_PANELS")
     return filled

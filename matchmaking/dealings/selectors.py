@@ -11,34 +11,76 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from typing import Any, TypeVar
+
+from django.db.models import Count, Model, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils import timezone
 
-from bumdes_export.accounts.access import scope_for
+from bumdes_export.accounts.access import code_within, scope_for
+from bumdes_export.accounts.models import Role, User
 from exporters.models import Organisation
 from matchmaking import access
+from matchmaking.access import AnyUser
 from matchmaking.dealings.models import (
     BuyingRequest,
     Inquiry,
+    InquiryMessage,
     Offer,
     ServiceRequest,
+    ServiceRequestNote,
     ShortlistEntry,
 )
-from products.models import Product
+from products.models import Bumdes, Product
+
+M = TypeVar("M", bound=Model)
 
 #: Products that may answer a buying request.
 OFFERABLE_STATUSES = (Product.Status.VERIFIED, Product.Status.EXPORT_READY)
 
 
-def _none(model):
-    return model.objects.none()
+def _none(model: type[M]) -> QuerySet[M]:
+    return model._default_manager.none()
+
+
+# --- People ----------------------------------------------------------------------------------
+
+
+def members_of(organisation: Organisation) -> list[User]:
+    """The active members of an organisation (the people told about its dealings)."""
+    return [
+        m.user for m in organisation.memberships.select_related("user").filter(user__is_active=True)
+    ]
+
+
+def responders_for(buying_request: BuyingRequest) -> list[User]:
+    """Officers and operators with a verified or export-ready product under the request's
+    heading on their side (ministry staff see every request in their lists, without email)."""
+    bumdes_ids = set(
+        Product.objects.filter(
+            status__in=OFFERABLE_STATUSES,
+            hs_code__code__startswith=buying_request.heading,
+        ).values_list("bumdes_id", flat=True)
+    )
+    if not bumdes_ids:
+        return []
+    people: dict[int, User] = {}
+    villages = list(Bumdes.objects.filter(pk__in=bumdes_ids).values_list("village_id", flat=True))
+    for officer in User.objects.filter(role=Role.OFFICER, is_active=True, region__isnull=False):
+        region = officer.region_id
+        if region and any(code_within(village, region) for village in villages):
+            people[officer.pk] = officer
+    for operator in User.objects.filter(
+        role=Role.OPERATOR, is_active=True, bumdes_link__bumdes_id__in=bumdes_ids
+    ):
+        people[operator.pk] = operator
+    return list(people.values())
 
 
 # --- Shortlist -------------------------------------------------------------------------------
 
 
-def shortlist(user) -> QuerySet[ShortlistEntry]:
+def shortlist(user: AnyUser) -> QuerySet[ShortlistEntry]:
     organisation = access.organisation_of(user)
     if organisation is None:
         return _none(ShortlistEntry)
@@ -47,14 +89,18 @@ def shortlist(user) -> QuerySet[ShortlistEntry]:
     )
 
 
-def shortlisted_product_ids(user) -> set[int]:
+def shortlisted_product_ids(user: AnyUser) -> set[int]:
     return set(shortlist(user).values_list("product_id", flat=True))
+
+
+def is_shortlisted(organisation: Organisation, product_id: int) -> bool:
+    return ShortlistEntry.objects.filter(organisation=organisation, product_id=product_id).exists()
 
 
 # --- Inquiries -------------------------------------------------------------------------------
 
 
-def inquiries_q(user) -> Q:
+def inquiries_q(user: AnyUser) -> Q:
     """The inquiries a user may read."""
     scope = scope_for(user)
     if not scope.authenticated:
@@ -65,12 +111,12 @@ def inquiries_q(user) -> Q:
     return access.product_side_q(user)
 
 
-def visible_inquiries(user) -> QuerySet[Inquiry]:
+def visible_inquiries(user: AnyUser) -> QuerySet[Inquiry]:
     return Inquiry.objects.filter(inquiries_q(user))
 
 
 def inquiry_list(
-    user, *, status: str = "", kind: str = "", product: int | None = None, q: str = ""
+    user: AnyUser, *, status: str = "", kind: str = "", product: int | None = None, q: str = ""
 ) -> QuerySet[Inquiry]:
     qs = visible_inquiries(user).select_related(
         "product__bumdes__village", "organisation", "created_by"
@@ -91,7 +137,7 @@ def inquiry_list(
     return qs.annotate(message_count=Count("messages")).order_by("-last_activity_at", "-id")
 
 
-def inquiry_detail(user, pk: int) -> Inquiry:
+def inquiry_detail(user: AnyUser, pk: int) -> Inquiry:
     return (
         visible_inquiries(user)
         .select_related("product__bumdes__village", "product__hs_code", "organisation")
@@ -99,11 +145,11 @@ def inquiry_detail(user, pk: int) -> Inquiry:
     )
 
 
-def inquiry_messages(inquiry: Inquiry):
+def inquiry_messages(inquiry: Inquiry) -> QuerySet[InquiryMessage]:
     return inquiry.messages.select_related("author")
 
 
-def inquiry_counts(user) -> dict[str, int]:
+def inquiry_counts(user: AnyUser) -> dict[str, int]:
     """How many visible inquiries are in each status."""
     rows = visible_inquiries(user).values_list("status").annotate(n=Count("id"))
     counts = {status: 0 for status in Inquiry.Status.values}
@@ -119,10 +165,29 @@ def active_inquiry(organisation: Organisation, product: Product, kind: str) -> I
     )
 
 
+def conversations_about(organisation: Organisation, product_id: int) -> QuerySet[Inquiry]:
+    """An organisation's conversations about one product, latest activity first."""
+    return Inquiry.objects.filter(organisation=organisation, product_id=product_id).order_by(
+        "-last_activity_at"
+    )
+
+
+def active_inquiries_by_product(organisation: Organisation | None) -> dict[int, Inquiry]:
+    """An organisation's conversations that are not closed, one per product."""
+    active: dict[int, Inquiry] = {}
+    if organisation is None:
+        return active
+    for inquiry in Inquiry.objects.filter(organisation=organisation).exclude(
+        status=Inquiry.Status.CLOSED
+    ):
+        active.setdefault(inquiry.product_id, inquiry)
+    return active
+
+
 # --- Buying requests and offers --------------------------------------------------------------
 
 
-def responder_headings(user) -> set[str]:
+def responder_headings(user: AnyUser) -> set[str]:
     """HS headings of the verified or export-ready products on the user's side."""
     codes = (
         Product.objects.filter(access.product_side_q(user, prefix=""))
@@ -140,7 +205,7 @@ def live_q(prefix: str = "") -> Q:
     )
 
 
-def visible_buying_requests(user) -> QuerySet[BuyingRequest]:
+def visible_buying_requests(user: AnyUser) -> QuerySet[BuyingRequest]:
     scope = scope_for(user)
     qs = BuyingRequest.objects.all()
     if not scope.authenticated:
@@ -162,7 +227,7 @@ def visible_buying_requests(user) -> QuerySet[BuyingRequest]:
     )
 
 
-def buying_request_list(user, *, status: str = "", q: str = "") -> QuerySet[BuyingRequest]:
+def buying_request_list(user: AnyUser, *, status: str = "", q: str = "") -> QuerySet[BuyingRequest]:
     qs = visible_buying_requests(user).select_related("organisation", "hs_code", "destination")
     if status == BuyingRequest.Status.EXPIRED:
         qs = qs.filter(
@@ -178,7 +243,7 @@ def buying_request_list(user, *, status: str = "", q: str = "") -> QuerySet[Buyi
     return qs.annotate(offer_count=Count("offers")).order_by("-created_at", "-id")
 
 
-def buying_request_detail(user, pk: int) -> BuyingRequest:
+def buying_request_detail(user: AnyUser, pk: int) -> BuyingRequest:
     return (
         visible_buying_requests(user)
         .select_related("organisation", "hs_code", "destination", "created_by")
@@ -196,7 +261,7 @@ def effective_status(buying_request: BuyingRequest) -> str:
     return buying_request.status
 
 
-def offers_q(user) -> Q:
+def offers_q(user: AnyUser) -> Q:
     """Offers a user may read: on their organisation's requests, or from their side's products."""
     scope = scope_for(user)
     if not scope.authenticated:
@@ -207,17 +272,17 @@ def offers_q(user) -> Q:
     return access.product_side_q(user)
 
 
-def visible_offers(user) -> QuerySet[Offer]:
+def visible_offers(user: AnyUser) -> QuerySet[Offer]:
     return Offer.objects.filter(offers_q(user)).select_related(
         "product__bumdes__village", "buying_request__organisation", "created_by"
     )
 
 
-def offers_on(user, buying_request: BuyingRequest) -> QuerySet[Offer]:
+def offers_on(user: AnyUser, buying_request: BuyingRequest) -> QuerySet[Offer]:
     return visible_offers(user).filter(buying_request=buying_request)
 
 
-def offerable_products(user, buying_request: BuyingRequest) -> QuerySet[Product]:
+def offerable_products(user: AnyUser, buying_request: BuyingRequest) -> QuerySet[Product]:
     """The user's side's products that may answer this request: same heading, verified or
     export-ready."""
     return (
@@ -240,7 +305,7 @@ def matching_buying_requests(product: Product) -> QuerySet[BuyingRequest]:
 # --- Service requests ------------------------------------------------------------------------
 
 
-def service_requests_q(user) -> Q:
+def service_requests_q(user: AnyUser) -> Q:
     scope = scope_for(user)
     if not scope.authenticated:
         return Q(pk__in=[])
@@ -250,12 +315,12 @@ def service_requests_q(user) -> Q:
     return access.product_side_q(user)
 
 
-def visible_service_requests(user) -> QuerySet[ServiceRequest]:
+def visible_service_requests(user: AnyUser) -> QuerySet[ServiceRequest]:
     return ServiceRequest.objects.filter(service_requests_q(user))
 
 
 def service_request_list(
-    user, *, status: str = "", service: str = "", product: int | None = None
+    user: AnyUser, *, status: str = "", service: str = "", product: int | None = None
 ) -> QuerySet[ServiceRequest]:
     qs = visible_service_requests(user).select_related(
         "provider", "product__bumdes__village", "requested_by"
@@ -269,7 +334,7 @@ def service_request_list(
     return qs.order_by("-updated_at", "-id")
 
 
-def service_request_detail(user, pk: int) -> ServiceRequest:
+def service_request_detail(user: AnyUser, pk: int) -> ServiceRequest:
     return (
         visible_service_requests(user)
         .select_related("provider", "product__bumdes__village", "requested_by")
@@ -277,7 +342,7 @@ def service_request_detail(user, pk: int) -> ServiceRequest:
     )
 
 
-def service_request_notes(service_request: ServiceRequest):
+def service_request_notes(service_request: ServiceRequest) -> QuerySet[ServiceRequestNote]:
     return service_request.notes.select_related("author")
 
 
@@ -291,10 +356,17 @@ def providers(service: str = "") -> QuerySet[Organisation]:
     return rows.filter(pk__in=ids)
 
 
+def requestable_products(user: AnyUser) -> QuerySet[Product]:
+    """The products a user may ask a service for: those on the user's side."""
+    return Product.objects.filter(access.product_side_q(user, prefix="")).select_related(
+        "bumdes__village"
+    )
+
+
 # --- Panels ----------------------------------------------------------------------------------
 
 
-def product_activity(user, product: Product) -> dict:
+def product_activity(user: AnyUser, product: Product) -> dict[str, QuerySet[Any]]:
     """What matchmaking holds about one product, as far as the user may see it."""
     inquiries = inquiry_list(user, product=product.pk)
     offers = visible_offers(user).filter(product=product).select_related("buying_request")
@@ -313,7 +385,7 @@ def product_activity(user, product: Product) -> dict:
     }
 
 
-def bumdes_summary(user, bumdes) -> dict:
+def bumdes_summary(user: AnyUser, bumdes: Bumdes) -> dict[str, int]:
     products = Q(product__bumdes=bumdes)
     inquiries = visible_inquiries(user).filter(products)
     return {
@@ -340,7 +412,7 @@ def bumdes_summary(user, bumdes) -> dict:
     }
 
 
-def organisation_summary(organisation: Organisation) -> dict:
+def organisation_summary(organisation: Organisation) -> dict[str, Any]:
     inquiries = Inquiry.objects.filter(organisation=organisation)
     return {
         "shortlist": ShortlistEntry.objects.filter(organisation=organisation).count(),

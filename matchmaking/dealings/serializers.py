@@ -1,8 +1,10 @@
 """Shapes of the matchmaking API.
 
 Serializers only translate between JSON and the values the services take (ids to rows, codes to
-reference rows). Who may do what, and what a valid record is, stay in ``matchmaking.dealings.services``
-and ``matchmaking.access``.
+reference rows); they check the shape of input only. Who may do what is decided in
+``matchmaking.access`` and ``matchmaking.dealings.access``, what a valid record is in
+``matchmaking.dealings.services`` (whose messages reach the fields through the API's exception
+handler).
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from rest_framework import serializers
 
 from exporters.models import Service
 from matchmaking import access
-from matchmaking.dealings import selectors, services
+from matchmaking.dealings import access as dealings_access
+from matchmaking.dealings import selectors
 from matchmaking.dealings.models import (
     BuyingRequest,
     Inquiry,
@@ -47,19 +50,8 @@ def _user_name(user) -> str | None:
 
 
 class ProductIdField(serializers.PrimaryKeyRelatedField):
-    """The id of an export-ready product (the catalogue's products)."""
-
-    default_error_messages = {
-        "does_not_exist": _("There is no export-ready product with the id {pk_value}."),
-    }
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("queryset", Product.objects.filter(status=Product.Status.EXPORT_READY))
-        super().__init__(**kwargs)
-
-
-class AnyProductIdField(serializers.PrimaryKeyRelatedField):
-    """The id of a product on the requesting user's side (checked by the service)."""
+    """The id of a product. Which products may be used is the service's rule: export-ready ones
+    for shortlists and inquiries, the user's side's for offers and service requests."""
 
     default_error_messages = {"does_not_exist": _("There is no product with the id {pk_value}.")}
 
@@ -81,7 +73,7 @@ class ProviderIdField(serializers.PrimaryKeyRelatedField):
 
 
 class ShortlistEntrySerializer(serializers.ModelSerializer):
-    product = ProductIdField()
+    product = ProductIdField(help_text="An export-ready product.")
     product_name = serializers.CharField(source="product.name_id", read_only=True)
     product_name_en = serializers.CharField(source="product.name_en", read_only=True)
     product_status = serializers.CharField(source="product.status", read_only=True)
@@ -200,7 +192,9 @@ class InquirySerializer(serializers.ModelSerializer):
         viewer = _viewer(self.context)
         if viewer is None:
             return []
-        return [str(s) for s in services.inquiry_transitions(viewer.user, inquiry, viewer)]
+        return [
+            str(s) for s in dealings_access.allowed_inquiry_statuses(viewer.user, inquiry, viewer)
+        ]
 
 
 class MessageCreateSerializer(serializers.Serializer):
@@ -210,11 +204,9 @@ class MessageCreateSerializer(serializers.Serializer):
 
 class InquiryStatusSerializer(serializers.Serializer):
     status = serializers.ChoiceField(
-        choices=[
-            (Inquiry.Status.SAMPLE_SENT, Inquiry.Status.SAMPLE_SENT.label),
-            (Inquiry.Status.CLOSED, Inquiry.Status.CLOSED.label),
-        ],
-        help_text="sample_sent (product side, sample requests) or closed (either side).",
+        choices=Inquiry.Status.choices,
+        help_text="sample_sent (product side, sample requests) or closed (either side); "
+        "allowed_statuses says which the user may set now.",
     )
 
 
@@ -223,7 +215,7 @@ class InquiryStatusSerializer(serializers.Serializer):
 
 class OfferSerializer(serializers.ModelSerializer):
     buying_request = serializers.PrimaryKeyRelatedField(read_only=True)
-    product = AnyProductIdField()
+    product = ProductIdField(help_text="A product on your side under the request's heading.")
     product_name = serializers.CharField(source="product.name_id", read_only=True)
     bumdes_name = serializers.CharField(source="product.bumdes.name", read_only=True)
     currency = serializers.CharField(max_length=3, required=False)
@@ -358,7 +350,7 @@ class ServiceRequestSerializer(serializers.ModelSerializer):
     provider = ProviderIdField(help_text="A verified service provider or platform.")
     provider_name = serializers.CharField(source="provider.legal_name", read_only=True)
     service = serializers.ChoiceField(choices=Service.choices)
-    product = AnyProductIdField(help_text="A product on your side (region or BUMDes).")
+    product = ProductIdField(help_text="A product on your side (region or BUMDes).")
     product_name = serializers.CharField(source="product.name_id", read_only=True)
     bumdes_name = serializers.CharField(source="product.bumdes.name", read_only=True)
     requested_by = serializers.PrimaryKeyRelatedField(read_only=True)
@@ -391,15 +383,16 @@ class ServiceRequestSerializer(serializers.ModelSerializer):
         viewer = _viewer(self.context)
         if viewer is None:
             return []
-        return [str(s) for s in services.service_transitions(viewer.user, service_request, viewer)]
+        return [
+            str(s)
+            for s in dealings_access.allowed_service_statuses(viewer.user, service_request, viewer)
+        ]
 
 
 class ServiceTransitionSerializer(serializers.Serializer):
-    # Every status but the first one: a request is never moved back to "requested".
     status = serializers.ChoiceField(
-        choices=[
-            c for c in ServiceRequest.Status.choices if c[0] != ServiceRequest.Status.REQUESTED
-        ]
+        choices=ServiceRequest.Status.choices,
+        help_text="allowed_statuses says which the user may move the request to now.",
     )
     note = serializers.CharField(
         required=False,

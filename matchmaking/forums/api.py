@@ -17,7 +17,6 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from bumdes_export.accounts.access import scope_for
 from bumdes_export.core.api import ListFiltersOnlyMixin
 from matchmaking.dealings.api import id_filter
 from matchmaking.forums import access as access
@@ -123,9 +122,7 @@ class ForumViewSet(
 
     def _organiser_view(self) -> Forum:
         forum = self.get_object()
-        if not (
-            access.organises(self.request.user, forum) or scope_for(self.request.user).is_ministry
-        ):
+        if not access.reads_organiser_views(self.request.user, forum):
             raise PermissionDenied
         return forum
 
@@ -279,8 +276,7 @@ class ParticipantViewSet(
     def _managed(self) -> ForumParticipant:
         """A participant the user acts for or organises; others may only list it (403)."""
         participant = self.get_object()
-        viewer = access.ForumViewer(self.request.user)
-        if not (viewer.reads(participant) or viewer.organises(participant.forum)):
+        if not access.opens_participant(self.request.user, participant):
             raise PermissionDenied
         return participant
 

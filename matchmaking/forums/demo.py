@@ -14,7 +14,7 @@
 
 Runs after the products, exporters and matchmaking demos (it needs their accounts, BUMDes and
 organisations) and returns ``[]`` without doing anything when they are not there. Idempotent:
-when the forum exists nothing is changed. Everything goes through ``forum_services``.
+when the forum exists nothing is changed. Everything goes through ``matchmaking.forums.services``.
 """
 
 from __future__ import annotations

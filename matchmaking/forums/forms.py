@@ -13,9 +13,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bumdes_export.accounts.models import Role, User
+from bumdes_export.accounts.models import User
 from bumdes_export.reference.models import Region
 from matchmaking.dealings.forms import CountryChoiceField
+from matchmaking.forums import selectors
 from matchmaking.forums.models import (
     Forum,
     ForumParticipant,
@@ -95,7 +96,7 @@ class ForumForm(forms.Form):
     co_organisers = forms.ModelMultipleChoiceField(
         label=_("Co-organisers"),
         required=False,
-        queryset=User.objects.filter(role=Role.MINISTRY, is_active=True).order_by("username"),
+        queryset=selectors.co_organiser_candidates().order_by("username"),
         widget=forms.SelectMultiple(attrs={"size": 4}),
     )
 
@@ -149,7 +150,9 @@ class TableForm(forms.Form):
 
 
 class RegisterForm(forms.Form):
-    """What the registering user may register: chosen by the view from the user's role."""
+    """What the registering user may register: ``kinds`` come from
+    ``matchmaking.forums.access.registration_kinds``, the BUMDes and products from the
+    selectors."""
 
     kind = forms.ChoiceField(label=_("Register"), choices=ForumParticipant.Kind.choices)
     bumdes = forms.ModelChoiceField(label=_("BUMDes"), queryset=None, required=False)

@@ -1,10 +1,11 @@
 """Forum outcomes on the product, BUMDes and exporter pages, through their panel slots.
 
-Like ``matchmaking.dealings.panels``: ``products.views.PRODUCT_PAGE_PANELS`` / ``BUMDES_PAGE_PANELS`` and
-``exporters.views.EXPORTER_PAGE_PANELS`` are lists of callables ``(request, obj) -> HTML``;
+Like ``matchmaking.dealings.panels``: ``products.panels.PRODUCT_PAGE_PANELS`` /
+``BUMDES_PAGE_PANELS`` and ``exporters.panels.EXPORTER_PAGE_PANELS`` are lists of callables ``(request, obj) -> HTML``;
 ``register()`` appends to them (called from ``MatchmakingConfig.ready()``). Each panel shows
 only the outcomes the viewer may see (``forum_selectors.outcome_list``), and nothing when there
-are none.
+are none. ``register()`` also offers meeting requests on an organisation's recommended products
+(``matching.actions.register_opening``), since matching never imports forums.
 """
 
 from __future__ import annotations
@@ -12,7 +13,10 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
-from matchmaking.forums import selectors as selectors
+from exporters import panels as exporter_panels
+from matchmaking.forums import selectors
+from matchmaking.matching import actions as matching_actions
+from products import panels as product_panels
 
 PANEL_ROWS = 5
 TEMPLATE = "matchmaking/forums/panels/outcomes.html"
@@ -53,22 +57,18 @@ def organisation_outcomes_panel(request, organisation) -> str:
 
 
 def register() -> list[str]:
-    """Fill the page slots of products and exporters. Returns the slots that were filled."""
+    """Fill the page slots of products and exporters, and offer meeting requests on the
+    organisation's recommended products (``matching.actions``). Returns the slots filled."""
+    matching_actions.register_opening(selectors.meeting_openings)
     filled = []
-    from products import views as product_views
-
     for slot, panel in (
-        (product_views.PRODUCT_PAGE_PANELS, product_outcomes_panel),
-        (product_views.BUMDES_PAGE_PANELS, bumdes_outcomes_panel),
+        (product_panels.PRODUCT_PAGE_PANELS, product_outcomes_panel),
+        (product_panels.BUMDES_PAGE_PANELS, bumdes_outcomes_panel),
     ):
         if panel not in slot:
             slot.append(panel)
     filled += ["PRODUCT_PAGE_PANELS", "BUMDES_PAGE_PANELS"]
-    try:
-        from exporters.views import EXPORTER_PAGE_PANELS
-    except ImportError:  # the directory pages are not there: nothing to fill
-        return filled
-    if organisation_outcomes_panel not in EXPORTER_PAGE_PANELS:
-        EXPORTER_PAGE_PANELS.append(organisation_outcomes_panel)
+    if organisation_outcomes_panel not in exporter_panels.EXPORTER_PAGE_PANELS:
+        exporter_panels.EXPORTER_PAGE_PANELS.append(organisation_outcomes_panel)
     filled.append("EXPORTER_PAGE_PANELS")
     return filled

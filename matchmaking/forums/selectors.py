@@ -14,45 +14,56 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import ngettext
 
 from bumdes_export.accounts.access import scope_for
+from bumdes_export.accounts.models import Role, User
+from exporters.models import Organisation
 from matchmaking.forums import access as forum_access
+from matchmaking.forums.access import Reader
 from matchmaking.forums.models import (
     ACTIVE_MEETING_STATUSES,
     FollowUp,
     Forum,
     ForumParticipant,
     ForumSlot,
+    ForumStatus,
     ForumTable,
     Meeting,
     MeetingOutcome,
     MeetingRequest,
     ParticipantKind,
+    ParticipantStatus,
 )
+from matchmaking.forums.scheduling import UNPLACED_LABELS, Unplaced
+from matchmaking.matching.selectors import PairScore, pair_scores
+from products import access as product_access
+from products.models import Bumdes, Product
+
+#: Products a BUMDes may bring to a forum (organisers may add submitted ones at the venue).
+FORUM_PRODUCT_STATUSES = (Product.Status.VERIFIED, Product.Status.EXPORT_READY)
 
 
 def unplaced_label(reason: str) -> str:
     """The scheduler's reason for not placing a request, in the reader's language."""
-    from matchmaking.forums.scheduling import UNPLACED_LABELS, Unplaced
-
     try:
         return str(UNPLACED_LABELS[Unplaced(reason)])
     except (ValueError, KeyError):
         return reason
 
 
-def organised_forums(user) -> QuerySet[Forum]:
+def organised_forums(user: Reader) -> QuerySet[Forum]:
     return Forum.objects.filter(forum_access.organiser_q(user)).distinct()
 
 
-def visible_forums(user) -> QuerySet[Forum]:
+def visible_forums(user: Reader) -> QuerySet[Forum]:
     return Forum.objects.filter(forum_access.forums_q(user))
 
 
-def forum_list(user, *, status: str = "", q: str = "") -> QuerySet[Forum]:
+def forum_list(user: Reader, *, status: str = "", q: str = "") -> QuerySet[Forum]:
     qs = visible_forums(user).select_related("organiser")
     if status:
         qs = qs.filter(status=status)
@@ -65,19 +76,40 @@ def forum_list(user, *, status: str = "", q: str = "") -> QuerySet[Forum]:
     ).order_by("-starts_on", "-id")
 
 
-def forum_detail(user, pk: int) -> Forum:
+def forum_detail(user: Reader, pk: int) -> Forum:
     return visible_forums(user).select_related("organiser").get(pk=pk)
+
+
+def co_organiser_candidates() -> QuerySet[User]:
+    """Who may be named a co-organiser: active ministry staff."""
+    return User.objects.filter(role=Role.MINISTRY, is_active=True)
 
 
 # --- Participants ----------------------------------------------------------------------------
 
 
-def own_participants(user) -> QuerySet[ForumParticipant]:
+def registrable_bumdes(user: Reader, forum: Forum) -> QuerySet[Bumdes]:
+    """The verified BUMDes the user sees that are not registered at this forum yet."""
+    return (
+        Bumdes.objects.filter(product_access.bumdes_q(user), status=Bumdes.Status.VERIFIED)
+        .exclude(forum_participations__forum=forum)
+        .order_by("name")
+    )
+
+
+def registrable_products(bumdes: QuerySet[Bumdes]) -> QuerySet[Product]:
+    """The products these BUMDes may bring to a forum."""
+    return Product.objects.filter(
+        bumdes__in=bumdes, status__in=FORUM_PRODUCT_STATUSES
+    ).select_related("bumdes")
+
+
+def own_participants(user: Reader) -> QuerySet[ForumParticipant]:
     """Participants the user reads in full (its own, its region's; ministry: all)."""
     return ForumParticipant.objects.filter(forum_access.own_participants_q(user))
 
 
-def participants_q(user) -> Q:
+def participants_q(user: Reader) -> Q:
     """Participants a user sees at all: its own and its region's, those of forums it organises,
     and the approved participants of forums where it has an approved participant."""
     scope = scope_for(user)
@@ -93,14 +125,14 @@ def participants_q(user) -> Q:
     ) & Q(forum__in=visible_forums(user).values("pk"))
 
 
-def visible_participants(user) -> QuerySet[ForumParticipant]:
+def visible_participants(user: Reader) -> QuerySet[ForumParticipant]:
     return ForumParticipant.objects.filter(participants_q(user)).select_related(
         "forum", "officer", "region", "bumdes__village", "organisation"
     )
 
 
 def participant_list(
-    user, *, forum: int | None = None, status: str = "", kind: str = "", q: str = ""
+    user: Reader, *, forum: int | None = None, status: str = "", kind: str = "", q: str = ""
 ) -> QuerySet[ForumParticipant]:
     qs = visible_participants(user)
     if forum:
@@ -118,7 +150,7 @@ def participant_list(
     return qs.order_by("forum_id", "kind", "id")
 
 
-def participant_detail(user, pk: int) -> ForumParticipant:
+def participant_detail(user: Reader, pk: int) -> ForumParticipant:
     """A participant the user reads in full (its page), or an organiser's forum's."""
     qs = ForumParticipant.objects.all()
     if not scope_for(user).is_ministry:  # (``Q() | x`` would be just ``x``)
@@ -131,7 +163,7 @@ def participant_detail(user, pk: int) -> ForumParticipant:
     )
 
 
-def my_participants(user, forum: Forum) -> list[ForumParticipant]:
+def my_participants(user: Reader, forum: Forum) -> list[ForumParticipant]:
     """The participants of ``forum`` the user acts for (or reads as a member)."""
     viewer = forum_access.ForumViewer(user)
     rows = (
@@ -142,6 +174,17 @@ def my_participants(user, forum: Forum) -> list[ForumParticipant]:
     if viewer.is_ministry:
         return []  # ministry staff manage, they do not take part
     return [p for p in rows if viewer.reads(p)]
+
+
+def request_counterparts(participant: ForumParticipant) -> QuerySet[ForumParticipant]:
+    """Whom a participant may ask for a meeting: the approved participants of its forum on the
+    other side (organisations meet BUMDes and regional governments)."""
+    qs = participant.forum.participants.filter(
+        status=ForumParticipant.Status.APPROVED
+    ).select_related("bumdes", "organisation", "officer", "region")
+    if participant.kind == ParticipantKind.ORGANISATION:
+        return qs.exclude(kind=ParticipantKind.ORGANISATION)
+    return qs.filter(kind=ParticipantKind.ORGANISATION)
 
 
 def available_slot_ids(participant: ForumParticipant) -> set[int]:
@@ -160,26 +203,23 @@ class Suggestion:
     overlap: int = 0  # products under the organisation's HS interests (the fallback rank)
 
 
-def _pair_scores(pairs: Iterable[tuple[int, int]]) -> dict:
-    """Match scores of (product id, organisation id) pairs from the matching engine. The one
-    place that knows where they come from; without the engine, no scores (HS overlap ranks)."""
-    try:
-        from matchmaking.matching.selectors import pair_scores
-    except ImportError:
-        return {}
+def _pair_scores(pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], PairScore]:
+    """Match scores of (product id, organisation id) pairs from the matching engine: the one
+    place that knows where they come from (pairs without a score rank by HS overlap)."""
     return pair_scores(list(pairs))
 
 
-def _product_ids(participant: ForumParticipant, forum_bumdes: list[ForumParticipant]) -> list:
+def _product_ids(
+    participant: ForumParticipant, forum_bumdes: list[ForumParticipant]
+) -> list[tuple[int, str]]:
     """Products a village-side participant brings; for a regional government, those of the
     approved BUMDes of its region at the forum."""
     if participant.kind == ParticipantKind.BUMDES:
         return list(participant.products.values_list("pk", "hs_code_id"))
-    rows = []
+    rows: list[tuple[int, str]] = []
     for bumdes in forum_bumdes:
-        if participant.region_id and (
-            bumdes.bumdes.village_id.startswith(f"{participant.region_id}.")
-        ):
+        village_id = bumdes.bumdes.village_id if bumdes.bumdes else ""
+        if participant.region_id and village_id.startswith(f"{participant.region_id}."):
             rows += list(bumdes.products.values_list("pk", "hs_code_id"))
     return rows
 
@@ -219,9 +259,10 @@ def suggested_counterparts(participant: ForumParticipant, limit: int = 20) -> li
         for rows in products.values()
         for product_id, _hs in rows
         for org in organisations.values()
+        if org.organisation_id is not None
     }
     scores = _pair_scores(pairs)
-    open_requests = {}
+    open_requests: dict[int, MeetingRequest] = {}
     for request in MeetingRequest.objects.filter(
         Q(from_participant=participant) | Q(to_participant=participant),
         status__in=["pending", "accepted"],
@@ -240,14 +281,15 @@ def suggested_counterparts(participant: ForumParticipant, limit: int = 20) -> li
         village = village_side[
             participant.pk if participant.kind != ParticipantKind.ORGANISATION else candidate.pk
         ]
-        best = None
+        best: PairScore | None = None
+        organisation_id = org.organisation_id or 0
         for product_id, _hs in products[village.pk]:
-            found = scores.get((product_id, org.organisation_id))
+            found = scores.get((product_id, organisation_id))
             if found is not None and (best is None or found.score > best.score):
                 best = found
         overlap = _hs_overlap(
             {hs for _pk, hs in products[village.pk]},
-            {h.code for h in org.organisation.hs_interests.all()},
+            {h.code for h in org.organisation.hs_interests.all()} if org.organisation else set(),
         )
         if best is not None:
             suggestion = Suggestion(candidate, round(float(best.score), 1), list(best.reasons))
@@ -281,14 +323,14 @@ def suggested_counterparts(participant: ForumParticipant, limit: int = 20) -> li
 # --- Requests, meetings, outcomes ------------------------------------------------------------
 
 
-def _participant_rows_q(user, *prefixes: str) -> Q:
+def _participant_rows_q(user: Reader, *prefixes: str) -> Q:
     q = Q(pk__in=[])
     for prefix in prefixes:
         q |= forum_access.own_participants_q(user, prefix=prefix)
     return q
 
 
-def requests_q(user) -> Q:
+def requests_q(user: Reader) -> Q:
     """Requests a user reads: those of its (region's) participants; organisers their forum's."""
     scope = scope_for(user)
     if not scope.authenticated:
@@ -298,12 +340,12 @@ def requests_q(user) -> Q:
     return _participant_rows_q(user, "from_participant__", "to_participant__")
 
 
-def visible_requests(user) -> QuerySet[MeetingRequest]:
+def visible_requests(user: Reader) -> QuerySet[MeetingRequest]:
     return MeetingRequest.objects.filter(requests_q(user))
 
 
 def request_list(
-    user, *, forum: int | None = None, status: str = "", participant: int | None = None
+    user: Reader, *, forum: int | None = None, status: str = "", participant: int | None = None
 ) -> QuerySet[MeetingRequest]:
     qs = visible_requests(user).select_related(
         "forum",
@@ -325,7 +367,7 @@ def request_list(
     return qs.order_by("-created_at", "-id")
 
 
-def meetings_q(user) -> Q:
+def meetings_q(user: Reader) -> Q:
     scope = scope_for(user)
     if not scope.authenticated:
         return Q(pk__in=[])
@@ -334,7 +376,7 @@ def meetings_q(user) -> Q:
     return _participant_rows_q(user, "party_a__", "party_b__") | Q(attendees__user=user)
 
 
-def visible_meetings(user) -> QuerySet[Meeting]:
+def visible_meetings(user: Reader) -> QuerySet[Meeting]:
     ids = Meeting.objects.filter(meetings_q(user)).values("pk")
     return Meeting.objects.filter(pk__in=ids)
 
@@ -355,7 +397,7 @@ MEETING_RELATED = (
 
 
 def meeting_list(
-    user, *, forum: int | None = None, status: str = "", participant: int | None = None
+    user: Reader, *, forum: int | None = None, status: str = "", participant: int | None = None
 ) -> QuerySet[Meeting]:
     qs = visible_meetings(user).select_related(*MEETING_RELATED)
     if forum:
@@ -367,16 +409,16 @@ def meeting_list(
     return qs.order_by("slot__starts_at", "table__name", "id")
 
 
-def meeting_detail(user, pk: int) -> Meeting:
+def meeting_detail(user: Reader, pk: int) -> Meeting:
     return visible_meetings(user).select_related(*MEETING_RELATED, "request").get(pk=pk)
 
 
-def visible_outcomes(user) -> QuerySet[MeetingOutcome]:
+def visible_outcomes(user: Reader) -> QuerySet[MeetingOutcome]:
     return MeetingOutcome.objects.filter(meeting__in=visible_meetings(user).values("pk"))
 
 
 def outcome_list(
-    user, *, forum: int | None = None, stage: str = "", meeting: int | None = None
+    user: Reader, *, forum: int | None = None, stage: str = "", meeting: int | None = None
 ) -> QuerySet[MeetingOutcome]:
     qs = visible_outcomes(user).select_related(
         "meeting__forum", "meeting__party_a", "meeting__party_b", "destination"
@@ -390,12 +432,24 @@ def outcome_list(
     return qs.prefetch_related("products").order_by("-recorded_at", "-id")
 
 
-def visible_follow_ups(user) -> QuerySet[FollowUp]:
+def visible_follow_ups(user: Reader) -> QuerySet[FollowUp]:
     if not scope_for(user).authenticated:
         return FollowUp.objects.none()
     return FollowUp.objects.filter(
         Q(meeting__in=visible_meetings(user).values("pk")) | Q(owner=user)
     ).select_related("meeting__forum", "owner", "outcome")
+
+
+def meeting_products(meeting: Meeting) -> QuerySet[Product]:
+    """Products an outcome of this meeting may name: those of a BUMDes side, or of BUMDes in a
+    regional government's region."""
+    q = Q(pk__in=[])
+    for party in (meeting.party_a, meeting.party_b):
+        if party.kind == ParticipantKind.BUMDES:
+            q |= Q(bumdes_id=party.bumdes_id)
+        elif party.kind == ParticipantKind.OFFICER and party.region_id:
+            q |= Q(bumdes__village__code__startswith=f"{party.region_id}.")
+    return Product.objects.filter(q)
 
 
 def agenda(participant: ForumParticipant) -> list[Meeting]:
@@ -435,7 +489,7 @@ def unplaced_requests(forum: Forum) -> QuerySet[MeetingRequest]:
 class Matrix:
     rows: list[ForumParticipant]  # organisations
     columns: list[ForumParticipant]  # BUMDes and regional governments
-    cells: dict[tuple[int, int], dict]
+    cells: dict[tuple[int, int], dict[str, Any]]
 
 
 def request_matrix(forum: Forum) -> Matrix:
@@ -448,7 +502,7 @@ def request_matrix(forum: Forum) -> Matrix:
     )
     rows = [p for p in participants if p.kind == ParticipantKind.ORGANISATION]
     columns = [p for p in participants if p.kind != ParticipantKind.ORGANISATION]
-    cells: dict[tuple[int, int], dict] = {}
+    cells: dict[tuple[int, int], dict[str, Any]] = {}
     requests = (
         MeetingRequest.objects.filter(forum=forum)
         .exclude(status=MeetingRequest.Status.CANCELLED)
@@ -490,24 +544,29 @@ def table_plan(forum: Forum) -> TablePlan:
     )
 
 
-def forum_statistics(forum: Forum) -> dict:
+def forum_statistics(forum: Forum) -> dict[str, Any]:
     """Requests sent and answered, meetings held and missed, outcomes by stage and value."""
     requests = MeetingRequest.objects.filter(forum=forum)
-    by_status = dict(requests.values_list("status").annotate(n=Count("id")))
+    by_status: dict[str, int] = dict(requests.values_list("status").annotate(n=Count("id")))
     meetings = Meeting.objects.filter(forum=forum)
-    meeting_status = dict(meetings.values_list("status").annotate(n=Count("id")))
+    meeting_status: dict[str, int] = dict(meetings.values_list("status").annotate(n=Count("id")))
     outcomes = MeetingOutcome.objects.filter(meeting__forum=forum)
-    stages = {
+    stages: dict[str, Any] = {
         row["stage"]: row
         for row in outcomes.values("stage").annotate(
             n=Count("id"), value=Sum("value_usd"), volume=Sum("volume_kg")
         )
     }
-    participants = dict(forum.participants.values_list("status").annotate(n=Count("id")))
-    ratings = forum.meetings.filter(records__rating__isnull=False).values_list(
-        "records__rating", flat=True
+    participants: dict[str, int] = dict(
+        forum.participants.values_list("status").annotate(n=Count("id"))
     )
-    ratings = list(ratings)
+    ratings = [
+        rating
+        for rating in forum.meetings.filter(records__rating__isnull=False).values_list(
+            "records__rating", flat=True
+        )
+        if rating is not None
+    ]
     return {
         "participants_approved": participants.get("approved", 0),
         "participants_pending": participants.get("pending", 0),
@@ -538,25 +597,25 @@ def forum_statistics(forum: Forum) -> dict:
 # --- Panels ----------------------------------------------------------------------------------
 
 
-def outcomes_for_product(user, product) -> QuerySet[MeetingOutcome]:
+def outcomes_for_product(user: Reader, product: Product) -> QuerySet[MeetingOutcome]:
     return outcome_list(user).filter(products=product)
 
 
-def outcomes_for_bumdes(user, bumdes) -> QuerySet[MeetingOutcome]:
+def outcomes_for_bumdes(user: Reader, bumdes: Bumdes) -> QuerySet[MeetingOutcome]:
     return outcome_list(user).filter(
         Q(meeting__party_a__bumdes=bumdes) | Q(meeting__party_b__bumdes=bumdes)
     )
 
 
-def outcomes_for_organisation(user, organisation) -> QuerySet[MeetingOutcome]:
+def outcomes_for_organisation(user: Reader, organisation: Organisation) -> QuerySet[MeetingOutcome]:
     return outcome_list(user).filter(
         Q(meeting__party_a__organisation=organisation)
         | Q(meeting__party_b__organisation=organisation)
     )
 
 
-def stage_counts(outcomes: QuerySet[MeetingOutcome]) -> list[dict]:
-    counts = defaultdict(int)
+def stage_counts(outcomes: QuerySet[MeetingOutcome]) -> list[dict[str, Any]]:
+    counts: defaultdict[str, int] = defaultdict(int)
     for stage in outcomes.values_list("stage", flat=True):
         counts[stage] += 1
     return [
@@ -566,12 +625,12 @@ def stage_counts(outcomes: QuerySet[MeetingOutcome]) -> list[dict]:
     ]
 
 
-def meeting_openings(organisation, product_ids) -> dict[int, ForumParticipant]:
+def meeting_openings(
+    organisation: Organisation, product_ids: Iterable[int]
+) -> dict[int, ForumParticipant]:
     """Where an organisation can ask for a meeting about each of these products: for a product
     whose BUMDes takes part in an open (published) forum where the organisation takes part too,
     both approved, the organisation's participation (its page holds the request form)."""
-    from matchmaking.forums.models import ForumStatus, ParticipantStatus
-
     product_ids = list(product_ids)
     if not product_ids:
         return {}
@@ -585,8 +644,6 @@ def meeting_openings(organisation, product_ids) -> dict[int, ForumParticipant]:
     }
     if not own:
         return {}
-    from products.models import Product
-
     bumdes_of = dict(Product.objects.filter(pk__in=product_ids).values_list("pk", "bumdes_id"))
     forums_of_bumdes: dict[int, int] = {}
     for bumdes_id, forum_id in ForumParticipant.objects.filter(

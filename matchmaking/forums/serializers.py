@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from bumdes_export.accounts.models import Role, User
+from bumdes_export.accounts.models import User
 from bumdes_export.reference.models import Region
 from matchmaking.forums import selectors as selectors
 from matchmaking.forums.models import (
@@ -53,7 +53,7 @@ class MinistryUserField(serializers.PrimaryKeyRelatedField):
     }
 
     def get_queryset(self):
-        return User.objects.filter(role=Role.MINISTRY, is_active=True)
+        return selectors.co_organiser_candidates()
 
 
 class ScopedField(serializers.PrimaryKeyRelatedField):

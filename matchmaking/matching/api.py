@@ -8,9 +8,10 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from bumdes_export.accounts.access import scope_for
 from exporters import selectors as exporter_selectors
 from exporters.models import Organisation
-from matchmaking.matching import runs, selectors, services
+from matchmaking.matching import engine, runs, selectors, services
 from matchmaking.matching.models import MatchRun, MatchWeights
 from products import access as product_access
 from products.models import Product
@@ -217,12 +218,9 @@ class MatchWeightsSerializer(serializers.ModelSerializer):
 class WeightsView(APIView):
     @extend_schema(summary="The weights and thresholds in force", responses=MatchWeightsSerializer)
     def get(self, request):
-        from bumdes_export.accounts.access import scope_for
-        from matchmaking.matching import engine
-
         if not scope_for(request.user).is_ministry:
             return Response({"detail": "Ministry staff only."}, status=status.HTTP_403_FORBIDDEN)
-        return Response(MatchWeightsSerializer(engine.current_weights_row()).data)
+        return Response(MatchWeightsSerializer(engine.get_or_create_current_weights()).data)
 
     @extend_schema(
         summary="Put new weights in force and rescore everything (ministry)",
@@ -264,8 +262,6 @@ class RunsView(APIView):
         summary="Recent full rescores (ministry)", responses=MatchRunSerializer(many=True)
     )
     def get(self, request):
-        from bumdes_export.accounts.access import scope_for
-
         if not scope_for(request.user).is_ministry:
             return Response({"detail": "Ministry staff only."}, status=status.HTTP_403_FORBIDDEN)
         return Response(MatchRunSerializer(MatchRun.objects.order_by("-pk")[:20], many=True).data)

@@ -19,10 +19,25 @@ from datetime import date
 from functools import lru_cache
 
 import numpy as np
-from django.db import connection
+from django.db import connection, models
+from django.db.models import Count, Max, Sum
 from django.utils import timezone
 
-from matchmaking.matching.scoring import ExporterFeatures, ProductFeatures, Weights
+from bumdes_export.reference.models import (
+    CertificateType,
+    Country,
+    ExportGateway,
+    ReferenceLoad,
+    Region,
+)
+from exporters.models import Organisation
+from matchmaking.matching.models import MatchWeights
+from matchmaking.matching.scoring import (
+    ExporterFeatures,
+    ProductFeatures,
+    Weights,
+    volume_need_kg,
+)
 
 # Organisations that source products (service providers do not buy or export).
 MATCHED_KINDS = ("exporter", "aggregator", "buyer", "platform")
@@ -55,8 +70,6 @@ class Lexicon:
 
 
 def load_lexicon() -> Lexicon:
-    from bumdes_export.reference.models import CertificateType, Country, ExportGateway, Region
-
     provinces = list(
         Region.objects.filter(level=Region.Level.PROVINCE)
         .order_by("code")
@@ -101,10 +114,10 @@ class Nearest:
 
 
 @lru_cache(maxsize=4)
-def _gateway_table(stamp: tuple) -> tuple[dict[str, tuple[Nearest, Nearest]], tuple[str, ...]]:
+def _gateway_table(
+    stamp: tuple[int | None, int],
+) -> tuple[dict[str, tuple[Nearest, Nearest]], tuple[str, ...]]:
     """For every regency: the nearest gateway of any kind and the nearest airport."""
-    from bumdes_export.reference.models import ExportGateway, Region
-
     gateways = list(
         ExportGateway.objects.order_by("code").values_list("code", "kind", "latitude", "longitude")
     )
@@ -113,6 +126,8 @@ def _gateway_table(stamp: tuple) -> tuple[dict[str, tuple[Nearest, Nearest]], tu
     for code, lat, lon in Region.objects.filter(
         level=Region.Level.REGENCY, latitude__isnull=False
     ).values_list("code", "latitude", "longitude"):
+        if lat is None or lon is None:  # a regency without its position has no nearest gateway
+            continue
         best_any = best_air = Nearest(-1, -1)
         for i, (_gw, kind, glat, glon) in enumerate(gateways[:64]):
             km = round(haversine_km(float(lat), float(lon), float(glat), float(glon)))
@@ -125,8 +140,6 @@ def _gateway_table(stamp: tuple) -> tuple[dict[str, tuple[Nearest, Nearest]], tu
 
 
 def gateway_table() -> dict[str, tuple[Nearest, Nearest]]:
-    from bumdes_export.reference.models import ExportGateway, ReferenceLoad
-
     stamp = (
         ReferenceLoad.objects.order_by("-id").values_list("id", flat=True).first(),
         ExportGateway.objects.count(),
@@ -134,7 +147,7 @@ def gateway_table() -> dict[str, tuple[Nearest, Nearest]]:
     return _gateway_table(stamp)[0]
 
 
-def weights_from(row) -> Weights:
+def weights_from(row: MatchWeights) -> Weights:
     """``Weights`` of a ``MatchWeights`` row, for the current month."""
     month = timezone.localdate().month
     return Weights(
@@ -236,7 +249,8 @@ def load_products(
 ) -> list[ProductFeatures]:
     """Features of the products picked by ids, or by HS chapter and an id range."""
     today = today or timezone.localdate()
-    where, params = [], []
+    where: list[str] = []
+    params: list[int | str | date] = []
     if ids is not None:
         ids = list(ids)
         if not ids:
@@ -329,7 +343,7 @@ def load_product_table(
     """
     today = today or timezone.localdate()
     clause = "p.hs_code_id >= %s AND p.hs_code_id < %s AND p.id BETWEEN %s AND %s"
-    params = [chapter, f"{chapter}z", *id_range]
+    params: list[int | str | date] = [chapter, f"{chapter}z", *id_range]
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT p.id, p.version, p.hs_code_id, p.status = 'export_ready', p.form = 'live', "
@@ -343,10 +357,10 @@ def load_product_table(
         n = len(rows)
         if not n:
             return product_table([])
-        ids, versions, codes, ready, live, capacity, readiness, months, villages = zip(
+        id_values, versions, codes, ready, live, capacity, readiness, months, villages = zip(
             *rows, strict=True
         )
-        ids = np.array(ids, dtype=np.int64)
+        ids = np.array(id_values, dtype=np.int64)
         certs = np.zeros(n, dtype=np.uint64)
         cursor.execute(
             "SELECT c.product_id, c.type_id FROM products_certificate c "
@@ -461,8 +475,6 @@ class ExporterTable:
 
 
 def exporter_table(exporters: Sequence[ExporterFeatures], w: Weights) -> ExporterTable:
-    from matchmaking.matching.scoring import volume_need_kg
-
     ordered = sorted(exporters, key=lambda e: e.id)
     markets: list[int] = []
     mk_start, mk_end = [], []
@@ -488,7 +500,12 @@ def exporter_table(exporters: Sequence[ExporterFeatures], w: Weights) -> Exporte
             per_chapter[ch].append((index, heads & ((1 << 64) - 1), heads >> 64, sorted(set(subs))))
     ch_start = np.zeros(100, dtype=np.int64)
     ch_end = np.zeros(100, dtype=np.int64)
-    ent_exporter, head_lo, head_hi, sub_start, sub_end, subs_flat = [], [], [], [], [], []
+    ent_exporter: list[int] = []
+    head_lo: list[int] = []
+    head_hi: list[int] = []
+    sub_start: list[int] = []
+    sub_end: list[int] = []
+    subs_flat: list[int] = []
     for ch in range(100):
         ch_start[ch] = len(ent_exporter)
         for index, lo, hi, subs in per_chapter.get(ch, []):
@@ -525,8 +542,6 @@ def exporter_table(exporters: Sequence[ExporterFeatures], w: Weights) -> Exporte
 
 def load_exporters(lexicon: Lexicon, *, ids: Iterable[int] | None = None) -> list[ExporterFeatures]:
     """Features of the organisations that can be matched (verified, and sourcing products)."""
-    from exporters.models import Organisation
-
     queryset = Organisation.objects.filter(
         status=Organisation.Status.VERIFIED, kind__in=MATCHED_KINDS
     )
@@ -585,9 +600,11 @@ def load_exporters(lexicon: Lexicon, *, ids: Iterable[int] | None = None) -> lis
     return result
 
 
-def _m2m(through, owner: str, target: str, owners: list[int]) -> dict[int, list[str]]:
+def _m2m(
+    through: type[models.Model], owner: str, target: str, owners: list[int]
+) -> dict[int, list[str]]:
     result: dict[int, list[str]] = defaultdict(list)
-    queryset = through.objects.all()
+    queryset = through._default_manager.all()
     if len(owners) < 1000:
         queryset = queryset.filter(**{f"{owner}__in": owners})
     for key, value in queryset.values_list(owner, target):
@@ -597,9 +614,5 @@ def _m2m(through, owner: str, target: str, owners: list[int]) -> dict[int, list[
 
 def exporters_signature() -> tuple[int, int, int]:
     """Changes whenever any organisation changes (versions only grow): (count, sum, max id)."""
-    from django.db.models import Count, Max, Sum
-
-    from exporters.models import Organisation
-
     agg = Organisation.objects.aggregate(n=Count("pk"), v=Sum("version"), m=Max("pk"))
     return (agg["n"] or 0, agg["v"] or 0, agg["m"] or 0)

@@ -1,10 +1,10 @@
 """Match panels on the pages of other apps, through their panel slots.
 
-- the product page (``products.views.PRODUCT_PAGE_PANELS``): its best exporters and buyers, for
+- the product page (``products.panels.PRODUCT_PAGE_PANELS``): its best exporters and buyers, for
   the product's side only;
-- the organisation page (``exporters.views.EXPORTER_PAGE_PANELS``): its top recommended
+- the organisation page (``exporters.panels.EXPORTER_PAGE_PANELS``): its top recommended
   products, for its members and ministry staff;
-- the BUMDes page (``products.views.BUMDES_PAGE_PANELS``): each product's best score and top
+- the BUMDes page (``products.panels.BUMDES_PAGE_PANELS``): each product's best score and top
   organisation.
 
 ``register()`` appends them; ``matchmaking.apps`` calls it after the app's other panels, so the
@@ -18,10 +18,12 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
+from exporters.panels import EXPORTER_PAGE_PANELS
 from matchmaking import access
-from matchmaking.matching import page_selectors, selectors
+from matchmaking.matching import selectors
 from matchmaking.matching.features import MATCHED_KINDS
 from matchmaking.matching.selectors import Match
+from products import panels as product_panels
 
 #: Query parameter of the product page that also lists the dismissed suggestions.
 SHOW_DISMISSED = "dismissed_matches"
@@ -68,7 +70,7 @@ def product_panel(request: HttpRequest, product) -> str:
     shown = [m for m in result.matches if not m.dismissed]
     dismissed = [m for m in result.matches if m.dismissed]
     show_dismissed = request.GET.get(SHOW_DISMISSED) == "1"
-    conversations = page_selectors.product_conversations(
+    conversations = selectors.product_conversations(
         product, [m.organisation.pk for m in result.matches]
     )
     for match in result.matches:
@@ -123,7 +125,7 @@ def bumdes_panel(request: HttpRequest, bumdes) -> str:
     user = request.user
     if not access.is_on_product_side_role(user):
         return ""
-    rows = page_selectors.bumdes_products(user, bumdes)
+    rows = selectors.bumdes_products(user, bumdes)
     if not rows:
         return ""
     good = selectors.weights().good_score
@@ -138,20 +140,14 @@ def bumdes_panel(request: HttpRequest, bumdes) -> str:
 
 def register() -> list[str]:
     """Fill the page slots of products and exporters. Returns the slots that were filled."""
-    from products import views as product_views
-
     filled = []
     for slot, panel, name in (
-        (product_views.PRODUCT_PAGE_PANELS, product_panel, "PRODUCT_PAGE_PANELS"),
-        (product_views.BUMDES_PAGE_PANELS, bumdes_panel, "BUMDES_PAGE_PANELS"),
+        (product_panels.PRODUCT_PAGE_PANELS, product_panel, "PRODUCT_PAGE_PANELS"),
+        (product_panels.BUMDES_PAGE_PANELS, bumdes_panel, "BUMDES_PAGE_PANELS"),
     ):
         if panel not in slot:
             slot.append(panel)
         filled.append(name)
-    try:
-        from exporters.views import EXPORTER_PAGE_PANELS
-    except ImportError:  # the directory pages are not there: nothing to fill
-        return filled
     if organisation_panel not in EXPORTER_PAGE_PANELS:
         EXPORTER_PAGE_PANELS.append(organisation_panel)
     filled.append("EXPORTER_PAGE_PANELS")

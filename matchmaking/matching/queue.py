@@ -1,9 +1,10 @@
 """Queueing rescores: once per product or organisation however many edits arrive.
 
-``PendingRescore`` holds one row per thing waiting. Queueing inserts the row and sends a task
-only if the row was not there yet; the task deletes the row as it starts. So a burst of edits
-before a task starts runs it once, and a lone edit is sent at once (no debounce delay). Tasks
-read the newest data when they run, so nothing queued is ever lost.
+``PendingRescore`` holds one row per thing waiting. Claiming inserts the rows and returns the
+ids that were not waiting yet; ``matching.tasks.send`` sends tasks for those only, and the task
+releases its rows as it starts. So a burst of edits before a task starts runs it once, and a
+lone edit is sent at once (no debounce delay). Tasks read the newest data when they run, so
+nothing queued is ever lost.
 """
 
 from __future__ import annotations
@@ -15,20 +16,24 @@ from django.db import IntegrityError, transaction
 from matchmaking.matching.models import PendingRescore
 
 Kind = PendingRescore.Kind
-BATCH = 200
 
 
-def _claim(kind: str, ids: Iterable[int]) -> list[int]:
-    """Insert pending rows; returns the ids that were not pending yet."""
-    ids = sorted(set(int(i) for i in ids))
-    if not ids:
-        return []
-    already = set(
-        PendingRescore.objects.filter(kind=kind, object_id__in=ids).values_list(
+def waiting(kind: str, ids: Iterable[int]) -> set[int]:
+    """Those of these ids that already wait for a task."""
+    return set(
+        PendingRescore.objects.filter(kind=kind, object_id__in=list(ids)).values_list(
             "object_id", flat=True
         )
     )
-    fresh = [i for i in ids if i not in already]
+
+
+def _claim(kind: str, ids: Iterable[int]) -> list[int]:
+    """Insert pending rows; returns the ids that were not pending yet (ascending)."""
+    wanted = sorted(set(int(i) for i in ids))
+    if not wanted:
+        return []
+    already = waiting(kind, wanted)
+    fresh = [i for i in wanted if i not in already]
     try:
         with transaction.atomic():
             PendingRescore.objects.bulk_create(
@@ -39,26 +44,14 @@ def _claim(kind: str, ids: Iterable[int]) -> list[int]:
     return fresh
 
 
-def products(ids: Iterable[int]) -> int:
-    from matchmaking.matching import tasks
-
-    fresh = _claim(Kind.PRODUCT, ids)
-    for start in range(0, len(fresh), BATCH):
-        part = fresh[start : start + BATCH]
-        if len(part) == 1:
-            tasks.rescore_product.delay(part[0])
-        else:
-            tasks.rescore_products.delay(part)
-    return len(fresh)
+def claim_products(ids: Iterable[int]) -> list[int]:
+    """Mark these products as waiting for a rescore; returns those that were not waiting yet."""
+    return _claim(Kind.PRODUCT, ids)
 
 
-def organisations(ids: Iterable[int]) -> int:
-    from matchmaking.matching import tasks
-
-    fresh = _claim(Kind.ORGANISATION, ids)
-    for organisation_id in fresh:
-        tasks.rescore_organisation.delay(organisation_id)
-    return len(fresh)
+def claim_organisations(ids: Iterable[int]) -> list[int]:
+    """Mark these organisations as waiting for a rescore; returns those not waiting yet."""
+    return _claim(Kind.ORGANISATION, ids)
 
 
 def release(kind: str, ids: Iterable[int]) -> None:

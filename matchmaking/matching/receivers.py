@@ -1,34 +1,32 @@
-"""Listening to the change events of ``products`` and ``exporters`` (sent after commit)."""
+"""Listening to the change events of ``products`` and ``exporters`` (sent after commit, so the
+rescores are sent at once)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from exporters import events as exporter_events
+from matchmaking.matching import tasks
+from matchmaking.matching.follow_up import FollowUp
 from products import events as product_events
+from products.models import Product
 
 
-def _product_changed(sender, product_id: int, **kwargs) -> None:
-    from matchmaking.matching import queue
-
-    queue.products([product_id])
+def _product_changed(sender: Any, product_id: int, **kwargs: Any) -> None:
+    tasks.send(FollowUp(products=(product_id,)))
 
 
-def _products_imported(sender, product_ids: list[int], **kwargs) -> None:
-    from matchmaking.matching import queue
-
-    queue.products(product_ids)
+def _products_imported(sender: Any, product_ids: list[int], **kwargs: Any) -> None:
+    tasks.send(FollowUp(products=tuple(product_ids)))
 
 
-def _bumdes_changed(sender, bumdes_id: int, **kwargs) -> None:
-    from matchmaking.matching import queue
-    from products.models import Product
-
-    queue.products(Product.objects.filter(bumdes_id=bumdes_id).values_list("pk", flat=True))
+def _bumdes_changed(sender: Any, bumdes_id: int, **kwargs: Any) -> None:
+    products = Product.objects.filter(bumdes_id=bumdes_id).values_list("pk", flat=True)
+    tasks.send(FollowUp(products=tuple(products)))
 
 
-def _organisation_changed(sender, organisation_id: int, **kwargs) -> None:
-    from matchmaking.matching import queue
-
-    queue.organisations([organisation_id])
+def _organisation_changed(sender: Any, organisation_id: int, **kwargs: Any) -> None:
+    tasks.send(FollowUp(organisations=(organisation_id,)))
 
 
 def connect() -> None:

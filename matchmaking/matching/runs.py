@@ -1,10 +1,14 @@
 """Full rescores fanned out over the workers, and the periodic sweep that repairs the rest.
 
-A run is planned as chunks (one HS chapter, an id range of at most ``CHUNK_PRODUCTS``
-products), one task each; any number of workers on any number of machines take them from the
-broker. Each chunk writes its products' lists and its partial organisation lists in one
-transaction; the last chunk to finish sends the merge, which builds the organisation lists under
-a lock on the run row (a duplicate merge waits, then finds the run done).
+A run is planned as chunks (``chunks.plan_chunks``: one HS chapter, an id range of at most
+``CHUNK_PRODUCTS`` products), one task each; any number of workers on any number of machines
+take them from the broker. Each chunk writes its products' lists and its partial organisation
+lists in one transaction; the last chunk to finish asks for the merge, which builds the
+organisation lists under a lock on the run row (a duplicate merge waits, then finds the run
+done).
+
+Nothing here sends a task: each function returns its ``FollowUp`` (the chunks to send, the run
+to merge, the ids to rescore) and ``matching.tasks`` sends it.
 """
 
 from __future__ import annotations
@@ -15,30 +19,43 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from bumdes_export.accounts.models import User
 from bumdes_export.core.models import BackgroundJob
-from matchmaking.matching import engine
-from matchmaking.matching.models import MatchRun, MatchRunChunk
+from exporters.models import Organisation
+from matchmaking.matching import chunks, engine, queue
+from matchmaking.matching.features import MATCHED_KINDS
+from matchmaking.matching.follow_up import NOTHING, FollowUp
+from matchmaking.matching.models import (
+    ExporterMatchState,
+    MatchRun,
+    MatchRunChunk,
+    PendingRescore,
+    ProductMatches,
+)
+from products.models import Product
 
 ACTIVE = (MatchRun.Status.RUNNING, MatchRun.Status.MERGING)
 STUCK_AFTER = timedelta(minutes=15)  # a chunk not finished this long after it was sent or tried
 GIVE_UP_AFTER = timedelta(hours=3)  # a run still open this long is failed (a fresh one follows)
 MAX_ATTEMPTS = 5  # a chunk tried this often without finishing fails its run
+LOST_AFTER = timedelta(minutes=10)  # a pending rescore whose task never started (lost message)
 
 
 def active_run() -> MatchRun | None:
     return MatchRun.objects.filter(status__in=ACTIVE).order_by("-pk").first()
 
 
-def start(*, user=None, chunk_products: int = engine.CHUNK_PRODUCTS) -> MatchRun:
-    """Plan a full rescore and send its chunks; returns the run already going if there is one."""
-    from matchmaking.matching import tasks
-
+def start(
+    *, user: User | None = None, chunk_products: int = chunks.CHUNK_PRODUCTS
+) -> tuple[MatchRun, FollowUp]:
+    """Plan a full rescore; returns the run and its chunks to send once the plan commits (or
+    the run already going, and nothing to send, if there is one)."""
     with transaction.atomic():
         running = active_run()
         if running:
-            return running
-        weights = engine.current_weights_row()
-        plan = engine.plan_chunks(chunk_products)
+            return running, NOTHING
+        weights = engine.get_or_create_current_weights()
+        plan = chunks.plan_chunks(chunk_products)
         job = BackgroundJob.objects.create(
             kind="rescore_matches",
             status=BackgroundJob.Status.RUNNING,
@@ -54,7 +71,7 @@ def start(*, user=None, chunk_products: int = engine.CHUNK_PRODUCTS) -> MatchRun
             job=job,
             started_by=user,
         )
-        chunks = MatchRunChunk.objects.bulk_create(
+        created = MatchRunChunk.objects.bulk_create(
             [
                 MatchRunChunk(
                     run=run, number=n, chapter=chapter, first_product=first, last_product=last
@@ -63,32 +80,26 @@ def start(*, user=None, chunk_products: int = engine.CHUNK_PRODUCTS) -> MatchRun
             ]
         )
         chunk_ids = (
-            [chunk.pk for chunk in chunks]
-            if chunks and chunks[0].pk
+            [chunk.pk for chunk in created]
+            if created and created[0].pk
             else list(
                 MatchRunChunk.objects.filter(run=run)
                 .order_by("number")
                 .values_list("pk", flat=True)
             )
         )
-
-        def send() -> None:
-            for chunk_id in chunk_ids:
-                tasks.run_chunk.delay(chunk_id)
-            if not chunk_ids:
-                tasks.merge_run.delay(run.pk)
-
-        transaction.on_commit(send)
-    return run
+    # A run without products has nothing to score: it is merged at once.
+    if not chunk_ids:
+        return run, FollowUp(merges=(run.pk,))
+    return run, FollowUp(chunks=tuple(chunk_ids))
 
 
-def run_chunk(chunk_id: int) -> dict:
-    from matchmaking.matching import tasks
-
-    result = engine.run_chunk(chunk_id)
+def run_chunk(chunk_id: int) -> tuple[dict[str, int], FollowUp]:
+    """Score one chunk and count it on the run's job; the last chunk done asks for the merge."""
+    result = chunks.run_chunk(chunk_id)
     chunk = MatchRunChunk.objects.select_related("run").filter(pk=chunk_id).first()
     if chunk is None:
-        return result
+        return result, NOTHING
     run = chunk.run
     done = MatchRunChunk.objects.filter(run=run, done_at__isnull=False).count()
     if run.job_id:
@@ -96,18 +107,21 @@ def run_chunk(chunk_id: int) -> dict:
             progress=min(done, run.chunks_total), heartbeat_at=timezone.now()
         )
     if done >= run.chunks_total and run.status == MatchRun.Status.RUNNING:
-        tasks.merge_run.delay(run.pk)
-    return result
+        return result, FollowUp(merges=(run.pk,))
+    return result, NOTHING
 
 
-def merge(run_id: int) -> dict:
+def merge(run_id: int) -> tuple[dict[str, int], FollowUp]:
+    """Merge a run whose chunks are all done, under a lock on the run row, and close its job.
+
+    Returns the counts and what changed during the run, to rescore once the merge commits."""
     with transaction.atomic():
         run = MatchRun.objects.select_for_update().filter(pk=run_id).first()
         if run is None or run.status not in ACTIVE:
-            return {"skipped": 1}
+            return {"skipped": 1}, NOTHING
         if MatchRunChunk.objects.filter(run=run, done_at__isnull=True).exists():
-            return {"waiting": 1}
-        result = engine.merge_run(run)
+            return {"waiting": 1}, NOTHING
+        result, follow_up = chunks.merge_run(run)
         if run.job_id:
             BackgroundJob.objects.filter(pk=run.job_id).update(
                 status=BackgroundJob.Status.DONE,
@@ -115,7 +129,7 @@ def merge(run_id: int) -> dict:
                 finished_at=timezone.now(),
                 result=result,
             )
-    return result
+    return result, follow_up
 
 
 def fail(run: MatchRun, message: str) -> None:
@@ -129,19 +143,18 @@ def fail(run: MatchRun, message: str) -> None:
         ).update(status=BackgroundJob.Status.FAILED, message=message, finished_at=timezone.now())
 
 
-def progress(run: MatchRun) -> dict:
+def progress(run: MatchRun) -> dict[str, int | str]:
     done = MatchRunChunk.objects.filter(run=run, done_at__isnull=False).count()
     return {"chunks_done": done, "chunks_total": run.chunks_total, "status": run.status}
 
 
-def sweep(*, limit: int = 20_000) -> dict:
-    """Re-queue what is missing, stale or stuck. Safe to run at any time, as often as wanted."""
-    from exporters.models import Organisation
-    from matchmaking.matching import queue, tasks
-    from matchmaking.matching.features import MATCHED_KINDS
-    from matchmaking.matching.models import ExporterMatchState, PendingRescore, ProductMatches
-    from products.models import Product
+def sweep(*, limit: int = 20_000) -> tuple[dict[str, int], FollowUp]:
+    """Find what is missing, stale or stuck, and return it to be queued again. Safe to run at
+    any time, as often as wanted.
 
+    The report counts what the follow-up will queue afresh: products and organisations not
+    waiting for a task yet, and pending rescores whose task was lost (released here, so that
+    they are sent again)."""
     now = timezone.now()
     report = {
         "runs_resent": 0,
@@ -161,6 +174,7 @@ def sweep(*, limit: int = 20_000) -> dict:
         fail(run, "gave up: a chunk kept failing or the run took too long")
         report["runs_given_up"] = 1
         run = None
+    follow_up = NOTHING
     if run and run.started_at < now - STUCK_AFTER:
         # Only chunks nobody has tried for a while: a long run's chunks still queued behind
         # others are not sent twice.
@@ -169,22 +183,21 @@ def sweep(*, limit: int = 20_000) -> dict:
             .filter(Q(attempted_at__isnull=True) | Q(attempted_at__lt=now - STUCK_AFTER))
             .values_list("pk", flat=True)
         )
-        for chunk_id in open_chunks:
-            tasks.run_chunk.delay(chunk_id)
+        follow_up = FollowUp(chunks=tuple(open_chunks))
         if not MatchRunChunk.objects.filter(run=run, done_at__isnull=True).exists():
-            tasks.merge_run.delay(run.pk)
+            follow_up |= FollowUp(merges=(run.pk,))
         report["runs_resent"] = len(open_chunks)
-    weights = engine.current_weights_row()
+    weights = engine.get_or_create_current_weights()
     month_start = timezone.localtime(now).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     outdated = ProductMatches.objects.filter(
         Q(weights_version__lt=weights.pk) | Q(computed_at__lt=month_start)
     ).exists()
     if not run and outdated:
-        start()
+        _run, full_run = start()
         report["full_run"] = 1
-        return report
+        return report, follow_up | full_run
     if run:
-        return report
+        return report, follow_up
     missing = list(
         Product.objects.filter(
             ~Exists(
@@ -194,7 +207,6 @@ def sweep(*, limit: int = 20_000) -> dict:
             )
         ).values_list("pk", flat=True)[:limit]
     )
-    report["products"] = queue.products(missing)
     eligible = Organisation.objects.filter(
         status=Organisation.Status.VERIFIED, kind__in=MATCHED_KINDS
     )
@@ -212,21 +224,25 @@ def sweep(*, limit: int = 20_000) -> dict:
     gone = list(
         ExporterMatchState.objects.exclude(organisation__in=eligible).values_list("pk", flat=True)
     )
-    report["organisations"] = queue.organisations(stale_orgs + gone)
-    # Pending rows whose task never ran (a lost message): send them again.
-    old = PendingRescore.objects.filter(queued_at__lt=now - timedelta(minutes=10))
+    organisations = set(stale_orgs + gone)
+    report["products"] = len(set(missing) - queue.waiting(queue.Kind.PRODUCT, missing))
+    report["organisations"] = len(
+        organisations - queue.waiting(queue.Kind.ORGANISATION, organisations)
+    )
+    # Pending rows whose task never ran (a lost message): released, to be sent again.
+    old = PendingRescore.objects.filter(queued_at__lt=now - LOST_AFTER)
+    lost_products = list(old.filter(kind=queue.Kind.PRODUCT).values_list("object_id", flat=True))
+    lost_organisations = list(
+        old.filter(kind=queue.Kind.ORGANISATION).values_list("object_id", flat=True)
+    )
     for kind, ids in (
-        (
-            PendingRescore.Kind.PRODUCT,
-            list(old.filter(kind="product").values_list("object_id", flat=True)),
-        ),
-        (
-            PendingRescore.Kind.ORGANISATION,
-            list(old.filter(kind="organisation").values_list("object_id", flat=True)),
-        ),
+        (queue.Kind.PRODUCT, lost_products),
+        (queue.Kind.ORGANISATION, lost_organisations),
     ):
         if ids:
             queue.release(kind, ids)
-            (queue.products if kind == PendingRescore.Kind.PRODUCT else queue.organisations)(ids)
             report["pending"] += len(ids)
-    return report
+    return report, FollowUp(
+        products=tuple(sorted(set(missing) | set(lost_products))),
+        organisations=tuple(sorted(organisations | set(lost_organisations))),
+    )

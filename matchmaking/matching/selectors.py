@@ -1,4 +1,9 @@
-"""What pages and the API read about matches. Access checks live here too (one place)."""
+"""What pages and the API read about matches. Access checks live here too (one place).
+
+Every function that returns matches or dismissals checks access itself, so a page cannot forget
+to. Besides the matches: what the match pages and panels read around them (region choices and
+names, dismissals as kept, conversations already under way, the ministry's organisation search).
+"""
 
 from __future__ import annotations
 
@@ -8,13 +13,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
 from bumdes_export.accounts.access import scope_for
+from bumdes_export.reference.models import Region
 from exporters.models import Organisation
 from matchmaking import access
+from matchmaking.access import AnyUser
+from matchmaking.dealings.models import Inquiry
 from matchmaking.matching import reasons, store
-from matchmaking.matching.features import weights_from
+from matchmaking.matching.features import MATCHED_KINDS, weights_from
 from matchmaking.matching.models import (
     ExporterMatch,
     ExporterMatchState,
@@ -24,7 +32,7 @@ from matchmaking.matching.models import (
     ProductMatches,
 )
 from matchmaking.matching.scoring import COMPONENTS, EXPORTER_TOP, Weights
-from products.models import Product
+from products.models import Bumdes, Product
 
 
 @dataclass
@@ -63,8 +71,8 @@ _weights_cache: dict[int, Weights] = {}
 def weights(version: int | None = None) -> Weights:
     """The weights of a version (the current ones by default)."""
     if version is None:
-        row = MatchWeights.objects.order_by("-pk").first() or MatchWeights()
-        return weights_from(row) if row.pk else Weights()
+        current = MatchWeights.objects.order_by("-pk").first()
+        return weights_from(current) if current else Weights()
     if version not in _weights_cache:
         row = MatchWeights.objects.filter(pk=version).first()
         _weights_cache[version] = weights_from(row) if row else Weights()
@@ -72,10 +80,14 @@ def weights(version: int | None = None) -> Weights:
 
 
 def current_weights_row() -> MatchWeights | None:
+    """The weights row in force, or ``None`` before the first is saved (a read: the engine's
+    ``get_or_create_current_weights`` saves the defaults)."""
     return MatchWeights.objects.order_by("-pk").first()
 
 
-def _dismissed(side: str, *, products=None, organisations=None) -> set[tuple[int, int]]:
+def _dismissed(
+    side: str, *, products: Iterable[int] | None = None, organisations: Iterable[int] | None = None
+) -> set[tuple[int, int]]:
     queryset = MatchDismissal.objects.filter(side=side)
     if products is not None:
         queryset = queryset.filter(product_id__in=list(products))
@@ -84,12 +96,14 @@ def _dismissed(side: str, *, products=None, organisations=None) -> set[tuple[int
     return set(queryset.values_list("product_id", "organisation_id"))
 
 
-def can_see_product_matches(user, product: Product) -> bool:
+def can_see_product_matches(user: AnyUser, product: Product) -> bool:
     """The product's side: ministry staff, officers covering it, its BUMDes' operators."""
     return access.is_product_side(user, product)
 
 
-def product_matches(user, product: Product, *, include_dismissed: bool = False) -> ProductMatchList:
+def product_matches(
+    user: AnyUser, product: Product, *, include_dismissed: bool = False
+) -> ProductMatchList:
     """A product's best organisations, as computed for one of its versions."""
     if not can_see_product_matches(user, product):
         raise PermissionDenied
@@ -123,13 +137,17 @@ def product_matches(user, product: Product, *, include_dismissed: bool = False) 
     return ProductMatchList(product, True, row.product_version, row.computed_at, matches)
 
 
-def can_see_organisation_matches(user, organisation: Organisation) -> bool:
+def can_see_organisation_matches(user: AnyUser, organisation: Organisation) -> bool:
     scope = scope_for(user)
     return scope.is_ministry or access.is_member(user, organisation)
 
 
 def organisation_matches(
-    user, organisation: Organisation, *, include_dismissed: bool = False, limit: int = EXPORTER_TOP
+    user: AnyUser,
+    organisation: Organisation,
+    *,
+    include_dismissed: bool = False,
+    limit: int = EXPORTER_TOP,
 ) -> list[Match]:
     """An organisation's recommended products: export-ready ones only, best first."""
     if not can_see_organisation_matches(user, organisation):
@@ -175,20 +193,20 @@ class ProductSummary:
 
 
 def region_products(
-    user, *, province: str = "", below: int | None = None, limit: int = 200
+    user: AnyUser, *, province: str = "", below: int | None = None, limit: int = 200
 ) -> list[ProductSummary]:
     """Products on the user's side with their best match (officers: their region only)."""
     if not access.is_on_product_side_role(user):
         raise PermissionDenied
-    products = (
+    side = (
         Product.objects.filter(access.product_side_q(user, prefix=""))
         .exclude(status=Product.Status.DRAFT)
         .select_related("bumdes__village", "hs_code")
         .order_by("bumdes__village__code", "name_id")
     )
     if province:
-        products = products.filter(bumdes__village__code__startswith=f"{province}.")
-    products = list(products[: limit * 4 if below is not None else limit])
+        side = side.filter(bumdes__village__code__startswith=f"{province}.")
+    products = list(side[: limit * 4 if below is not None else limit])
     lists = {row.pk: row for row in ProductMatches.objects.filter(pk__in=[p.pk for p in products])}
     tops: dict[int, int] = {}
     for pk, row in lists.items():
@@ -198,15 +216,15 @@ def region_products(
     organisations = Organisation.objects.in_bulk(set(tops.values()))
     result = []
     for product in products:
-        row = lists.get(product.pk)
-        best = row.best_score / 10 if row else None
+        listed = lists.get(product.pk)
+        best = listed.best_score / 10 if listed else None
         if below is not None and best is not None and best >= below:
             continue
         result.append(
             ProductSummary(
                 product,
                 best,
-                row.size if row else 0,
+                listed.size if listed else 0,
                 organisations.get(tops.get(product.pk)),
             )
         )
@@ -224,12 +242,10 @@ class ProvinceGap:
     without_any_match: int
 
 
-def gaps_by_province(user) -> list[ProvinceGap]:
+def gaps_by_province(user: AnyUser) -> list[ProvinceGap]:
     """Verified and export-ready products with no good match, counted by province."""
     if not scope_for(user).is_ministry:
         raise PermissionDenied
-    from bumdes_export.reference.models import Region
-
     good = weights().good_score * 10
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     products = Product.objects.filter(
@@ -286,10 +302,10 @@ def pair_scores(pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], PairS
         query = Q()
         for product_id, organisation_id in missing:
             query |= Q(product_id=product_id, organisation_id=organisation_id)
-        for row in ExporterMatch.objects.filter(query):
-            components = tuple(getattr(row, name) for name in COMPONENTS)
-            result[(row.product_id, row.organisation_id)] = PairScore(
-                row.score / 10,
+        for pair in ExporterMatch.objects.filter(query):
+            components = tuple(getattr(pair, name) for name in COMPONENTS)
+            result[(pair.product_id, pair.organisation_id)] = PairScore(
+                pair.score / 10,
                 reasons.reasons(components, w),
                 reasons.components_view(components, w),
             )
@@ -304,3 +320,130 @@ def matched_counts() -> dict[str, int]:
     return ProductMatches.objects.aggregate(
         products=Count("pk"), with_matches=Count("pk", filter=Q(size__gt=0))
     )
+
+
+# --- Around the matches: what the match pages and panels read -------------------------------
+
+
+def is_matched(organisation: Organisation) -> bool:
+    """Organisations the engine scores: verified ones that source products."""
+    return organisation.is_verified and organisation.kind in MATCHED_KINDS
+
+
+def region_choices(user: AnyUser) -> list[tuple[str, str]]:
+    """The regions a user may narrow the match list to, widest first.
+
+    Ministry staff: every current province. A province officer: the province and its regencies.
+    Anyone else (regency officers, operators): none, their list is one area already.
+    """
+    scope = scope_for(user)
+    current = Region.objects.filter(retired_at__isnull=True)
+    if scope.is_ministry:
+        rows = current.filter(level=Region.Level.PROVINCE)
+    elif scope.is_officer:
+        rows = current.filter(
+            Q(code=scope.region_code) | Q(parent_id=scope.region_code, level=Region.Level.REGENCY)
+        )
+    else:
+        return []
+    choices = [
+        (code, f"{code} {name}") for code, name in rows.order_by("code").values_list("code", "name")
+    ]
+    # A regency officer's only choice is their whole area: nothing to choose.
+    return choices if len(choices) > 1 else []
+
+
+def region_names(codes: Iterable[str]) -> dict[str, str]:
+    """Region code → name."""
+    return dict(Region.objects.filter(code__in=set(codes)).values_list("code", "name"))
+
+
+def regency_code(village_code: str) -> str:
+    """``74.02.01.2001`` → ``74.02``: the regency a village lies in."""
+    return ".".join(village_code.split(".")[:2])
+
+
+def bumdes_products(user: AnyUser, bumdes: Bumdes) -> list[ProductSummary]:
+    """The BUMDes' products (not drafts) on the user's side, each with its best match."""
+    if not access.is_on_product_side_role(user):
+        raise PermissionDenied
+    products = list(
+        Product.objects.filter(access.product_side_q(user, prefix=""), bumdes=bumdes)
+        .exclude(status=Product.Status.DRAFT)
+        .select_related("hs_code")
+        .order_by("name_id", "pk")
+    )
+    lists = {row.pk: row for row in ProductMatches.objects.filter(pk__in=[p.pk for p in products])}
+    tops: dict[int, int] = {}
+    for pk, row in lists.items():
+        stored = store.unpack(row.entries)
+        if stored:
+            tops[pk] = stored[0].organisation_id
+    organisations = Organisation.objects.in_bulk(set(tops.values()))
+    return [
+        ProductSummary(
+            product,
+            lists[product.pk].best_score / 10 if product.pk in lists else None,
+            lists[product.pk].size if product.pk in lists else 0,
+            organisations.get(tops.get(product.pk)),
+        )
+        for product in products
+    ]
+
+
+def organisation_dismissals(user: AnyUser, organisation: Organisation) -> list[MatchDismissal]:
+    """Suggestions the organisation's side dismissed, newest first (kept until restored)."""
+    if not can_see_organisation_matches(user, organisation):
+        raise PermissionDenied
+    return list(
+        MatchDismissal.objects.filter(
+            organisation=organisation, side=MatchDismissal.Side.ORGANISATION
+        ).select_related("product__bumdes__village", "product__hs_code", "dismissed_by")
+    )
+
+
+def active_inquiries(organisation: Organisation, product_ids: Iterable[int]) -> dict[int, int]:
+    """Product id → the organisation's open conversation about it, so a page offers to continue
+    that conversation rather than start a second one."""
+    rows = (
+        Inquiry.objects.filter(organisation=organisation, product_id__in=list(product_ids))
+        .exclude(status=Inquiry.Status.CLOSED)
+        .order_by("-last_activity_at")
+        .values_list("product_id", "pk")
+    )
+    result: dict[int, int] = {}
+    for product_id, pk in rows:
+        result.setdefault(product_id, pk)
+    return result
+
+
+def product_conversations(product: Product, organisation_ids: Iterable[int]) -> dict[int, int]:
+    """Organisation id → its latest conversation about the product (any status)."""
+    rows = (
+        Inquiry.objects.filter(product=product, organisation_id__in=list(organisation_ids))
+        .order_by("-last_activity_at")
+        .values_list("organisation_id", "pk")
+    )
+    result: dict[int, int] = {}
+    for organisation_id, pk in rows:
+        result.setdefault(organisation_id, pk)
+    return result
+
+
+def find_organisations(user: AnyUser, q: str, *, limit: int = 20) -> QuerySet[Organisation]:
+    """Matched organisations by name, for ministry staff choosing whose list to look at."""
+    if not scope_for(user).is_ministry:
+        raise PermissionDenied
+    rows = Organisation.objects.filter(
+        status=Organisation.Status.VERIFIED, kind__in=MATCHED_KINDS
+    ).select_related("country")
+    if q:
+        rows = rows.filter(legal_name__icontains=q)
+    return rows.order_by("legal_name", "pk")[:limit]
+
+
+def weights_history(user: AnyUser, *, limit: int = 10) -> list[MatchWeights]:
+    """The weights put in force, newest first (ministry staff)."""
+    if not scope_for(user).is_ministry:
+        raise PermissionDenied
+    return list(MatchWeights.objects.select_related("created_by").order_by("-pk")[:limit])

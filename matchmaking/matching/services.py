@@ -7,9 +7,10 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from bumdes_export.accounts.access import scope_for
+from bumdes_export.accounts.models import User
 from exporters.models import Organisation
 from matchmaking import access
-from matchmaking.matching import runs
+from matchmaking.matching import tasks
 from matchmaking.matching.models import MatchDismissal, MatchRun, MatchWeights
 from matchmaking.matching.scoring import COMPONENTS
 from products.models import Product
@@ -30,7 +31,7 @@ THRESHOLD_FIELDS = [
 ]
 
 
-def side_of(user, product: Product, organisation: Organisation) -> str:
+def side_of(user: User, product: Product, organisation: Organisation) -> str:
     """Which side of a suggestion the user speaks for, or ``PermissionDenied``."""
     if access.acts_for(user, organisation):
         return MatchDismissal.Side.ORGANISATION
@@ -41,7 +42,9 @@ def side_of(user, product: Product, organisation: Organisation) -> str:
     )
 
 
-def dismiss(user, product: Product, organisation: Organisation, reason: str = "") -> MatchDismissal:
+def dismiss(
+    user: User, product: Product, organisation: Organisation, reason: str = ""
+) -> MatchDismissal:
     """Hide a suggestion from the user's side; kept until restored."""
     side = side_of(user, product, organisation)
     if len(reason) > 300:
@@ -61,7 +64,7 @@ def dismiss(user, product: Product, organisation: Organisation, reason: str = ""
     return dismissal
 
 
-def restore(user, product: Product, organisation: Organisation) -> bool:
+def restore(user: User, product: Product, organisation: Organisation) -> bool:
     """Show a dismissed suggestion again; returns whether there was one."""
     side = side_of(user, product, organisation)
     deleted, _rows = MatchDismissal.objects.filter(
@@ -70,7 +73,7 @@ def restore(user, product: Product, organisation: Organisation) -> bool:
     return bool(deleted)
 
 
-def update_weights(user, values: dict[str, int]) -> MatchWeights:
+def update_weights(user: User, values: dict[str, int]) -> MatchWeights:
     """Put new weights and thresholds in force (a new row) and rescore everything."""
     if not scope_for(user).is_ministry:
         raise PermissionDenied
@@ -114,12 +117,12 @@ def update_weights(user, values: dict[str, int]) -> MatchWeights:
     with transaction.atomic():
         row.full_clean()
         row.save()
-        transaction.on_commit(lambda: runs.start(user=user))
+        transaction.on_commit(lambda: tasks.start_full_run(user=user))
     return row
 
 
-def rescore_all(user) -> MatchRun:
+def rescore_all(user: User) -> MatchRun:
     """Start a full rescore (or return the one already running)."""
     if not scope_for(user).is_ministry:
         raise PermissionDenied
-    return runs.start(user=user)
+    return tasks.start_full_run(user=user)

@@ -7,12 +7,14 @@ weights, never replaces a newer one (the stale-write guard lives in the SQL itse
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
 from django.db import connection, transaction
+from psycopg2.extras import execute_values
 
 RECORD = np.dtype([("organisation", "<i4"), ("score", "<i2"), ("components", "<i2", (6,))])
 
@@ -24,7 +26,12 @@ class StoredMatch:
     components: tuple[int, ...]
 
 
-def pack(organisations: Sequence[int], scores: Sequence[int], components) -> bytes:
+def pack(
+    organisations: Sequence[int] | np.ndarray,
+    scores: Sequence[int] | np.ndarray,
+    components: Sequence[Sequence[int]] | np.ndarray,
+) -> bytes:
+    """A product's list as bytes (``RECORD`` per organisation, best first)."""
     records = np.zeros(len(organisations), dtype=RECORD)
     if len(organisations):
         records["organisation"] = organisations
@@ -89,8 +96,6 @@ def write_product_lists(rows: Iterable[ProductRow]) -> int:
         if connection.vendor == "postgresql" and len(values) > 200:
             # Many rows (a chunk of a full run): COPY into a temporary table, then one guarded
             # upsert from it; several times faster than row-by-row VALUES.
-            import io
-
             cursor.execute(
                 "CREATE TEMPORARY TABLE IF NOT EXISTS matching_incoming "
                 f"(LIKE {table} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
@@ -109,8 +114,6 @@ def write_product_lists(rows: Iterable[ProductRow]) -> int:
             )
             cursor.execute("DELETE FROM matching_incoming")
         elif connection.vendor == "postgresql":
-            from psycopg2.extras import execute_values
-
             execute_values(
                 cursor.cursor,
                 f"INSERT INTO {table} ({columns}) VALUES %s "
@@ -141,15 +144,13 @@ EXPORTER_COLUMNS = (
 )
 
 
-def insert_exporter_rows(rows: Sequence[tuple]) -> int:
+def insert_exporter_rows(rows: Sequence[tuple[int, ...]]) -> int:
     """Insert organisation list rows (``EXPORTER_COLUMNS`` order); COPY on PostgreSQL."""
     if not rows:
         return 0
     table = "matchmaking_exportermatch"
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            import io
-
             buffer = io.StringIO()
             buffer.writelines("\t".join(map(str, row)) + "\n" for row in rows)
             buffer.seek(0)

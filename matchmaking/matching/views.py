@@ -1,7 +1,7 @@
 """Match pages: an organisation's recommended products, the product side's lists by region, the
 ministry's gaps, weights and full rescores, and dismissing or restoring a suggestion.
 
-Thin: reads go through ``selectors`` / ``page_selectors``, writes through ``services``. As on the
+Thin: reads go through ``selectors``, writes through ``services``. As on the
 other matchmaking pages, anonymous visitors are sent to the login page and a page for another
 role answers 403 with the reason. Dismiss and restore answer every problem with a message on the
 page they came from: a stale button must never end in an error page.
@@ -23,10 +23,9 @@ from bumdes_export.core.forms import apply_errors
 from exporters.models import Organisation
 from matchmaking import access
 from matchmaking.dealings import selectors as matchmaking_selectors
-from matchmaking.forums import selectors as forum_selectors
-from matchmaking.matching import page_selectors, runs, selectors, services
+from matchmaking.matching import actions, runs, selectors, services
+from matchmaking.matching.forms import DismissForm, RegionFilterForm, WeightsForm
 from matchmaking.matching.models import MatchWeights
-from matchmaking.matching.page_forms import DismissForm, RegionFilterForm, WeightsForm
 from matchmaking.matching.panels import decorate, tone
 from matchmaking.matching.scoring import COMPONENTS
 from matchmaking.pages import int_param, safe_next, signed_in
@@ -69,7 +68,7 @@ def recommendations(request: HttpRequest) -> HttpResponse:
                 "matchmaking/matching/recommendations_pick.html",
                 {
                     "q": q,
-                    "organisations": page_selectors.find_organisations(user, q),
+                    "organisations": selectors.find_organisations(user, q),
                     **_ministry_tabs(request, "recommendations"),
                 },
             )
@@ -84,7 +83,7 @@ def recommendations(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(str(RECOMMENDATIONS_FOR_EXPORTERS))
     context = {
         "organisation": organisation,
-        "matched": organisation is not None and page_selectors.is_matched(organisation),
+        "matched": organisation is not None and selectors.is_matched(organisation),
         "pending_message": None,
         **_ministry_tabs(request, "recommendations"),
     }
@@ -98,18 +97,18 @@ def recommendations(request: HttpRequest) -> HttpResponse:
     acts = access.acts_for(user, organisation)
     good = selectors.weights().good_score
     matches = [decorate(m, good) for m in selectors.organisation_matches(user, organisation)]
-    dismissals = page_selectors.organisation_dismissals(user, organisation)
+    dismissals = selectors.organisation_dismissals(user, organisation)
     if show_dismissed:
         scores = selectors.pair_scores((d.product_id, organisation.pk) for d in dismissals)
         for dismissal in dismissals:
             dismissal.pair = scores.get((dismissal.product_id, organisation.pk))
             dismissal.tone = tone(dismissal.pair.score if dismissal.pair else None, good)
     product_ids = [m.product.pk for m in matches]
-    regencies = page_selectors.region_names(
-        page_selectors.regency_code(m.product.bumdes.village_id) for m in matches
+    regencies = selectors.region_names(
+        selectors.regency_code(m.product.bumdes.village_id) for m in matches
     )
     for match in matches:
-        match.regency = regencies.get(page_selectors.regency_code(match.product.bumdes.village_id))
+        match.regency = regencies.get(selectors.regency_code(match.product.bumdes.village_id))
     context.update(
         {
             "matches": matches,
@@ -118,14 +117,15 @@ def recommendations(request: HttpRequest) -> HttpResponse:
             "acts": acts,
             "shortlisted": matchmaking_selectors.shortlisted_product_ids(user) if acts else set(),
             "conversations": (
-                page_selectors.active_inquiries(organisation, product_ids) if acts else {}
+                selectors.active_inquiries(organisation, product_ids) if acts else {}
             ),
             "good": good,
             "next": request.get_full_path(),
         }
     )
-    # Acting on a suggestion at a forum both sides take part in: a meeting request.
-    openings = forum_selectors.meeting_openings(organisation, product_ids) if acts else {}
+    # Acting on a suggestion where other packages offer a way (a forum both sides take part
+    # in: a meeting request), through the providers registered in ``actions``.
+    openings = actions.openings(organisation, product_ids) if acts else {}
     for match in matches:
         match.shortlisted = match.product.pk in context["shortlisted"]
         match.conversation = context["conversations"].get(match.product.pk)
@@ -143,16 +143,16 @@ def region(request: HttpRequest) -> HttpResponse:
     if not access.is_on_product_side_role(user):
         raise PermissionDenied(str(REGION_FOR_PRODUCT_SIDE))
     good = selectors.weights().good_score
-    filters = RegionFilterForm(request.GET or None, regions=page_selectors.region_choices(user))
+    filters = RegionFilterForm(request.GET or None, regions=selectors.region_choices(user))
     province = filters.value("province") or ""
     below = filters.value("below")
     rows = selectors.region_products(user, province=province, below=below, limit=REGION_ROWS)
-    regencies = page_selectors.region_names(
-        page_selectors.regency_code(row.product.bumdes.village_id) for row in rows
+    regencies = selectors.region_names(
+        selectors.regency_code(row.product.bumdes.village_id) for row in rows
     )
     for row in rows:
         row.tone = tone(row.best_score, good)
-        row.regency = regencies.get(page_selectors.regency_code(row.product.bumdes.village_id))
+        row.regency = regencies.get(selectors.regency_code(row.product.bumdes.village_id))
     return render(
         request,
         "matchmaking/matching/region.html",
@@ -165,7 +165,7 @@ def region(request: HttpRequest) -> HttpResponse:
             "truncated": len(rows) >= REGION_ROWS,
             "row_limit": REGION_ROWS,
             "scope": scope,
-            "region_name": page_selectors.region_names([scope.region_code or ""]).get(
+            "region_name": selectors.region_names([scope.region_code or ""]).get(
                 scope.region_code or ""
             ),
             "operator": access.is_operator(user),
@@ -254,7 +254,7 @@ def weights(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "current": current,
-            "history": page_selectors.weights_history(user),
+            "history": selectors.weights_history(user),
             **_ministry_tabs(request, "weights"),
         },
         status=400 if request.method == "POST" else 200,

@@ -6,7 +6,6 @@ verified exporters and ministry staff, and each time they do a ``ContactView`` i
 
 from __future__ import annotations
 
-from django.utils.translation import get_language
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
@@ -15,7 +14,8 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
-from products.catalogue import presenters, selectors, services
+from bumdes_export.core.i18n import active_language
+from products.catalogue import access, presenters, selectors, services
 from products.catalogue.models import ContactView
 from products.catalogue.serializers import (
     CatalogueListSerializer,
@@ -27,7 +27,7 @@ from products.models import Product
 
 def _reading(request: Request) -> presenters.Reading:
     base = request.build_absolute_uri("/").rstrip("/")
-    return presenters.Reading(get_language() or "id", absolute=lambda url: f"{base}{url}")
+    return presenters.Reading(active_language(), absolute=lambda url: f"{base}{url}")
 
 
 class CatalogueList(APIView):
@@ -89,7 +89,7 @@ class CatalogueDetail(APIView):
         except Product.DoesNotExist:
             raise NotFound() from None
         contacts = None
-        if selectors.may_see_contacts(request.user):
+        if access.may_see_contacts(request.user):
             contacts = selectors.contact_details(product)
             if contacts:
                 services.record_contact_view(

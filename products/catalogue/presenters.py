@@ -1,7 +1,7 @@
 """What the catalogue shows, as plain data: the same dictionaries feed the API and the pages.
 
 Contact details appear only in ``product_data(..., contacts=...)`` when the caller decided the
-reader may see them (``selectors.may_see_contacts``); nothing else here reads them.
+reader may see them (``access.may_see_contacts``); nothing else here reads them.
 """
 
 from __future__ import annotations

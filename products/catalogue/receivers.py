@@ -10,7 +10,10 @@ from __future__ import annotations
 import logging
 
 from products import events
-from products.catalogue import services
+from products.catalogue import (
+    services,
+    tasks,  # noqa: F401 - registers refresh_catalogue with Celery
+)
 
 logger = logging.getLogger(__name__)
 
@@ -40,9 +43,7 @@ def on_products_imported(sender, product_ids: list[int], **kwargs) -> None:
 
 def connect() -> None:
     """Listen to the registry's events (from ``ProductsConfig.ready``); registers the
-    catalogue's Celery task too."""
-    from products.catalogue import tasks  # noqa: F401 - registers refresh_catalogue
-
+    catalogue's Celery task too (``tasks``, imported above)."""
     events.product_changed.connect(on_product_changed, dispatch_uid="catalogue.product_changed")
     events.bumdes_changed.connect(on_bumdes_changed, dispatch_uid="catalogue.bumdes_changed")
     events.products_imported.connect(

@@ -37,8 +37,10 @@ from __future__ import annotations
 import hashlib
 import os
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import BaseCache, cache
@@ -50,12 +52,19 @@ from django.db.models.expressions import RawSQL
 from django.db.models.query import QuerySet
 from django.utils import timezone
 
-from bumdes_export.accounts.access import scope_for
 from bumdes_export.reference.models import CertificateType, HsCode, Region
 from bumdes_export.reference.selectors import disadvantaged_regency_codes
-from products.catalogue.models import CatalogueCache, CatalogueEntry, CatalogueState, CatalogueWord
+from products.catalogue.models import (
+    CatalogueCache,
+    CatalogueEntry,
+    CatalogueState,
+    CatalogueWord,
+    ContactView,
+)
 from products.catalogue.text import PREFIX_MIN_LENGTH, tsquery, words
 from products.models import Certificate, CommodityForm, Product
+
+T = TypeVar("T")
 
 ORDERINGS = ("relevance", "newest", "capacity")
 PAGE_SIZE = 20
@@ -108,7 +117,7 @@ def on_postgresql() -> bool:
 # --- Reference data, cached -------------------------------------------------------------------
 
 
-def _cached(key: str, compute, seconds: int = REFERENCE_SECONDS):
+def _cached(key: str, compute: Callable[[], T], seconds: int = REFERENCE_SECONDS) -> T:
     value = cache.get(key)
     if value is None:
         value = compute()
@@ -155,7 +164,7 @@ def certificate_types() -> dict[str, dict[str, str]]:
 
 
 def forms() -> dict[str, str]:
-    return dict(CommodityForm.choices)
+    return {value: str(label) for value, label in CommodityForm.choices}
 
 
 def version() -> int:
@@ -313,7 +322,7 @@ def ordered(
     return qs.alias(in_name=in_name).order_by(F("in_name").desc(), *newest)
 
 
-def _key(column: str, sort: bool):
+def _key(column: str, sort: bool) -> F | RawSQL:
     """The column to order by; with ``sort``, an expression of it that no index serves."""
     if not sort:
         return F(column)
@@ -509,21 +518,14 @@ def listed_product(pk: int) -> Product:
     )
 
 
-def may_see_contacts(user) -> bool:
-    """Verified exporters and ministry staff; nobody else (officers and operators included)."""
-    scope = scope_for(user)
-    return scope.is_verified_exporter or scope.is_ministry
-
-
 def contact_details(product: Product) -> dict[str, str]:
     """The BUMDes' contact details that are filled in (field name → value)."""
     bumdes = product.bumdes
     return {name: getattr(bumdes, name) for name in CONTACT_FIELDS if getattr(bumdes, name)}
 
 
-def contact_log(*, viewer: str = "", product: int | None = None):
-    from products.catalogue.models import ContactView
-
+def contact_log(*, viewer: str = "", product: int | None = None) -> QuerySet[ContactView]:
+    """The record of contact details shown, newest first, narrowed by viewer and product."""
     qs = ContactView.objects.select_related("viewer")
     if viewer:
         qs = qs.filter(viewer_username__icontains=viewer)

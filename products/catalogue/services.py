@@ -13,12 +13,13 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.db import connection, transaction
 from django.db.models import F, Func, Q, TextField, Value
 from django.utils import timezone
 
+from bumdes_export.accounts.models import User
 from bumdes_export.reference.models import HsAlias, HsCode, Region
 from products.catalogue.models import CatalogueEntry, CatalogueState, CatalogueWord, ContactView
 from products.catalogue.text import FORM_WORDS, index_words, words_of
@@ -209,7 +210,7 @@ def _entries(rows: list[dict]) -> list[CatalogueEntry]:
 
 def _remember_words(entries: list[CatalogueEntry]) -> None:
     """Add the words of the names to the vocabulary typos are corrected to."""
-    found = set()
+    found: set[str] = set()
     for entry in entries:
         found.update(w for w in entry.name_text.split() if len(w) >= 3 and not w.isdigit())
     CatalogueWord.objects.bulk_create(
@@ -290,7 +291,7 @@ def refresh_bumdes(bumdes_id: int) -> int:
     return refresh_entries(ids)
 
 
-def refresh_all(on_progress=None) -> int:
+def refresh_all(on_progress: Callable[[int, int], None] | None = None) -> int:
     """Rebuild the whole catalogue from the registry; returns how many products it lists."""
     ready = list(
         Product.objects.filter(status=Product.Status.EXPORT_READY)
@@ -308,7 +309,9 @@ def refresh_all(on_progress=None) -> int:
     return listed
 
 
-def record_contact_view(*, viewer, product: Product, fields: list[str], via: str) -> ContactView:
+def record_contact_view(
+    *, viewer: User, product: Product, fields: list[str], via: str
+) -> ContactView:
     """Record that ``viewer`` was shown these contact details of the product's BUMDes."""
     bumdes = product.bumdes
     return ContactView.objects.create(

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from products.catalogue import services
+
 
 @shared_task(acks_late=True)
 def refresh_catalogue() -> int:
     """Rebuild the catalogue from the registry; returns how many products it lists."""
-    from products.catalogue import services
-
     return services.refresh_all()

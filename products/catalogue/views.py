@@ -1,7 +1,7 @@
 """Catalogue pages: the public list of export-ready products, a product's page, the contact log.
 
 Anyone may read the list and product pages. Contact details of a BUMDes are shown to verified
-exporters and ministry staff only (``selectors.may_see_contacts``); regional officers and BUMDes
+exporters and ministry staff only (``access.may_see_contacts``); regional officers and BUMDes
 operators see the catalogue as the public does. Each page that shows contact details records a
 ``ContactView``; ministry staff read them at ``/catalogue/contact-log/``.
 """
@@ -15,14 +15,15 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.dates import MONTHS_3
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from bumdes_export.accounts.access import scope_for
 from bumdes_export.accounts.decorators import ministry_required
 from bumdes_export.accounts.models import Role
+from bumdes_export.core.i18n import active_language
 from bumdes_export.core.panels import render_panels
-from products.catalogue import presenters, selectors, services
+from products.catalogue import access, panels, presenters, selectors, services
 from products.catalogue.models import ContactView
 from products.catalogue.serializers import CatalogueParams
 from products.models import Product
@@ -43,11 +44,6 @@ ORDERING_LABELS = {
     "capacity": gettext_lazy("Largest capacity"),
 }
 LOG_PAGE_SIZE = 50
-
-
-#: Fragments other apps show on a catalogue item (matchmaking: shortlist and inquiry buttons);
-#: the same slot pattern as ``products.views.PRODUCT_PAGE_PANELS``.
-CATALOGUE_PAGE_PANELS: list = []
 
 
 def contact_note(user) -> str:
@@ -115,7 +111,7 @@ def catalogue_list(request: HttpRequest) -> HttpResponse:
     except selectors.PageOutOfRange:
         results = selectors.search(query, page=1)
         results = selectors.search(query, page=results.num_pages)
-    reading = presenters.Reading(get_language() or "id")
+    reading = presenters.Reading(active_language())
     facets = presenters.facets_data(results.facets, query, reading)
     facet_groups = []
     for name, options in facets.items():
@@ -141,7 +137,7 @@ def catalogue_list(request: HttpRequest) -> HttpResponse:
         "previous_url": _url(current, page=results.page - 1) if results.has_previous else "",
         "next_url": _url(current, page=results.page + 1) if results.has_next else "",
         "contact_note": contact_note(request.user),
-        "is_ministry": scope_for(request.user).is_ministry,
+        "can_read_contact_log": access.can_read_contact_log(request.user),
     }
     return render(request, "catalogue/list.html", context)
 
@@ -152,7 +148,7 @@ def catalogue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     except Product.DoesNotExist:
         raise Http404 from None
     contacts = None
-    if selectors.may_see_contacts(request.user):
+    if access.may_see_contacts(request.user):
         contacts = selectors.contact_details(product)
         if contacts:
             services.record_contact_view(
@@ -161,7 +157,7 @@ def catalogue_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 fields=sorted(contacts),
                 via=ContactView.Via.PAGE,
             )
-    reading = presenters.Reading(get_language() or "id")
+    reading = presenters.Reading(active_language())
     data = presenters.product_data(product, reading, contacts=contacts)
     months = set(data["available_months"])
     context = {
@@ -169,7 +165,7 @@ def catalogue_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "months": [{"name": MONTHS_3[m], "on": m in months} for m in range(1, 13)],
         "places": [data[level] for level in ("village", "district", "regency", "province")],
         "contact_note": contact_note(request.user),
-        "panels": render_panels(CATALOGUE_PAGE_PANELS, request, product),
+        "panels": render_panels(panels.CATALOGUE_PAGE_PANELS, request, product),
     }
     return render(request, "catalogue/detail.html", context)
 

@@ -11,14 +11,12 @@ from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException
-from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
-from rest_framework.serializers import as_serializer_error
 
-from products.imports import selectors, services
+from products.imports import access, selectors, services, tasks
 from products.imports.models import ProductImport
 
 REPORT_IN_DETAIL = 100
@@ -34,7 +32,7 @@ class CanImport(BasePermission):
     """Ministry staff and regional officers."""
 
     def has_permission(self, request, view) -> bool:
-        return services.can_import(request.user)
+        return access.can_import(request.user)
 
 
 class ProgressSerializer(serializers.Serializer):
@@ -147,13 +145,6 @@ class UploadSerializer(serializers.Serializer):
     )
 
 
-def _validation(error: DjangoValidationError) -> DRFValidationError:
-    detail = as_serializer_error(error)
-    if "__all__" in detail:
-        detail["non_field_errors"] = detail.pop("__all__")
-    return DRFValidationError(detail)
-
-
 class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Product list imports: the history (list), one import (detail), upload and commit."""
 
@@ -185,18 +176,15 @@ class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         upload = UploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
         file = upload.validated_data["file"]
-        if file.size > services.max_bytes():
-            raise DRFValidationError({"file": ["The file is too large."]})
-        try:
-            product_import = services.create_import(
-                user=request.user,
-                file_name=file.name,
-                data=file.read(),
-                region_code=upload.validated_data.get("region") or None,
-            )
-        except DjangoValidationError as error:
-            raise _validation(error) from None
-        product_import = services.submit(product_import, user=request.user)
+        # A service's ValidationError is a 400 with field errors (the API's exception handler).
+        services.check_upload_size(file.size)  # before the file is read
+        product_import = services.create_import(
+            user=request.user,
+            file_name=file.name,
+            data=file.read(),
+            region_code=upload.validated_data.get("region") or None,
+        )
+        product_import = tasks.start_import_job(services.submit(product_import), user=request.user)
         product_import = self.get_queryset().get(pk=product_import.pk)
         return Response(self.get_serializer(product_import).data, status=status.HTTP_201_CREATED)
 
@@ -211,7 +199,8 @@ class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def commit(self, request, pk=None):
         product_import = self.get_object()
         try:
-            product_import = services.start_commit(product_import, user=request.user)
+            step = services.start_commit(product_import, user=request.user)
+            product_import = tasks.start_import_job(step, user=request.user)
         except DjangoValidationError as error:
             raise Conflict(" ".join(error.messages)) from None
         product_import = self.get_queryset().get(pk=product_import.pk)

@@ -3,7 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from bumdes_export.accounts.access import scope_for
+from products.access import AnyUser
+from products.imports.access import can_import_everywhere
 from products.imports.selectors import region_choices
 
 
@@ -21,11 +22,11 @@ class UploadForm(forms.Form):
         help_text=_("Rows for villages outside this region are refused."),
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user: AnyUser, **kwargs):
         super().__init__(*args, **kwargs)
         choices = region_choices(user)
-        if scope_for(user).is_ministry:
+        if can_import_everywhere(user):
             self.fields["region"].choices = [("", _("All regions"))] + choices
         else:
             self.fields["region"].choices = choices
-            self.fields["region"].initial = user.region_id
+            self.fields["region"].initial = getattr(user, "region_id", None)

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from products.imports.columns import COLUMN_NAMES, REQUIRED, normalize_header
+from bumdes_export.reference.selectors import normalize_region_code
+from products.imports.columns import COLUMN_NAMES, REQUIRED, normalize_header, region_code_text
 
 XLSX_MAGIC = b"PK\x03\x04"
 EXTENSIONS = (".csv", ".xlsx")
@@ -89,6 +90,7 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
 
 
 def _xlsx_workbook(data: bytes):
+    # openpyxl is heavy to load; only XLSX files need it.
     from openpyxl import load_workbook
 
     if not data.startswith(XLSX_MAGIC):
@@ -206,9 +208,6 @@ def estimate_rows(data: bytes, file_name: str) -> int:
 def village_codes(data: bytes, file_name: str) -> set[str]:
     """The village codes a CSV file names (normalised), read quickly; empty for a workbook
     (reading one twice costs more than it saves) or a file that cannot be read."""
-    from bumdes_export.reference.selectors import normalize_region_code
-    from products.imports.columns import region_code_text
-
     if kind_of(file_name) != "csv":
         return set()
     try:

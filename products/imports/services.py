@@ -11,7 +11,10 @@ The life of an import (``ProductImport.status``)::
   update) and writes only if every row is still acceptable: a file with any bad row changes
   nothing. Importing the same file twice changes nothing the second time.
 - Files of more than ``PRODUCT_IMPORT_BACKGROUND_ROWS`` rows (default 2,000) are checked and
-  committed by a background job (``products.imports.tasks``) whose progress the import page shows.
+  committed by a background job whose progress the import page shows. ``submit`` and
+  ``start_commit`` return an ``ImportStep`` that names the job a large file needs; the caller (a
+  page, the API) starts it with ``products.imports.tasks.start_import_job``. This module never
+  sends tasks.
 
 The stored report (``ProductImport.report``) holds every rejected row (up to 5,000) and, for
 files of at most 2,000 rows, every other row too; the counts always cover the whole file. The
@@ -25,22 +28,29 @@ import csv
 import io
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection, connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from bumdes_export.accounts.access import code_within, scope_for
-from bumdes_export.core.jobs import report_progress, start_job
+from bumdes_export.accounts.access import scope_for
+from bumdes_export.accounts.models import User
+from bumdes_export.core.jobs import report_progress
 from bumdes_export.core.models import BackgroundJob
 from bumdes_export.reference.models import Region
 from bumdes_export.reference.selectors import normalize_region_code
-from products import access, events
+from products import events
 from products import services as registry
+from products.access import AnyUser
+from products.imports import access
 from products.imports import columns as cols
 from products.imports.models import ProductImport
 from products.imports.reader import (
@@ -68,6 +78,9 @@ Status = ProductImport.Status
 BATCH_ROWS = 5000
 REPORT_ALL_ROWS = 2000
 REPORT_MAX_PROBLEMS = 5000
+#: The kinds of the background jobs of a large file (``BackgroundJob.kind``).
+CHECK_JOB = "products.import.check"
+COMMIT_JOB = "products.import.commit"
 
 
 def background_rows() -> int:
@@ -86,23 +99,32 @@ class Refused(Exception):
     """The commit met a row it cannot import (the registry changed since the check)."""
 
 
-# --- Who may import ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ImportStep:
+    """An import after ``submit`` or ``start_commit``, and what must happen next.
+
+    ``job`` is empty when the step ran here (a small file: checked, or imported, already);
+    otherwise it is the kind of background job a large file needs (``CHECK_JOB`` or
+    ``COMMIT_JOB``), counting ``job_total`` units of progress, which the caller starts with
+    ``products.imports.tasks.start_import_job``.
+    """
+
+    product_import: ProductImport
+    job: str = ""
+    job_total: int = 0
 
 
-def can_import(user) -> bool:
-    """Ministry staff and regional officers; nobody else."""
-    scope = scope_for(user)
-    return scope.is_ministry or scope.is_officer
+# --- The region of an import ------------------------------------------------------------------
 
 
-def import_region(user, region_code: str | None) -> str | None:
+def import_region(user: AnyUser, region_code: str | None) -> str | None:
     """The region an import by ``user`` is limited to; ``PermissionDenied`` if not theirs.
 
     Ministry staff may name any region or none (everywhere); an officer's import is limited to
     their own region or a region inside it.
     """
     code = normalize_region_code(region_code) if region_code else None
-    if not can_import(user) or not access.can_import_into(user, code):
+    if not access.can_import_into(user, code):
         raise PermissionDenied
     scope = scope_for(user)
     if code is None and scope.is_officer:
@@ -114,23 +136,25 @@ def import_region(user, region_code: str | None) -> str | None:
     return code
 
 
-def can_commit(user, product_import: ProductImport) -> bool:
-    scope = scope_for(user)
-    if scope.is_ministry:
-        return True
-    return (
-        scope.is_officer
-        and product_import.created_by_id == user.pk
-        and product_import.region_id is not None
-        and code_within(product_import.region_id, scope.region_code)
-    )
-
-
 # --- Upload -----------------------------------------------------------------------------------
 
 
+def check_upload_size(size: int) -> None:
+    """Refuse a file over the size limit (``PRODUCT_IMPORT_MAX_BYTES``); pages and the API ask
+    before they read an upload."""
+    if size > max_bytes():
+        raise ValidationError(
+            {"file": _("The file may be at most %(mb)d MB.") % {"mb": max_bytes() // 2**20}}
+        )
+
+
 def create_import(
-    *, user, file_name: str, data: bytes, region_code: str | None = None, language: str = ""
+    *,
+    user: AnyUser,
+    file_name: str,
+    data: bytes,
+    region_code: str | None = None,
+    language: str = "",
 ) -> ProductImport:
     """Store an uploaded file as a new import (not yet checked).
 
@@ -143,14 +167,11 @@ def create_import(
         raise ValidationError({"file": str(problem)}) from None
     if not data:
         raise ValidationError({"file": _("The file is empty.")})
-    if len(data) > max_bytes():
-        raise ValidationError(
-            {"file": _("The file may be at most %(mb)d MB.") % {"mb": max_bytes() // 2**20}}
-        )
+    check_upload_size(len(data))
     product_import = ProductImport(
         file_name=file_name.replace("\\", "/").rsplit("/", 1)[-1][:255],
         region_id=region,
-        created_by=user if getattr(user, "is_authenticated", False) else None,
+        created_by=user if isinstance(user, User) and user.is_authenticated else None,
         language=(language or getattr(user, "language", "") or settings.LANGUAGE_CODE)[:5],
         rows=estimate_rows(data, file_name),
     )
@@ -159,25 +180,29 @@ def create_import(
     return product_import
 
 
-def submit(product_import: ProductImport, *, user, background: bool | None = None) -> ProductImport:
-    """Check the import now, or as a background job for a large file."""
-    if background is None:
-        background = product_import.rows > background_rows()
-    if not background:
-        return check(product_import)
-    from products.imports.tasks import check_product_import
+def runs_in_background(product_import: ProductImport) -> bool:
+    """A file of more than ``PRODUCT_IMPORT_BACKGROUND_ROWS`` rows is checked and committed by
+    a background job."""
+    return product_import.rows > background_rows()
 
-    with transaction.atomic():
-        job = start_job(
-            "products.import.check",
-            check_product_import,
-            user=user,
-            total=max(product_import.rows, 1),
-            import_id=product_import.pk,
-        )
-        ProductImport.objects.filter(pk=product_import.pk).update(job=job)
-    product_import.job = job
-    return product_import
+
+def submit(product_import: ProductImport, *, background: bool | None = None) -> ImportStep:
+    """Check the import now; a large file (or ``background``) is left to a ``CHECK_JOB`` the
+    caller starts."""
+    if background is None:
+        background = runs_in_background(product_import)
+    if background:
+        return ImportStep(product_import, CHECK_JOB, max(product_import.rows, 1))
+    return ImportStep(check(product_import))
+
+
+def attach_job(product_import: ProductImport, job: BackgroundJob) -> ProductImport:
+    """Record the background job that checks or commits the import (its page shows progress).
+    A commit job claims the import first: called in the transaction that creates the job, a
+    refused claim leaves neither the claim nor the job."""
+    if job.kind == COMMIT_JOB:
+        claim_for_commit(product_import)
+    return _save(product_import, job=job)
 
 
 # --- Reading the stored file ----------------------------------------------------------------
@@ -188,7 +213,8 @@ def _read(product_import: ProductImport) -> bytes:
         return handle.read()
 
 
-def _language(product_import: ProductImport) -> str:
+def report_language(product_import: ProductImport) -> str:
+    """The language an import's messages and report are written in: the uploader's."""
     return product_import.language or settings.LANGUAGE_CODE
 
 
@@ -200,12 +226,14 @@ class Progress:
     connection; on SQLite (one writer at a time) it is not reported until the commit ends.
     """
 
-    def __init__(self, job: BackgroundJob | None, *, total: int, in_transaction: bool = False):
+    def __init__(
+        self, job: BackgroundJob | None, *, total: int, in_transaction: bool = False
+    ) -> None:
         self.job = job
         self.total = max(total, 1)
         self.in_transaction = in_transaction
         self._last = 0.0
-        self._side = None
+        self._side: BaseDatabaseWrapper | None = None
         if job is not None:
             report_progress(job, 0, total=self.total)
 
@@ -253,7 +281,7 @@ def checked_rows(
             record_changes=record_changes,
         )
         village = sheet.columns["kode_desa"]
-        batch: list[tuple[int, object]] = []
+        batch: list[tuple[int, Sequence[Any]]] = []
         count = 0
 
         def flush() -> Iterator[Row]:
@@ -289,7 +317,7 @@ def check(product_import: ProductImport, *, job: BackgroundJob | None = None) ->
     """Check every row and store the counts and the report. Writes nothing to the registry."""
     started = time.perf_counter()
     progress = Progress(job, total=product_import.rows)
-    with translation.override(_language(product_import)):
+    with translation.override(report_language(product_import)):
         outcome = Outcome(max_rows=REPORT_ALL_ROWS, max_problems=REPORT_MAX_PROBLEMS)
         try:
             data = _read(product_import)
@@ -331,7 +359,7 @@ def check(product_import: ProductImport, *, job: BackgroundJob | None = None) ->
     )
 
 
-def _save(product_import: ProductImport, **fields) -> ProductImport:
+def _save(product_import: ProductImport, **fields: Any) -> ProductImport:
     ProductImport.objects.filter(pk=product_import.pk).update(**fields)
     for name, value in fields.items():
         setattr(product_import, name, value)
@@ -341,44 +369,46 @@ def _save(product_import: ProductImport, **fields) -> ProductImport:
 # --- The commit -------------------------------------------------------------------------------
 
 
-def start_commit(
-    product_import: ProductImport, *, user, background: bool | None = None
-) -> ProductImport:
-    """Import a checked file: now, or as a background job for a large file."""
-    if not can_commit(user, product_import):
+def check_ready_to_commit(user: AnyUser, product_import: ProductImport) -> None:
+    """The commit's precondition: ``PermissionDenied`` if the user may not commit the import,
+    ``ValidationError`` unless it is checked without rejected rows and not imported yet."""
+    if not access.can_commit(user, product_import):
         raise PermissionDenied
-    if product_import.rejected or product_import.status != Status.VALIDATED:
+    if not access.is_ready_to_commit(product_import):
         raise ValidationError(
             _("Only a checked file without rejected rows can be imported, and only once.")
         )
-    if background is None:
-        background = product_import.rows > background_rows()
-    with transaction.atomic():
-        claimed = ProductImport.objects.filter(
-            pk=product_import.pk, status=Status.VALIDATED
-        ).update(status=Status.IMPORTING)
-        if not claimed:
-            raise ValidationError(_("This file is being imported or was imported already."))
-        product_import.status = Status.IMPORTING
-        if background:
-            from products.imports.tasks import commit_product_import
 
-            job = start_job(
-                "products.import.commit",
-                commit_product_import,
-                user=user,
-                total=2 * max(product_import.rows, 1),
-                import_id=product_import.pk,
-            )
-            _save(product_import, job=job)
-            return product_import
-    return commit(product_import, actor=user)
+
+def start_commit(
+    product_import: ProductImport, *, user: AnyUser, background: bool | None = None
+) -> ImportStep:
+    """Import a checked file now; a large file (or ``background``) is claimed for a
+    ``COMMIT_JOB`` the caller starts."""
+    check_ready_to_commit(user, product_import)
+    if background is None:
+        background = runs_in_background(product_import)
+    if background:
+        # Claimed by ``attach_job``, in the transaction that creates the job.
+        return ImportStep(product_import, COMMIT_JOB, 2 * max(product_import.rows, 1))
+    claim_for_commit(product_import)
+    return ImportStep(commit(product_import, actor=user))
+
+
+def claim_for_commit(product_import: ProductImport) -> None:
+    """Mark a checked import as being imported, once: a second claim is refused."""
+    claimed = ProductImport.objects.filter(pk=product_import.pk, status=Status.VALIDATED).update(
+        status=Status.IMPORTING
+    )
+    if not claimed:
+        raise ValidationError(_("This file is being imported or was imported already."))
+    product_import.status = Status.IMPORTING
 
 
 def commit(
     product_import: ProductImport,
     *,
-    actor=None,
+    actor: AnyUser = None,
     job: BackgroundJob | None = None,
     writer_class: type[BaseWriter] | None = None,
 ) -> ProductImport:
@@ -392,9 +422,9 @@ def commit(
     started = time.perf_counter()
     total = max(product_import.rows, 1)
     progress = Progress(job, total=2 * total, in_transaction=True)
-    actor = actor if getattr(actor, "is_authenticated", False) else None
+    actor = actor if isinstance(actor, User) and actor.is_authenticated else None
     try:
-        with translation.override(_language(product_import)), transaction.atomic():
+        with translation.override(report_language(product_import)), transaction.atomic():
             note = _("Imported from %(file)s (import #%(id)d).") % {
                 "file": product_import.file_name,
                 "id": product_import.pk,
@@ -414,7 +444,7 @@ def commit(
             )
             if writer.db_lock is not None:
                 lookups.db_lock = writer.db_lock
-            seen: set[tuple] = set()
+            seen: set[tuple[str, str, str, str] | None] = set()
             rows = unchanged = 0
             try:
                 for row in checked_rows(
@@ -469,27 +499,27 @@ def commit(
     return product_import
 
 
-def _send_back_to_review(items: list[tuple[int, list[str]]], actor) -> None:
+def _send_back_to_review(items: list[tuple[int, list[str]]], actor: AnyUser) -> None:
     """Export-ready products whose substance changed go back to review, as in the services."""
     if not items:
         return
     reasons = dict(items)
     for product in Product.objects.select_related("bumdes").filter(pk__in=list(reasons)):
-        registry._back_to_review(product, actor=actor, reason=", ".join(reasons[product.pk]))
+        registry.send_back_to_review(product, actor=actor, reason=", ".join(reasons[product.pk]))
 
 
 # --- The command line -------------------------------------------------------------------------
 
 
-def record_file(path, *, user=None, region_code: str | None = None) -> ProductImport:
+def record_file(
+    path: str | Path, *, user: User | None = None, region_code: str | None = None
+) -> ProductImport:
     """Store a file from disk as a new import, as the upload page does for an uploaded one.
 
     Without ``region_code`` the import covers every region (ministry scope); with it, only that
     region, as for a regional officer. ``user`` (optional) is recorded as the importer and must
     be allowed to import into the region.
     """
-    from pathlib import Path
-
     path = Path(path)
     region = normalize_region_code(region_code) if region_code else None
     if user is not None:
@@ -515,7 +545,7 @@ def record_file(path, *, user=None, region_code: str | None = None) -> ProductIm
     return product_import
 
 
-def commit_checked(product_import: ProductImport, *, actor=None) -> ProductImport:
+def commit_checked(product_import: ProductImport, *, actor: AnyUser = None) -> ProductImport:
     """Commit a checked import at once, in this process (the command line and the bench)."""
     if product_import.status != Status.VALIDATED:
         return product_import
@@ -524,7 +554,11 @@ def commit_checked(product_import: ProductImport, *, actor=None) -> ProductImpor
 
 
 def import_file(
-    path, *, user=None, region_code: str | None = None, dry_run: bool = False
+    path: str | Path,
+    *,
+    user: User | None = None,
+    region_code: str | None = None,
+    dry_run: bool = False,
 ) -> ProductImport:
     """Check (and unless ``dry_run``, commit) a file from disk: ``manage.py import_products``."""
     product_import = check(record_file(path, user=user, region_code=region_code))
@@ -536,19 +570,19 @@ def import_file(
 # --- Reports --------------------------------------------------------------------------------
 
 
-def _safe(value) -> str:
+def _safe(value: object) -> str:
     """A cell that a spreadsheet will not run as a formula."""
     text = "" if value is None else str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def problems(product_import: ProductImport) -> Iterator[dict]:
+def problems(product_import: ProductImport) -> Iterator[dict[str, Any]]:
     """Every rejected row, from the stored report or (if it was cut) from the stored file."""
     stored = [entry for entry in product_import.report if entry.get("action") == REJECT]
     if len(stored) >= product_import.rejected:
         yield from stored
         return
-    with translation.override(_language(product_import)):
+    with translation.override(report_language(product_import)):
         outcome = Outcome(max_rows=0, max_problems=10**9)
         for row in checked_rows(product_import, _read(product_import), Lookups()):
             outcome.add(row)
@@ -581,6 +615,7 @@ def template_csv() -> bytes:
 
 def template_xlsx() -> bytes:
     """The XLSX template: the header row (cells formatted as text) and a sheet of instructions."""
+    # openpyxl is heavy to load; only this download and XLSX uploads need it.
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter

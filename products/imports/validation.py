@@ -125,7 +125,7 @@ class Lookups:
         self.rules: list[RuleSpec] = selectors.active_rules() if readiness else []
         self._asked: set[str] = set()
         # Set by the commit when another thread shares the connection (see writers.CopyWriter).
-        self.db_lock = contextlib.nullcontext()
+        self.db_lock: contextlib.AbstractContextManager[object] = contextlib.nullcontext()
 
     def ensure(self, village_codes: Iterable[str]) -> None:
         """Load the given villages, their BUMDes and products, unless loaded already."""

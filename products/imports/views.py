@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import wraps
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -10,11 +11,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from products.imports import columns, selectors, services
+from bumdes_export.core.forms import form_action
+from bumdes_export.core.i18n import active_language
+from products.imports import access, columns, selectors, services, tasks
 from products.imports.forms import UploadForm
 from products.imports.models import ProductImport
 
@@ -28,7 +30,7 @@ def importer_required(view):
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not services.can_import(request.user):
+        if not access.can_import(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
@@ -44,29 +46,21 @@ def import_list(request: HttpRequest) -> HttpResponse:
 @importer_required
 def import_upload(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            if upload.size > services.max_bytes():
-                raise ValidationError(
-                    {
-                        "file": _("The file may be at most %(mb)d MB.")
-                        % {"mb": services.max_bytes() // 2**20}
-                    }
-                )
-            product_import = services.create_import(
-                user=request.user,
-                file_name=upload.name,
-                data=upload.read(),
-                region_code=form.cleaned_data["region"] or None,
-                language=get_language(),  # the language the page is read in
-            )
-        except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            services.submit(product_import, user=request.user)
-            return redirect("products:import_detail", pk=product_import.pk)
+
+    def upload(data: dict[str, Any]) -> ProductImport:
+        file = data["file"]
+        services.check_upload_size(file.size)  # before the file is read
+        product_import = services.create_import(
+            user=request.user,
+            file_name=file.name,
+            data=file.read(),
+            region_code=data["region"] or None,
+            language=active_language(),  # the language the page is read in
+        )
+        return tasks.start_import_job(services.submit(product_import), user=request.user)
+
+    if request.method == "POST" and (uploaded := form_action(form, upload)):
+        return redirect("products:import_detail", pk=uploaded.value.pk)
     return render(
         request,
         "products/imports/import_upload.html",
@@ -96,9 +90,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "page": page,
             "running": running,
             "job": product_import.job if running else None,
-            "can_commit": product_import.status == ProductImport.Status.VALIDATED
-            and not product_import.rejected
-            and services.can_commit(request.user, product_import),
+            "can_commit": access.can_commit_now(request.user, product_import),
             "shown_problems": sum(1 for e in report if e.get("action") == "reject"),
         },
     )
@@ -109,7 +101,8 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
     product_import = _visible(request, pk)
     try:
-        product_import = services.start_commit(product_import, user=request.user)
+        step = services.start_commit(product_import, user=request.user)
+        product_import = tasks.start_import_job(step, user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

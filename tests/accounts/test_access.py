@@ -2,10 +2,20 @@
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 
-from bumdes_export.accounts.access import code_within, is_ministry, scope_for
+from bumdes_export.accounts import services
+from bumdes_export.accounts.access import (
+    can_manage_accounts,
+    code_within,
+    is_ministry,
+    scope_for,
+    signed_in,
+)
 from bumdes_export.accounts.models import Role, User
 from bumdes_export.reference.models import Region
+from tests.conftest import ROLES
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -169,3 +179,42 @@ def test_region_q_matches_whole_code_segments_not_string_prefixes(officer_sultra
     assert not sultra.filter(code="740").exists()
     assert sultra.filter(code="74.021").exists()
     assert not konawe.filter(code="74.021").exists()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_ministry_staff_manage_accounts(request, role):
+    user = AnonymousUser() if role == "anonymous" else request.getfixturevalue(role)
+    assert can_manage_accounts(user) == (role == "ministry")
+
+
+def test_signed_in_is_the_portal_user_or_none(exporter):
+    assert signed_in(exporter) is exporter
+    assert signed_in(AnonymousUser()) is None
+    assert signed_in(None) is None
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda actor, user: services.invite_user(actor=actor, email="new@example.id"),
+        lambda actor, user: services.resend_invitation(actor=actor, user=user),
+        lambda actor, user: services.change_role_and_scope(
+            actor=actor, user=user, role=Role.EXPORTER, region=None
+        ),
+        lambda actor, user: services.set_active(actor=actor, user=user, active=False),
+    ],
+)
+def test_the_account_services_refuse_those_who_do_not_manage_accounts(
+    officer_sultra, exporter, call
+):
+    with pytest.raises(PermissionDenied):
+        call(officer_sultra, exporter)
+    exporter.refresh_from_db()
+    assert exporter.is_active and exporter.role == Role.EXPORTER
+    assert not User.objects.filter(email="new@example.id").exists()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_account_pages_follow_the_rule(as_role, role):
+    response = as_role(role).get(reverse("accounts:user_list"))
+    assert response.status_code == {"ministry": 200, "anonymous": 302}.get(role, 403)

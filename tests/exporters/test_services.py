@@ -13,7 +13,7 @@ from django.urls import resolve
 
 from bumdes_export.accounts.models import User
 from bumdes_export.reference.models import Country, Region
-from exporters import events, selectors, services
+from exporters import access, events, selectors, services
 from exporters.models import Membership, Organisation, OrganisationChange
 from tests.exporters.factories import MembershipFactory, OrganisationFactory
 from tests.factories import UserFactory
@@ -483,7 +483,7 @@ class TestMembers:
         exporter.refresh_from_db()
         assert exporter.organisation_verified
         assert exporter.membership.is_admin
-        assert selectors.can_edit_organisation(exporter, crab_org)
+        assert access.can_edit_organisation(exporter, crab_org)
 
 
 # --- Selectors -------------------------------------------------------------------------------
@@ -564,13 +564,13 @@ class TestDirectory:
         assert names(selectors.directory(ministry, **kwargs)) == sorted(expected)
 
     def test_viewer_rules(self, ministry, verified_exporter, unverified_exporter, crab_org, hk_org):
-        assert selectors.can_see_contact(ministry, hk_org)
-        assert selectors.can_see_contact(verified_exporter, hk_org)
-        assert not selectors.can_see_contact(unverified_exporter, hk_org)
-        assert selectors.can_see_contact(
+        assert access.can_see_contact(ministry, hk_org)
+        assert access.can_see_contact(verified_exporter, hk_org)
+        assert not access.can_see_contact(unverified_exporter, hk_org)
+        assert access.can_see_contact(
             unverified_exporter, unverified_exporter.membership.organisation
         )
-        assert selectors.can_see_members(verified_exporter, crab_org)
-        assert not selectors.can_see_members(verified_exporter, hk_org)
-        assert selectors.viewer(verified_exporter).edits(crab_org)
-        assert not selectors.viewer(verified_exporter).edits(hk_org)
+        assert access.can_see_members(verified_exporter, crab_org)
+        assert not access.can_see_members(verified_exporter, hk_org)
+        assert access.viewer(verified_exporter).edits(crab_org)
+        assert not access.viewer(verified_exporter).edits(hk_org)

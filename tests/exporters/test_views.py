@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from bumdes_export.accounts.models import User
-from exporters import views
+from exporters import panels, views
 from exporters.models import Membership, Organisation
 from tests.conftest import ROLES
 from tests.exporters.conftest import EXPORTER_ROLES
@@ -353,7 +353,7 @@ def test_page_panels_are_shown_and_a_failing_one_is_left_out(as_role, world, mon
     def broken(request, organisation):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(views, "EXPORTER_PAGE_PANELS", [broken, buyers, lambda r, o: "<b>x</b>"])
+    monkeypatch.setattr(panels, "EXPORTER_PAGE_PANELS", [broken, buyers, lambda r, o: "<b>x</b>"])
     response = as_role("verified_exporter").get(reverse("exporters:detail", args=[world["hk"].pk]))
     assertContains(response, '<section class="panel" id="matches">Harbour Fresh')
     assertContains(response, "&lt;b&gt;x&lt;/b&gt;")

@@ -21,6 +21,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from bumdes_export.reference.models import Country, HsCode
 from exporters.models import Organisation
 from matchmaking.dealings import services
 from matchmaking.dealings.models import (
@@ -140,8 +141,6 @@ def world(linked_operator) -> World:
 
 def rfq_data(**overrides) -> dict:
     """What a buying request for live crab (heading 0306) to Hong Kong says."""
-    from bumdes_export.reference.models import Country, HsCode
-
     return {
         "title": "Live mud crab to Hong Kong",
         "hs_code": HsCode.objects.get(code="0306"),

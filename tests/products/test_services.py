@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from bumdes_export.reference.models import Country, HsCode, Region
-from products import events, services
+from products import events, selectors, services
 from products.models import Bumdes, BumdesOperator, CertificateType, HistoryEntry, Product
 
 pytestmark = pytest.mark.django_db
@@ -251,7 +251,7 @@ def test_only_ministry_marks_export_ready_and_only_without_blocking_gaps(officer
 def test_export_ready_when_every_required_document_is_there(ministry, officer_konawe):
     product = export_ready_crab(ministry, officer_konawe)
     assert product.export_ready_at is not None
-    gaps = services.selectors.readiness_of(product).gaps
+    gaps = selectors.readiness_of(product).gaps
     assert not [g for g in gaps if g.required]
 
 
@@ -299,7 +299,7 @@ def test_an_expired_certificate_counts_as_missing(officer_konawe):
             "valid_until": date.today() - timedelta(days=1),
         },
     )
-    gaps = [g.code for g in services.selectors.readiness_of(product).gaps]
+    gaps = [g.code for g in selectors.readiness_of(product).gaps]
     assert "ki1-fishery" in gaps
 
 
@@ -320,16 +320,14 @@ def test_certificate_dates_must_be_in_order(officer_konawe):
 
 def test_destinations_bring_their_own_rules(officer_konawe):
     product = crab(officer_konawe, crab_bumdes(officer_konawe))
-    assert "form-ahk-hong-kong" not in [
-        g.code for g in services.selectors.readiness_of(product).gaps
-    ]
+    assert "form-ahk-hong-kong" not in [g.code for g in selectors.readiness_of(product).gaps]
     services.update_product(
         actor=officer_konawe,
         product=product,
         data={},
         target_markets=[Country.objects.get(code="HK")],
     )
-    assert "form-ahk-hong-kong" in [g.code for g in services.selectors.readiness_of(product).gaps]
+    assert "form-ahk-hong-kong" in [g.code for g in selectors.readiness_of(product).gaps]
 
 
 def test_every_change_is_announced_after_commit_with_a_newer_version(
@@ -417,3 +415,17 @@ def test_the_periodic_task_handles_lapsed_certificates(ministry, officer_konawe)
 
     export_ready_crab(ministry, officer_konawe)
     assert handle_lapsed_certificates.apply().get() == 0  # nothing lapsed today
+
+
+def test_a_product_never_moves_to_another_bumdes(ministry, officer_konawe):
+    product = crab(officer_konawe, crab_bumdes(officer_konawe))
+    other = services.create_bumdes(
+        actor=ministry, data={"name": "BUMDes Lain", "village": desa("74.03")}
+    )
+    with pytest.raises(ValidationError) as error:
+        services.update_product(actor=ministry, product=product, data={}, bumdes=other)
+    assert "another BUMDes" in error.value.message_dict["bumdes"][0]
+    same = services.update_product(
+        actor=ministry, product=product, data={"packaging": "karung"}, bumdes=product.bumdes
+    )
+    assert same.packaging == "karung"

@@ -15,7 +15,7 @@ from django.utils.html import format_html
 from pytest_django.asserts import assertContains, assertNotContains
 
 from bumdes_export.reference.models import Region
-from products import views
+from products import panels
 from products.models import (
     Bumdes,
     BumdesOperator,
@@ -721,8 +721,10 @@ def test_extra_panels_fill_the_slots(as_role, reg, monkeypatch):
     def broken(request, obj):
         raise RuntimeError("matching is down")
 
-    monkeypatch.setattr(views, "PRODUCT_PAGE_PANELS", [buyers, broken, lambda r, p: "<b>raw</b>"])
-    monkeypatch.setattr(views, "BUMDES_PAGE_PANELS", [lambda r, b: format_html("<p>{}</p>", "ok!")])
+    monkeypatch.setattr(panels, "PRODUCT_PAGE_PANELS", [buyers, broken, lambda r, p: "<b>raw</b>"])
+    monkeypatch.setattr(
+        panels, "BUMDES_PAGE_PANELS", [lambda r, b: format_html("<p>{}</p>", "ok!")]
+    )
     client = as_role("ministry")
     page = client.get(f"/registry/products/{reg.product.pk}/")
     assertContains(page, "<section id='buyers'>Kepiting bakau buyers</section>")

@@ -45,8 +45,16 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+from django.db.models import F
+from rest_framework.test import APIClient
 
+from bumdes_export.accounts.models import Role, User
+from bumdes_export.celery import app
 from bumdes_export.reference.models import CertificateType, Country, ExportGateway, HsCode, Region
+from matchmaking.matching import chunks, engine, features, runs, scoring, tasks
+from matchmaking.matching.models import MatchRun
+from products import events
+from products.models import Product
 
 MARKER = "bench-matching"
 PRODUCTS_PER_BUMDES = 10
@@ -635,8 +643,6 @@ class Command(BaseCommand):
     # --- workers -----------------------------------------------------------------------------
 
     def _start_workers(self, count: int) -> list[subprocess.Popen]:
-        from bumdes_export.celery import app
-
         broker = (
             os.environ.get("REDIS_URL") or settings.CELERY_BROKER_URL or "redis://127.0.0.1:6379/0"
         )
@@ -718,12 +724,9 @@ class Command(BaseCommand):
     # --- measurements ------------------------------------------------------------------------
 
     def _full_rescore(self, chunk: int | None) -> dict:
-        from matchmaking.matching import engine, runs
-        from matchmaking.matching.models import MatchRun
-
         self._log("Full rescore …")
         started = time.perf_counter()
-        run = runs.start(chunk_products=chunk or engine.CHUNK_PRODUCTS)
+        run = tasks.start_full_run(chunk_products=chunk or chunks.CHUNK_PRODUCTS)
         shown = -1
         while True:
             run.refresh_from_db()
@@ -748,14 +751,12 @@ class Command(BaseCommand):
         }
 
     def _kernel(self, sample: int, rng: random.Random) -> dict:
-        from matchmaking.matching import engine, features, scoring
-
         self._log("Kernel: loading every chunk of products …")
         ctx = engine.context()
         et, w = ctx.exporters, ctx.weights
         tables = [
             features.load_product_table(ctx.lexicon, chapter=chapter, id_range=(first, last))
-            for chapter, first, last, _count in engine.plan_chunks()
+            for chapter, first, last, _count in chunks.plan_chunks()
         ]
         engine.warm_up()
         # The chunks of a full run, on two threads (the kernel releases the GIL), biggest first
@@ -866,13 +867,6 @@ class Command(BaseCommand):
         }
 
     def _incremental(self, edits: int, rng: random.Random) -> dict:
-        from django.db.models import F
-        from rest_framework.test import APIClient
-
-        from bumdes_export.accounts.models import Role, User
-        from products import events
-        from products.models import Product
-
         self._log(f"Incremental: {edits} edits, one at a time …")
         user, _created = User.objects.get_or_create(
             username="bench-matching", defaults={"role": Role.MINISTRY}

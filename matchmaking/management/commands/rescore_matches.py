@@ -11,7 +11,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from matchmaking.matching import engine, runs
+from matchmaking.matching import chunks, runs, tasks
 from matchmaking.matching.models import MatchRun
 
 
@@ -20,13 +20,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--chunk", type=int, default=engine.CHUNK_PRODUCTS, help="products per chunk"
+            "--chunk", type=int, default=chunks.CHUNK_PRODUCTS, help="products per chunk"
         )
         parser.add_argument("--no-wait", action="store_true", help="do not follow the run")
 
     def handle(self, *args, chunk: int, no_wait: bool, **options):
         started = time.perf_counter()
-        run = runs.start(chunk_products=max(1, chunk))
+        run = tasks.start_full_run(chunk_products=max(1, chunk))
         self.stdout.write(
             f"Full rescore #{run.pk}: {run.products:,} products in {run.chunks_total} chunks."
         )

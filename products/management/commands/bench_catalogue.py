@@ -58,8 +58,37 @@ from products.catalogue import services as catalogue
 from products.catalogue.models import CatalogueEntry
 from products.catalogue.serializers import CatalogueParams
 from products.models import ALL_MONTHS, Product
+from products.services import BUMDES_FIELDS, PRODUCT_FIELDS
 
 MARKER = "bench-catalogue"  # in Bumdes.business_units: what this command generated
+
+
+def _column(field: str) -> str:
+    """The table column of an edited field (a foreign key's ``_id``)."""
+    return {"village": "village_id", "hs_code": "hs_code_id"}.get(field, field)
+
+
+# The columns written for generated rows: the fields editors set (``products.services``), then
+# what the registry sets itself.
+BUMDES_COLUMNS = [_column(f) for f in BUMDES_FIELDS] + [
+    "photo",
+    "status",
+    "return_reason",
+    "created_at",
+    "updated_at",
+]
+PRODUCT_COLUMNS = [_column(f) for f in PRODUCT_FIELDS] + [
+    "capacity_base",
+    "base_unit",
+    "status",
+    "return_reason",
+    "readiness_score",
+    "version",
+    "export_ready_at",
+    "created_at",
+    "updated_at",
+    "bumdes_id",
+]
 PRODUCTS_PER_BUMDES = 10
 EXPORT_READY_SHARE = 0.30
 ROOT = Path(settings.BASE_DIR)
@@ -571,6 +600,10 @@ class Command(BaseCommand):
             cursor.execute("DELETE FROM products_bumdes WHERE id = ANY(%s)", [ids])
         catalogue.bump_version()
 
+    def _copy_rows(self, table: str, columns: list[str], rows: list[dict]) -> None:
+        """``_copy`` of rows given as ``{column: value}``."""
+        self._copy(table, columns, ([row[column] for column in columns] for row in rows))
+
     def _copy(self, table: str, columns: list[str], rows) -> None:
         sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
         with connection.cursor() as cursor:
@@ -601,55 +634,30 @@ class Command(BaseCommand):
             person = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
             digits = "".join(str(rng.randrange(10)) for _ in range(13))
             bumdes_rows.append(
-                [
-                    f"BUMDes {words[0]} {words[1]} {village}"[:200],
-                    "bumdes",
-                    rng.randrange(2015, 2025),
-                    "legal_entity",
-                    f"AHU-{digits[:6]}.AH.01.33",
-                    digits,
-                    digits + "00",
-                    MARKER,
-                    person,
-                    f"+62 8{digits[:10]}",
-                    f"+62 8{digits[3:13]}",
-                    f"bumdes{digits[:8]}@desa.example.id",
-                    f"Jalan Desa {village} No. {rng.randrange(1, 99)}",
-                    "",
-                    "",
-                    "verified",
-                    "",
-                    now,
-                    now,
-                    code,
-                ]
+                {
+                    "name": f"BUMDes {words[0]} {words[1]} {village}"[:200],
+                    "kind": "bumdes",
+                    "village_id": code,
+                    "year_founded": rng.randrange(2015, 2025),
+                    "legal_status": "legal_entity",
+                    "legal_certificate_number": f"AHU-{digits[:6]}.AH.01.33",
+                    "nib": digits,
+                    "npwp": digits + "00",
+                    "business_units": MARKER,
+                    "manager_name": person,
+                    "contact_phone": f"+62 8{digits[:10]}",
+                    "contact_whatsapp": f"+62 8{digits[3:13]}",
+                    "contact_email": f"bumdes{digits[:8]}@desa.example.id",
+                    "address": f"Jalan Desa {village} No. {rng.randrange(1, 99)}",
+                    "description": "",
+                    "photo": "",
+                    "status": "verified",
+                    "return_reason": "",
+                    "created_at": now,
+                    "updated_at": now,
+                }
             )
-        self._copy(
-            "products_bumdes",
-            [
-                "name",
-                "kind",
-                "year_founded",
-                "legal_status",
-                "legal_certificate_number",
-                "nib",
-                "npwp",
-                "business_units",
-                "manager_name",
-                "contact_phone",
-                "contact_whatsapp",
-                "contact_email",
-                "address",
-                "description",
-                "photo",
-                "status",
-                "return_reason",
-                "created_at",
-                "updated_at",
-                "village_id",
-            ],
-            bumdes_rows,
-        )
+        self._copy_rows("products_bumdes", BUMDES_COLUMNS, bumdes_rows)
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT id, village_id FROM products_bumdes WHERE business_units = %s", [MARKER]
@@ -694,70 +702,43 @@ class Command(BaseCommand):
                     f"Capacity {capacity} {unit} a month, packed to the buyer's order."
                 )
                 product_rows.append(
-                    [
-                        name_id,
-                        name_en,
-                        description_id,
-                        description_en,
-                        "",
-                        form,
-                        unit,
-                        capacity,
-                        base,
-                        base_unit,
-                        months,
-                        max(1, capacity // 10),
-                        round(rng.uniform(0.5, 40), 2),
-                        "USD",
-                        rng.choice(["FOB", "CIF", "EXW"]),
-                        rng.choice(["karung 50 kg", "kardus 10 kg", "vacuum pack 1 kg", ""]),
-                        rng.choice([None, 30, 90, 180, 365]),
-                        status,
-                        "Lengkapi foto produk." if status == "returned" else "",
-                        rng.randrange(60, 101) if ready else rng.randrange(10, 90),
-                        1,
-                        ready_at,
-                        created,
-                        created,
-                        bumdes_id,
-                        hs,
-                    ]
+                    {
+                        "name_id": name_id,
+                        "name_en": name_en,
+                        "description_id": description_id,
+                        "description_en": description_en,
+                        "hs_code_id": hs,
+                        "national_code": "",
+                        "form": form,
+                        "unit": unit,
+                        "capacity_per_month": capacity,
+                        "capacity_base": base,
+                        "base_unit": base_unit,
+                        "available_months": months,
+                        "min_order": max(1, capacity // 10),
+                        "price": round(rng.uniform(0.5, 40), 2),
+                        "currency": "USD",
+                        "incoterm": rng.choice(["FOB", "CIF", "EXW"]),
+                        "packaging": rng.choice(
+                            ["karung 50 kg", "kardus 10 kg", "vacuum pack 1 kg", ""]
+                        ),
+                        "shelf_life_days": rng.choice([None, 30, 90, 180, 365]),
+                        "status": status,
+                        "return_reason": "Lengkapi foto produk." if status == "returned" else "",
+                        "readiness_score": (
+                            rng.randrange(60, 101) if ready else rng.randrange(10, 90)
+                        ),
+                        "version": 1,
+                        "export_ready_at": ready_at,
+                        "created_at": created,
+                        "updated_at": created,
+                        "bumdes_id": bumdes_id,
+                    }
                 )
                 held = [c for c in certs if rng.random() < 0.55 and c in certificate_ids]
                 if held:
                     plans[(bumdes_id, name_id.lower(), hs)] = held
-        self._copy(
-            "products_product",
-            [
-                "name_id",
-                "name_en",
-                "description_id",
-                "description_en",
-                "national_code",
-                "form",
-                "unit",
-                "capacity_per_month",
-                "capacity_base",
-                "base_unit",
-                "available_months",
-                "min_order",
-                "price",
-                "currency",
-                "incoterm",
-                "packaging",
-                "shelf_life_days",
-                "status",
-                "return_reason",
-                "readiness_score",
-                "version",
-                "export_ready_at",
-                "created_at",
-                "updated_at",
-                "bumdes_id",
-                "hs_code_id",
-            ],
-            product_rows,
-        )
+        self._copy_rows("products_product", PRODUCT_COLUMNS, product_rows)
         del product_rows
         with connection.cursor() as cursor:
             cursor.execute(

@@ -35,6 +35,7 @@ from django.db import connection, transaction
 from django.test.utils import override_settings
 
 from bumdes_export.reference.models import HsCode, Region
+from bumdes_export.reference.services import load_all
 from products.imports import columns, services
 from products.imports.models import ProductImport
 from products.models import Bumdes, HistoryEntry, Product
@@ -207,8 +208,6 @@ class Command(BaseCommand):
 
     def _reference(self) -> None:
         if not Region.objects.filter(level=4).exists() or not HsCode.objects.exists():
-            from bumdes_export.reference.services import load_all
-
             self._say("loading the reference data (regions, HS codes) ...")
             load_all()
 

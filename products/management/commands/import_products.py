@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
@@ -36,8 +37,6 @@ class Command(BaseCommand):
             raise CommandError(f"{file} is not a file.")
         actor = None
         if user:
-            from django.contrib.auth import get_user_model
-
             actor = get_user_model().objects.filter(username=user).first()
             if actor is None:
                 raise CommandError(f"There is no user {user!r}.")

@@ -14,6 +14,9 @@ from matchmaking.forums import panels as forum_panels
 from matchmaking.forums import selectors as selectors
 from matchmaking.forums import services as services
 from matchmaking.forums.models import Forum, Meeting
+from products import panels as product_panels
+from products.models import Bumdes
+from tests.matchmaking.forums.conftest import make_forum
 
 pytestmark = pytest.mark.django_db
 
@@ -122,9 +125,8 @@ def test_outcome_panels_show_only_what_the_viewer_may_see(held, officer_sulteng,
         forum_panels.organisation_outcomes_panel, held.org_a.attendees.get().user, org
     )
     assert panel(forum_panels.organisation_outcomes_panel, officer_sulteng, org) == ""
-    from products import views as product_views
 
-    assert forum_panels.bumdes_outcomes_panel in product_views.BUMDES_PAGE_PANELS
+    assert forum_panels.bumdes_outcomes_panel in product_panels.BUMDES_PAGE_PANELS
 
 
 def test_a_suggested_product_can_be_acted_on_at_a_forum_both_sides_attend(fs, org_a):
@@ -144,3 +146,37 @@ def test_a_suggested_product_can_be_acted_on_at_a_forum_both_sides_attend(fs, or
     # Not once the forum is over, nor for an organisation that does not take part.
     Forum.objects.filter(pk=fs.forum.pk).update(status=ForumStatus.FINISHED)
     assert selectors.meeting_openings(org_a, [crab.pk]) == {}
+
+
+# --- Choices of the forms and serializers ----------------------------------------------------
+
+
+def test_registration_choices_leave_out_registered_bumdes(
+    fs, world, organiser, officer_sultra, linked_operator
+):
+    Bumdes.objects.filter(pk__in=[world.konawe.pk, world.donggala.pk]).update(
+        status=Bumdes.Status.VERIFIED
+    )
+    # Registered at this forum already: not offered again.
+    assert not selectors.registrable_bumdes(officer_sultra, fs.forum).exists()
+    other = make_forum(organiser, name="Another forum")
+    bumdes = selectors.registrable_bumdes(linked_operator, other)
+    assert list(bumdes) == [world.konawe]
+    products = set(selectors.registrable_products(bumdes))
+    assert world.crab in products and world.crab_draft not in products
+
+
+def test_request_counterparts_are_approved_participants_of_the_other_side(fs):
+    assert set(selectors.request_counterparts(fs.org_a)) == {fs.konawe, fs.donggala, fs.government}
+    assert set(selectors.request_counterparts(fs.konawe)) == {fs.org_a, fs.org_b}
+
+
+def test_co_organisers_are_active_ministry_staff(organiser, ministry, officer_sultra):
+    candidates = set(selectors.co_organiser_candidates())
+    assert {organiser, ministry} <= candidates and officer_sultra not in candidates
+
+
+def test_an_outcome_names_products_of_the_bumdes_side(held, world):
+    assert set(selectors.meeting_products(held.meeting)) == set(
+        world.konawe.products.all()
+    ) and world.donggala_crab not in set(selectors.meeting_products(held.meeting))

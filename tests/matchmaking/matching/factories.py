@@ -291,7 +291,7 @@ def expected_lists():
     from matchmaking.matching import engine, features, scoring
 
     lexicon = features.load_lexicon()
-    w = features.weights_from(engine.current_weights_row())
+    w = features.weights_from(engine.get_or_create_current_weights())
     by_product, by_exporter = scoring.reference_lists(
         features.load_products(lexicon), features.load_exporters(lexicon), w
     )

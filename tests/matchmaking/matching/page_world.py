@@ -7,7 +7,7 @@ run directly (the events would run it only after a commit).
 
 from __future__ import annotations
 
-from matchmaking.matching import engine
+from matchmaking.matching import engine, incremental
 from matchmaking.matching.models import ProductMatches
 
 
@@ -16,7 +16,7 @@ def score_world(world, org_a, org_b, org_pending) -> None:
     org_b.hs_interests.set(["0306"])
     org_pending.hs_interests.set(["030633"])
     engine.forget_context()  # the cached organisations' table may be another test's
-    engine.rescore_products(
+    incremental.rescore_products(
         [world.crab.pk, world.crab_draft.pk, world.oil.pk, world.donggala_crab.pk]
     )
     assert ProductMatches.objects.filter(pk=world.crab.pk, size=2).exists()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from exporters.models import Organisation
-from matchmaking.matching import engine, runs
+from matchmaking.matching import engine, incremental, tasks
 from matchmaking.matching.models import MatchDismissal, MatchRun, MatchWeights, ProductMatches
 from products.models import BumdesOperator, Product
 from tests.factories import UserFactory
@@ -54,7 +54,7 @@ def matched(
     org_b.hs_interests.set(["0306"])
     org_pending.hs_interests.set(["0306"])
     with django_capture_on_commit_callbacks(execute=True):
-        runs.start()
+        tasks.start_full_run()
     return world
 
 
@@ -458,7 +458,7 @@ def test_runs_for_ministry_staff_only(matched, api_as, django_capture_on_commit_
 def test_organisations_that_are_not_verified_are_not_listed_for_products(matched, api_as, org_a):
     Organisation.objects.filter(pk=org_a.pk).update(status=Organisation.Status.PENDING)
     engine.forget_context()
-    engine.rescore_organisation(org_a.pk)
+    incremental.rescore_organisation(org_a.pk)
 
     data = api_as("ministry").get(f"{API}/products/{matched.crab.pk}/matches/").json()
     assert org_a.pk not in [m["exporter"]["id"] for m in data["matches"]]

@@ -20,7 +20,8 @@ from django.utils import timezone
 
 from exporters import services as exporter_services
 from exporters.models import Kind, Organisation
-from matchmaking.matching import engine, queue, runs, services, store, tasks
+from matchmaking.matching import engine, features, incremental, queue, services, store, tasks
+from matchmaking.matching.follow_up import FollowUp
 from matchmaking.matching.models import (
     ExporterMatch,
     ExporterMatchState,
@@ -58,7 +59,7 @@ def _fresh_engine_context():
 
 def full_run(capture, **kwargs) -> MatchRun:
     with capture(execute=True):
-        run = runs.start(**kwargs)
+        run = tasks.start_full_run(**kwargs)
     run.refresh_from_db()
     return run
 
@@ -226,29 +227,29 @@ def test_queueing_the_same_ids_again_sends_nothing_until_released(market, counte
     one, many, organisation = counted
     ids = [p.pk for p in market[0][:5]]
 
-    assert queue.products(ids) == 5
-    assert queue.products(ids) == 0
-    assert queue.products(ids[:2] + [ids[0]]) == 0
+    assert len(tasks.send(FollowUp(products=tuple(ids))).products) == 5
+    assert len(tasks.send(FollowUp(products=tuple(ids))).products) == 0
+    assert len(tasks.send(FollowUp(products=(*ids[:2], ids[0]))).products) == 0
     assert many.call_args_list == [mock.call(sorted(ids))]
     one.assert_not_called()
 
     queue.release(queue.Kind.PRODUCT, ids[:2])
-    assert queue.products(ids) == 2
+    assert len(tasks.send(FollowUp(products=tuple(ids))).products) == 2
     assert many.call_args_list[-1] == mock.call(sorted(ids[:2]))
 
     org = market[1][0]
-    assert queue.organisations([org.pk, org.pk]) == 1
-    assert queue.organisations([org.pk]) == 0
+    assert len(tasks.send(FollowUp(organisations=(org.pk, org.pk))).organisations) == 1
+    assert len(tasks.send(FollowUp(organisations=(org.pk,))).organisations) == 0
     organisation.assert_called_once_with(org.pk)
 
 
 def test_large_bursts_go_out_in_batches(market, counted):
     _one, many, _organisation = counted
-    ids = list(range(10_000, 10_000 + queue.BATCH * 2 + 1))
+    ids = list(range(10_000, 10_000 + tasks.BATCH * 2 + 1))
 
-    queue.products(ids)
+    tasks.send(FollowUp(products=tuple(ids)))
 
-    assert [len(call.args[0]) for call in many.call_args_list] == [queue.BATCH, queue.BATCH]
+    assert [len(call.args[0]) for call in many.call_args_list] == [tasks.BATCH, tasks.BATCH]
     # The last, lone id goes through the single-product task.
     assert _one.call_args == mock.call(ids[-1])
 
@@ -300,13 +301,13 @@ def test_a_task_that_lost_the_race_leaves_the_newer_list_and_the_organisation_li
     organisation lists. The slow one's writes are refused, and its organisation rows too."""
     product = market[0][0]
     full_run(django_capture_on_commit_callbacks)
-    loaded_v1 = engine.features.load_products(engine.context().lexicon, ids=[product.pk])
+    loaded_v1 = features.load_products(engine.context().lexicon, ids=[product.pk])
     with django_capture_on_commit_callbacks(execute=True):
         edit(product.pk, status="export_ready", readiness_score=100)
     after = (stored_product_lists(), stored_organisation_lists())
 
-    with mock.patch.object(engine.features, "load_products", return_value=loaded_v1):
-        engine.rescore_products([product.pk])
+    with mock.patch.object(features, "load_products", return_value=loaded_v1):
+        incremental.rescore_products([product.pk])
 
     assert ProductMatches.objects.get(pk=product.pk).product_version == 2
     assert (stored_product_lists(), stored_organisation_lists()) == after
@@ -523,7 +524,7 @@ def test_new_weights_start_a_full_run_and_every_list_uses_them(
     market, ministry, django_capture_on_commit_callbacks
 ):
     full_run(django_capture_on_commit_callbacks)
-    old = engine.current_weights_row()
+    old = engine.get_or_create_current_weights()
 
     with django_capture_on_commit_callbacks(execute=True):
         new = services.update_weights(
@@ -542,7 +543,7 @@ def test_new_weights_start_a_full_run_and_every_list_uses_them(
 def test_the_same_weights_again_change_nothing(
     market, ministry, django_capture_on_commit_callbacks
 ):
-    current = engine.current_weights_row()
+    current = engine.get_or_create_current_weights()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         same = services.update_weights(ministry, {"weight_fit": current.weight_fit})
 
@@ -565,7 +566,7 @@ def test_the_same_weights_again_change_nothing(
     ],
 )
 def test_invalid_weights_are_refused_field_by_field(ministry, values, keys):
-    engine.current_weights_row()
+    engine.get_or_create_current_weights()
     with pytest.raises(ValidationError) as refused:
         services.update_weights(ministry, values)
 
@@ -600,7 +601,7 @@ def test_the_sweep_requeues_missing_and_stale_products_and_stuck_pending_rows(
         mock.patch.object(tasks.rescore_product, "delay") as one,
         mock.patch.object(tasks.rescore_products, "delay") as many,
     ):
-        report = runs.sweep()
+        report = tasks.sweep_matches()
 
     sent = {pid for call in many.call_args_list for pid in call.args[0]} | {
         call.args[0] for call in one.call_args_list
@@ -621,7 +622,7 @@ def test_after_the_sweep_every_list_is_current(market, django_capture_on_commit_
     organisation.hs_interests.set(["0307"])  # changed without an event: the sweep finds it
 
     with django_capture_on_commit_callbacks(execute=True):
-        report = runs.sweep()
+        report = tasks.sweep_matches()
 
     assert report["organisations"] == 1
     assert_lists_exact()
@@ -638,7 +639,7 @@ def test_the_sweep_removes_the_lists_of_an_organisation_no_longer_matched(
     )
 
     with django_capture_on_commit_callbacks(execute=True):
-        report = runs.sweep()
+        report = tasks.sweep_matches()
 
     assert report["organisations"] == 1
     assert not ExporterMatch.objects.filter(organisation=organisation).exists()
@@ -652,21 +653,21 @@ def test_the_sweep_starts_a_full_run_when_lists_are_from_older_weights(
     MatchWeights.objects.create(weight_fit=40, weight_markets=0)  # saved without a run
 
     with django_capture_on_commit_callbacks(execute=True):
-        report = runs.sweep()
+        report = tasks.sweep_matches()
 
     assert report["full_run"] == 1
-    newest = engine.current_weights_row().pk
+    newest = engine.get_or_create_current_weights().pk
     assert set(ProductMatches.objects.values_list("weights_version", flat=True)) == {newest}
     assert_lists_exact()
 
 
 def test_the_sweep_resends_the_chunks_of_a_stuck_run(market, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False):
-        run = runs.start(chunk_products=5)  # its tasks were lost with the broker
+        run = tasks.start_full_run(chunk_products=5)  # its tasks were lost with the broker
     MatchRun.objects.filter(pk=run.pk).update(started_at=timezone.now() - timedelta(minutes=20))
 
     with django_capture_on_commit_callbacks(execute=True):
-        report = runs.sweep()
+        report = tasks.sweep_matches()
 
     run.refresh_from_db()
     assert report["runs_resent"] == run.chunks_total

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from hypothesis import Phase, given, settings
 
-from matchmaking.matching import engine, features, store
+from matchmaking.matching import chunks, engine, features, store
 from matchmaking.matching.scoring import (
     EXPORTER_TOP,
     PRODUCT_TOP,
@@ -173,7 +173,7 @@ def test_scoring_in_chunks_and_merging_gives_the_same_lists():
         for start in range(0, len(chapter_products), 17):
             pt = features.product_table(chapter_products[start : start + 17])
             r = engine.run_kernel(pt, et, w)
-            parts.append(engine._partial_records(pt, et, r))
+            parts.append(chunks.partial_records(pt, et, r))
             for i in range(len(pt)):
                 n = int(r.top_n[i])
                 product_lists[int(pt.ids[i])] = (

@@ -46,8 +46,8 @@ def panel_request(request):
 
 
 def test_register_fills_the_three_slots_once():
-    from exporters.views import EXPORTER_PAGE_PANELS
-    from products.views import BUMDES_PAGE_PANELS, PRODUCT_PAGE_PANELS
+    from exporters.panels import EXPORTER_PAGE_PANELS
+    from products.panels import BUMDES_PAGE_PANELS, PRODUCT_PAGE_PANELS
 
     assert panels.register() == [
         "PRODUCT_PAGE_PANELS",
@@ -136,10 +136,10 @@ def test_dismissed_suggestions_hide_and_show_again(panel_request, scored, minist
 def test_more_than_five_matches_fold(panel_request, scored):
     for n in range(6):
         OrganisationFactory(legal_name=f"Crab Buyer {n} Ltd").hs_interests.set(["030633"])
-    from matchmaking.matching import engine
+    from matchmaking.matching import engine, incremental
 
     engine.forget_context()
-    engine.rescore_products([scored.crab.pk])
+    incremental.rescore_products([scored.crab.pk])
     html = panels.product_panel(panel_request("ministry"), scored.crab)
     assert "3 more matches" in html  # 8 organisations: 5 shown, 3 folded
 
@@ -201,10 +201,10 @@ def test_panel_shows_at_most_five(panel_request, scored, org_a):
         ProductFactory(bumdes=scored.konawe, name_id=f"Kepiting {n}", status="export_ready")
         for n in range(5)
     ]
-    from matchmaking.matching import engine
+    from matchmaking.matching import engine, incremental
 
     engine.forget_context()
-    engine.rescore_products([p.pk for p in extra])
+    incremental.rescore_products([p.pk for p in extra])
     html = panels.organisation_panel(panel_request("verified_exporter"), org_a)
     assert html.count('class="match"') == panels.ORGANISATION_PANEL_ROWS
 

@@ -13,7 +13,8 @@ from django.core.management import call_command
 
 from bumdes_export.core.models import BackgroundJob
 from exporters import services as exporter_services
-from matchmaking.matching import engine, runs
+from matchmaking.matching import chunks, engine, runs, store, tasks
+from matchmaking.matching.follow_up import FollowUp
 from matchmaking.matching.models import (
     ExporterMatch,
     ExporterMatchState,
@@ -72,7 +73,7 @@ def catalogue(regions):
 def planned(capture, chunk_products: int) -> MatchRun:
     """A run whose chunk tasks were never sent (the test plays the workers)."""
     with capture(execute=False):
-        return runs.start(chunk_products=chunk_products)
+        return tasks.start_full_run(chunk_products=chunk_products)
 
 
 def chunk_ids(run) -> list[int]:
@@ -82,16 +83,16 @@ def chunk_ids(run) -> list[int]:
 def test_a_full_run_end_to_end(catalogue, django_capture_on_commit_callbacks):
     products, organisations = catalogue
     with django_capture_on_commit_callbacks(execute=True):
-        run = runs.start(chunk_products=3)
+        run = tasks.start_full_run(chunk_products=3)
 
     run.refresh_from_db()
-    chunks = list(MatchRunChunk.objects.filter(run=run))
+    parts = list(MatchRunChunk.objects.filter(run=run))
     assert run.status == MatchRun.Status.DONE and run.finished_at
     assert run.products == len(products)
-    assert run.chunks_total == len(chunks) == 4 + 2 + 2  # 12, 6 and 5 products per chapter
-    assert {c.chapter for c in chunks} == {"03", "15", "16"}
-    assert all(c.done_at and c.attempts == 1 and bytes(c.partial) == b"" for c in chunks)
-    assert run.candidate_pairs == sum(c.candidate_pairs for c in chunks) > 0
+    assert run.chunks_total == len(parts) == 4 + 2 + 2  # 12, 6 and 5 products per chapter
+    assert {c.chapter for c in parts} == {"03", "15", "16"}
+    assert all(c.done_at and c.attempts == 1 and bytes(c.partial) == b"" for c in parts)
+    assert run.candidate_pairs == sum(c.candidate_pairs for c in parts) > 0
     assert run.rows_written == ExporterMatch.objects.count() + len(products)
     job = BackgroundJob.objects.get(pk=run.job_id)
     assert (job.status, job.total, job.progress) == ("done", run.chunks_total, run.chunks_total)
@@ -108,7 +109,7 @@ def test_a_full_run_end_to_end(catalogue, django_capture_on_commit_callbacks):
 
 def test_chunks_cover_each_chapter_in_id_ranges(catalogue):
     products, _organisations = catalogue
-    plan = engine.plan_chunks(4)
+    plan = chunks.plan_chunks(4)
 
     covered = []
     for chapter, first, last, count in plan:
@@ -122,14 +123,15 @@ def test_progress_counts_chunks_as_they_finish(catalogue, django_capture_on_comm
     run = planned(django_capture_on_commit_callbacks, 5)
     ids = chunk_ids(run)
     for done, chunk_id in enumerate(ids[:-1], start=1):
-        runs.run_chunk(chunk_id)
+        _result, follow_up = runs.run_chunk(chunk_id)
+        assert follow_up == FollowUp(), "no merge while a chunk is open"
         assert BackgroundJob.objects.get(pk=run.job_id).progress == done
         assert runs.progress(run)["chunks_done"] == done
     run.refresh_from_db()
     assert run.status == "running"
 
     with django_capture_on_commit_callbacks(execute=True):
-        runs.run_chunk(ids[-1])  # the last one sends the merge
+        tasks.run_chunk(ids[-1])  # the last one sends the merge
 
     run.refresh_from_db()
     job = BackgroundJob.objects.get(pk=run.job_id)
@@ -142,15 +144,15 @@ def test_a_chunk_delivered_again_after_it_is_done_is_skipped(
 ):
     run = planned(django_capture_on_commit_callbacks, 4)
     first = chunk_ids(run)[0]
-    engine.run_chunk(first)
+    chunks.run_chunk(first)
     before = (
         stored_product_lists(),
         dict(ProductMatches.objects.values_list("pk", "computed_at")),
         MatchRunChunk.objects.get(pk=first).attempts,
     )
 
-    assert engine.run_chunk(first) == {"skipped": 1}
-    assert runs.run_chunk(first) == {"skipped": 1}
+    assert chunks.run_chunk(first) == {"skipped": 1}
+    assert runs.run_chunk(first) == ({"skipped": 1}, FollowUp())
 
     after = (
         stored_product_lists(),
@@ -167,15 +169,15 @@ def test_a_chunk_that_crashed_midway_leaves_nothing_and_its_retry_does_it_whole(
     first = chunk_ids(run)[0]
 
     with (
-        mock.patch.object(engine.store, "write_product_lists", side_effect=OSError("killed")),
+        mock.patch.object(store, "write_product_lists", side_effect=OSError("killed")),
         pytest.raises(OSError),
     ):
-        engine.run_chunk(first)
+        chunks.run_chunk(first)
     chunk = MatchRunChunk.objects.get(pk=first)
     assert chunk.done_at is None and bytes(chunk.partial) == b""
     assert not ProductMatches.objects.exists()
 
-    engine.run_chunk(first)
+    chunks.run_chunk(first)
     chunk.refresh_from_db()
     assert chunk.done_at and chunk.attempts == 2
 
@@ -186,21 +188,21 @@ def test_redoing_a_chunk_gives_the_same_result_and_no_duplicates(
     run = planned(django_capture_on_commit_callbacks, 4)
     ids = chunk_ids(run)
     for chunk_id in ids:
-        engine.run_chunk(chunk_id)
+        chunks.run_chunk(chunk_id)
     first = (stored_product_lists(), [bytes(c.partial) for c in MatchRunChunk.objects.all()])
 
     # A worker died after its commit but before acknowledging: the broker hands the chunks out
     # again, as if never done.
     MatchRunChunk.objects.filter(run=run).update(done_at=None)
     for chunk_id in ids:
-        engine.run_chunk(chunk_id)
+        chunks.run_chunk(chunk_id)
     again = (stored_product_lists(), [bytes(c.partial) for c in MatchRunChunk.objects.all()])
 
     assert again == first
     assert ProductMatches.objects.count() == Product.objects.count()
 
     with django_capture_on_commit_callbacks(execute=True):
-        runs.merge(run.pk)
+        tasks.merge_run(run.pk)
     assert_lists_exact()
 
 
@@ -208,22 +210,22 @@ def test_the_merge_runs_once(catalogue, django_capture_on_commit_callbacks):
     run = planned(django_capture_on_commit_callbacks, 6)
     ids = chunk_ids(run)
     for chunk_id in ids[:-1]:
-        engine.run_chunk(chunk_id)
+        chunks.run_chunk(chunk_id)
 
-    assert runs.merge(run.pk) == {"waiting": 1}, "a chunk is still open"
+    assert runs.merge(run.pk) == ({"waiting": 1}, FollowUp()), "a chunk is still open"
     assert not ExporterMatch.objects.exists()
 
-    engine.run_chunk(ids[-1])
+    chunks.run_chunk(ids[-1])
     with django_capture_on_commit_callbacks(execute=True):
-        first = runs.merge(run.pk)
+        first = tasks.merge_run(run.pk)
     rows = sorted(ExporterMatch.objects.values_list("organisation_id", "product_id", "score"))
 
     assert "organisation_rows" in first
-    assert runs.merge(run.pk) == {"skipped": 1}
+    assert runs.merge(run.pk) == ({"skipped": 1}, FollowUp())
     assert sorted(ExporterMatch.objects.values_list("organisation_id", "product_id", "score")) == (
         rows
     )
-    assert runs.merge(987654) == {"skipped": 1}
+    assert runs.merge(987654) == ({"skipped": 1}, FollowUp())
     assert_lists_exact()
 
 
@@ -232,20 +234,21 @@ def test_starting_while_a_run_is_active_returns_that_run(
 ):
     run = planned(django_capture_on_commit_callbacks, 5)
 
-    again = runs.start(chunk_products=2)
+    again, follow_up = runs.start(chunk_products=2)
 
     assert again.pk == run.pk
+    assert follow_up == FollowUp(), "its chunks are not sent again"
     assert MatchRun.objects.count() == 1
     assert MatchRunChunk.objects.filter(run=run).count() == run.chunks_total
 
 
 def test_chunks_of_a_finished_run_are_not_redone(catalogue, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        run = runs.start(chunk_products=5)
+        run = tasks.start_full_run(chunk_products=5)
     first = chunk_ids(run)[0]
     MatchRunChunk.objects.filter(pk=first).update(done_at=None)
 
-    assert engine.run_chunk(first) == {"skipped": 1}
+    assert chunks.run_chunk(first) == {"skipped": 1}
 
 
 def test_a_run_with_no_products_finishes_and_records_every_organisation(
@@ -253,7 +256,7 @@ def test_a_run_with_no_products_finishes_and_records_every_organisation(
 ):
     organisation = make_organisation(hs=("03",))
     with django_capture_on_commit_callbacks(execute=True):
-        run = runs.start()
+        run = tasks.start_full_run()
 
     run.refresh_from_db()
     assert (run.status, run.chunks_total, run.products) == ("done", 0, 0)
@@ -267,13 +270,13 @@ def test_a_product_changed_after_its_chunk_ran_is_left_out_of_the_merge_and_requ
     products, _organisations = catalogue
     run = planned(django_capture_on_commit_callbacks, 50)
     for chunk_id in chunk_ids(run):
-        engine.run_chunk(chunk_id)
+        chunks.run_chunk(chunk_id)
     changed = next(p for p in products if p.status == "export_ready" and p.hs_code_id == "030633")
     with django_capture_on_commit_callbacks(execute=True):
         edit(changed.pk, capacity_per_month=Decimal(5))
 
     with django_capture_on_commit_callbacks(execute=True):
-        result = runs.merge(run.pk)
+        result = tasks.merge_run(run.pk)
 
     assert result["stale"] == 1
     assert_lists_exact()
@@ -286,7 +289,7 @@ def test_a_product_that_entered_organisation_lists_during_a_run_keeps_its_place(
     products, _organisations = catalogue
     run = planned(django_capture_on_commit_callbacks, 50)
     for chunk_id in chunk_ids(run):
-        engine.run_chunk(chunk_id)
+        chunks.run_chunk(chunk_id)
     waiting = next(p for p in products if p.status == "verified" and p.hs_code_id == "030633")
     with django_capture_on_commit_callbacks(execute=True):
         if change == "made export-ready":
@@ -298,7 +301,7 @@ def test_a_product_that_entered_organisation_lists_during_a_run_keeps_its_place(
     assert ExporterMatch.objects.filter(product=product).exists()
 
     with django_capture_on_commit_callbacks(execute=True):
-        runs.merge(run.pk)
+        tasks.merge_run(run.pk)
 
     assert ExporterMatch.objects.filter(product=product).exists()
     assert_lists_exact()
@@ -310,7 +313,7 @@ def test_an_organisation_changed_during_a_run_keeps_its_new_list(
     _products, organisations = catalogue
     run = planned(django_capture_on_commit_callbacks, 50)
     for chunk_id in chunk_ids(run):
-        engine.run_chunk(chunk_id)
+        chunks.run_chunk(chunk_id)
     organisation = organisations[1]
     with django_capture_on_commit_callbacks(execute=True):
         exporter_services.update_organisation(
@@ -322,8 +325,8 @@ def test_an_organisation_changed_during_a_run_keeps_its_new_list(
     rows_now = stored_organisation_lists()[organisation.pk]
 
     with django_capture_on_commit_callbacks(execute=True):
-        runs.merge(run.pk)
-        runs.sweep()
+        tasks.merge_run(run.pk)
+        tasks.sweep_matches()
 
     assert stored_organisation_lists()[organisation.pk] == rows_now
     assert_lists_exact()
@@ -335,13 +338,13 @@ def test_a_product_deleted_during_a_run_leaves_no_rows(
     products, _organisations = catalogue
     run = planned(django_capture_on_commit_callbacks, 50)
     for chunk_id in chunk_ids(run):
-        engine.run_chunk(chunk_id)
+        chunks.run_chunk(chunk_id)
     gone = next(p for p in products if p.status == "export_ready")
     gone.certificates.all().delete()
     Product.objects.filter(pk=gone.pk).delete()
 
     with django_capture_on_commit_callbacks(execute=True):
-        runs.merge(run.pk)
+        tasks.merge_run(run.pk)
 
     assert not ExporterMatch.objects.filter(product_id=gone.pk).exists()
     assert_lists_exact()
@@ -400,12 +403,12 @@ def test_a_run_that_cannot_finish_does_not_block_new_weights_forever(
     from django.utils import timezone
 
     from bumdes_export.core.tasks import expire_stale_jobs
-    from matchmaking.matching import services, tasks
+    from matchmaking.matching import services
 
     run = planned(django_capture_on_commit_callbacks, 6)
     ids = chunk_ids(run)
     for chunk_id in ids[1:]:
-        engine.run_chunk(chunk_id)
+        chunks.run_chunk(chunk_id)
     # Chunk 0 failed on every delivery (say, a bad row) for three hours.
     long_ago = timezone.now() - timedelta(hours=3)
     MatchRunChunk.objects.filter(pk=ids[0]).update(attempts=40)
@@ -413,7 +416,7 @@ def test_a_run_that_cannot_finish_does_not_block_new_weights_forever(
     BackgroundJob.objects.filter(pk=run.job_id).update(created_at=long_ago, heartbeat_at=long_ago)
     expire_stale_jobs()
     with mock.patch.object(tasks.run_chunk, "delay"):  # and it fails again
-        runs.sweep()
+        tasks.sweep_matches()
 
     with django_capture_on_commit_callbacks(execute=True):
         weights = services.update_weights(ministry, {"weight_fit": 40, "weight_volume": 5})

@@ -25,7 +25,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from matchmaking.matching import engine, runs, tasks
+from matchmaking.matching import engine, tasks
 from matchmaking.matching.models import (
     ExporterMatch,
     ExporterMatchState,
@@ -172,7 +172,7 @@ def test_a_full_run_survives_a_worker_killed_midway(transactional_db, regions, p
 
     # Plan the run; its chunk tasks are held back until the later chunks are locked.
     with mock.patch.object(tasks.run_chunk, "delay") as held:
-        run = runs.start(chunk_products=4)
+        run = tasks.start_full_run(chunk_products=4)
     chunk_ids = [call.args[0] for call in held.call_args_list]
     assert len(chunk_ids) == run.chunks_total >= 8
 
@@ -246,7 +246,7 @@ def test_a_full_run_survives_a_worker_killed_midway(transactional_db, regions, p
 
     app.conf.task_always_eager = True
     engine.forget_context()
-    again = runs.start(chunk_products=4)
+    again = tasks.start_full_run(chunk_products=4)
     again.refresh_from_db()
     assert again.pk != run.pk and again.status == MatchRun.Status.DONE
     assert snapshot() == interrupted

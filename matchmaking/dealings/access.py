@@ -1,0 +1,172 @@
+"""Who may do what with one dealing: a shortlist entry, an inquiry, a buying request and its
+offers, a facilitation (service) request.
+
+Party-level decisions (who acts for which organisation, who is on a product's side) live in
+``matchmaking.access``; which rows a user may read lives in ``matchmaking.dealings.selectors``.
+Services, views, the API, serializers, panels and templates all ask these functions.
+"""
+
+from __future__ import annotations
+
+from bumdes_export.accounts.access import is_ministry
+from exporters.models import Organisation
+from matchmaking import access
+from matchmaking.access import AnyUser, Viewer
+from matchmaking.dealings import selectors
+from matchmaking.dealings.models import (
+    BuyingRequest,
+    Inquiry,
+    InquiryMessage,
+    ServiceRequest,
+    ShortlistEntry,
+)
+
+#: The two sides of a service request.
+PROVIDER = "provider"
+REQUESTER = "requester"
+
+_Status = ServiceRequest.Status
+#: (from, to): who moves a service request, the ``provider`` or the ``requester`` side.
+SERVICE_TRANSITIONS: dict[tuple[str, str], str] = {
+    (_Status.REQUESTED, _Status.ACCEPTED): PROVIDER,
+    (_Status.REQUESTED, _Status.DECLINED): PROVIDER,
+    (_Status.ACCEPTED, _Status.IN_PROGRESS): PROVIDER,
+    (_Status.ACCEPTED, _Status.COMPLETED): PROVIDER,
+    (_Status.IN_PROGRESS, _Status.COMPLETED): PROVIDER,
+    (_Status.REQUESTED, _Status.CANCELLED): REQUESTER,
+    (_Status.ACCEPTED, _Status.CANCELLED): REQUESTER,
+    (_Status.IN_PROGRESS, _Status.CANCELLED): REQUESTER,
+}
+
+
+# --- Shortlist -------------------------------------------------------------------------------
+
+
+def may_see_shortlist(user: AnyUser) -> bool:
+    """Exporter accounts, verified or not, read their organisation's shortlist."""
+    return access.is_exporter_account(user)
+
+
+def may_remove_from_shortlist(user: AnyUser, entry: ShortlistEntry) -> bool:
+    """Any member of the organisation whose shortlist it is."""
+    return access.is_member(user, entry.organisation)
+
+
+# --- Inquiries -------------------------------------------------------------------------------
+
+
+def inquiry_side(user: AnyUser, inquiry: Inquiry, viewer: Viewer | None = None) -> str | None:
+    """``exporter`` or ``product`` when the user may write in this conversation, else None."""
+    viewer = viewer or Viewer(user)
+    if viewer.acts_for(inquiry.organisation):
+        return InquiryMessage.Side.EXPORTER
+    if viewer.is_product_side(inquiry.product):
+        return InquiryMessage.Side.PRODUCT
+    return None
+
+
+def may_post_message(user: AnyUser, inquiry: Inquiry, viewer: Viewer | None = None) -> bool:
+    """Either side writes while the conversation is not closed."""
+    return inquiry_side(user, inquiry, viewer) is not None and not inquiry.is_closed
+
+
+def allowed_inquiry_statuses(
+    user: AnyUser, inquiry: Inquiry, viewer: Viewer | None = None
+) -> list[str]:
+    """The statuses this user may set on the inquiry now: the product side marks a sample
+    request's sample as sent; either side closes an open conversation."""
+    side = inquiry_side(user, inquiry, viewer)
+    if side is None or inquiry.is_closed:
+        return []
+    targets: list[str] = []
+    if (
+        side == InquiryMessage.Side.PRODUCT
+        and inquiry.kind == Inquiry.Kind.SAMPLE_REQUEST
+        and inquiry.status in (Inquiry.Status.OPEN, Inquiry.Status.ANSWERED)
+    ):
+        targets.append(Inquiry.Status.SAMPLE_SENT)
+    targets.append(Inquiry.Status.CLOSED)
+    return targets
+
+
+# --- Buying requests and offers --------------------------------------------------------------
+
+
+def may_manage_buying_request(user: AnyUser, buying_request: BuyingRequest) -> bool:
+    """The verified members of the posting organisation edit and close the request and decide
+    on its offers."""
+    return access.acts_for(user, buying_request.organisation)
+
+
+def may_change_buying_request(user: AnyUser, buying_request: BuyingRequest) -> bool:
+    """Whether the page offers editing, closing and deciding on offers: to the request's managers
+    while it is not closed."""
+    return (
+        may_manage_buying_request(user, buying_request)
+        and buying_request.status != BuyingRequest.Status.CLOSED
+    )
+
+
+def may_make_offers(user: AnyUser) -> bool:
+    """Roles that answer buying requests with their side's products (officers, operators,
+    ministry staff)."""
+    return access.is_on_product_side_role(user)
+
+
+def may_offer(user: AnyUser, buying_request: BuyingRequest) -> bool:
+    """An offer on this request is possible now: the request takes offers and the user's side
+    has a product that may answer it."""
+    return (
+        may_make_offers(user)
+        and selectors.effective_status(buying_request) == BuyingRequest.Status.OPEN
+        and selectors.offerable_products(user, buying_request).exists()
+    )
+
+
+# --- Facilitation (service) requests ---------------------------------------------------------
+
+
+def may_request_services(user: AnyUser) -> bool:
+    """Roles that ask partners for facilitation, for products on their side (officers,
+    operators, ministry staff)."""
+    return access.is_on_product_side_role(user)
+
+
+def service_side(
+    user: AnyUser, service_request: ServiceRequest, viewer: Viewer | None = None
+) -> str | None:
+    """``provider`` or ``requester`` when the user may act on the request, else None."""
+    viewer = viewer or Viewer(user)
+    if viewer.acts_for(service_request.provider):
+        return PROVIDER
+    if viewer.is_product_side(service_request.product):
+        return REQUESTER
+    return None
+
+
+def may_add_service_note(user: AnyUser, service_request: ServiceRequest) -> bool:
+    """Either side adds notes and documents, whatever the status."""
+    return service_side(user, service_request) is not None
+
+
+def allowed_service_statuses(
+    user: AnyUser, service_request: ServiceRequest, viewer: Viewer | None = None
+) -> list[str]:
+    """The statuses this user may move the request to now (``SERVICE_TRANSITIONS``)."""
+    side = service_side(user, service_request, viewer)
+    if side is None:
+        return []
+    return [
+        target
+        for (source, target), who in SERVICE_TRANSITIONS.items()
+        if source == service_request.status and who == side
+    ]
+
+
+# --- Panels ----------------------------------------------------------------------------------
+
+
+def may_see_organisation_dealings(user: AnyUser, organisation: Organisation) -> bool:
+    """An organisation's shortlist, inquiries and requests (its page's panel): its members and
+    ministry staff."""
+    return is_ministry(user) or access.is_member(user, organisation)

@@ -1,0 +1,152 @@
+"""Meeting pages: a meeting with its records, outcomes and follow-ups; the organiser's move;
+each side's record; outcomes and follow-up tasks."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bumdes_export.core.forms import form_action
+from matchmaking.forums import access, selectors, services
+from matchmaking.forums.forms import FollowUpForm, MoveForm, OutcomeForm, RecordForm
+from matchmaking.forums.models import Meeting
+from matchmaking.forums.views.common import badge, meeting_or_404
+from matchmaking.pages import signed_in
+
+
+def _meeting_page(
+    request: HttpRequest,
+    meeting: Meeting,
+    *,
+    status: int = 200,
+    move_form: MoveForm | None = None,
+    record_form: RecordForm | None = None,
+    outcome_form: OutcomeForm | None = None,
+    follow_up_form: FollowUpForm | None = None,
+) -> HttpResponse:
+    viewer = access.ForumViewer(request.user)
+    manages = viewer.organises(meeting.forum)
+    side = viewer.meeting_side(meeting)
+    badge(meeting)
+    records = list(meeting.records.select_related("participant", "recorded_by"))
+    own_record = next((r for r in records if side and r.participant_id == side.pk), None)
+    products = selectors.meeting_products(meeting).select_related("bumdes")
+    may_add = viewer.records_outcomes(meeting)
+    return render(
+        request,
+        "matchmaking/forums/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "forum": meeting.forum,
+            "zone": side.zone if side else meeting.forum.tzinfo,
+            "side": side,
+            "manages": manages,
+            "records": records,
+            "outcomes": list(
+                meeting.outcomes.select_related("destination", "recorded_by").prefetch_related(
+                    "products"
+                )
+            ),
+            "follow_ups": list(meeting.follow_ups.select_related("owner")),
+            "attendees": list(meeting.attendees.all()),
+            "move_form": move_form
+            or (
+                MoveForm(
+                    forum=meeting.forum, initial={"slot": meeting.slot, "table": meeting.table}
+                )
+                if manages and meeting.status in services.OPEN_MEETING_STATUSES
+                else None
+            ),
+            "record_form": record_form
+            or (
+                RecordForm(
+                    initial={
+                        "held": "1" if own_record is None or own_record.held else "0",
+                        "notes": own_record.notes if own_record else "",
+                        "rating": own_record.rating if own_record else None,
+                        "comment": own_record.comment if own_record else "",
+                    }
+                )
+                if side is not None
+                else None
+            ),
+            "outcome_form": outcome_form or (OutcomeForm(products=products) if may_add else None),
+            "follow_up_form": follow_up_form
+            or (FollowUpForm(owners=services.follow_up_owners(meeting)) if may_add else None),
+        },
+        status=status,
+    )
+
+
+@signed_in
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _meeting_page(request, meeting_or_404(request.user, pk))
+
+
+@signed_in
+@require_POST
+def meeting_move(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = meeting_or_404(request.user, pk)
+    if not access.organises(request.user, meeting.forum):
+        raise PermissionDenied
+    form = MoveForm(request.POST, forum=meeting.forum)
+    if form_action(
+        form, lambda data: services.move_meeting(actor=request.user, meeting=meeting, **data)
+    ):
+        messages.success(request, _("The meeting is moved."))
+        return redirect("forums:meeting_detail", pk=pk)
+    return _meeting_page(request, meeting, status=400, move_form=form)
+
+
+@signed_in
+@require_POST
+def meeting_record(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = meeting_or_404(request.user, pk)
+    form = RecordForm(request.POST)
+    if form_action(
+        form, lambda data: services.record_meeting(actor=request.user, meeting=meeting, **data)
+    ):
+        messages.success(request, _("Thank you, your record is saved."))
+        return redirect("forums:meeting_detail", pk=pk)
+    return _meeting_page(request, meeting, status=400, record_form=form)
+
+
+@signed_in
+@require_POST
+def meeting_outcome(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = meeting_or_404(request.user, pk)
+    form = OutcomeForm(request.POST, products=selectors.meeting_products(meeting))
+    if form_action(
+        form, lambda data: services.add_outcome(actor=request.user, meeting=meeting, data=data)
+    ):
+        messages.success(request, _("Outcome recorded."))
+        return redirect("forums:meeting_detail", pk=pk)
+    return _meeting_page(request, meeting, status=400, outcome_form=form)
+
+
+@signed_in
+@require_POST
+def meeting_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = meeting_or_404(request.user, pk)
+    form = FollowUpForm(request.POST, owners=services.follow_up_owners(meeting))
+    if form_action(
+        form, lambda data: services.add_follow_up(actor=request.user, meeting=meeting, **data)
+    ):
+        messages.success(request, _("Follow-up added."))
+        return redirect("forums:meeting_detail", pk=pk)
+    return _meeting_page(request, meeting, status=400, follow_up_form=form)
+
+
+@signed_in
+@require_POST
+def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_object_or_404(selectors.visible_follow_ups(request.user), pk=pk)
+    services.complete_follow_up(
+        actor=request.user, follow_up=task, done=request.POST.get("done", "1") != "0"
+    )
+    return redirect(reverse("forums:meeting_detail", args=[task.meeting_id]) + "#follow-ups")
