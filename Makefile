@@ -67,7 +67,7 @@ format: install
 
 # Compile translations (needs gettext); the compiled .mo files are committed so `make run` does not.
 messages: install
-	$(PY) manage.py makemessages -l id -l en --ignore=.venv --ignore=var
+	$(PY) manage.py makemessages -l id -l en --ignore=.venv --ignore=var --ignore=tests
 	$(PY) manage.py compilemessages --ignore=.venv
 
 # Benchmarks run on PostgreSQL (BENCH_DATABASE_URL), in a database of their own that is

@@ -198,6 +198,11 @@ def responder_headings(user: AnyUser) -> set[str]:
     return {code[:4] for code in codes}
 
 
+def catalogue_products() -> QuerySet[Product]:
+    """The products organisations can see and act on: the export-ready ones (the catalogue's)."""
+    return Product.objects.filter(status=Product.Status.EXPORT_READY).select_related("bumdes")
+
+
 def live_q(prefix: str = "") -> Q:
     """Open buying requests that have not passed their ``valid_until`` date."""
     return Q(**{f"{prefix}status": BuyingRequest.Status.OPEN}) & Q(

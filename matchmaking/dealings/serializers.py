@@ -50,8 +50,21 @@ def _user_name(user) -> str | None:
 
 
 class ProductIdField(serializers.PrimaryKeyRelatedField):
-    """The id of a product. Which products may be used is the service's rule: export-ready ones
-    for shortlists and inquiries, the user's side's for offers and service requests."""
+    """The id of a product an organisation can see: an export-ready one (the catalogue's).
+    Ids of other products are answered as unknown, so drafts stay invisible; whether the caller
+    may act on the product is the service's rule."""
+
+    default_error_messages = {
+        "does_not_exist": _("There is no export-ready product with the id {pk_value}."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("queryset", selectors.catalogue_products())
+        super().__init__(**kwargs)
+
+
+class SideProductIdField(serializers.PrimaryKeyRelatedField):
+    """The id of a product on the caller's side (region or BUMDes); the service checks it."""
 
     default_error_messages = {"does_not_exist": _("There is no product with the id {pk_value}.")}
 
@@ -215,7 +228,7 @@ class InquiryStatusSerializer(serializers.Serializer):
 
 class OfferSerializer(serializers.ModelSerializer):
     buying_request = serializers.PrimaryKeyRelatedField(read_only=True)
-    product = ProductIdField(help_text="A product on your side under the request's heading.")
+    product = SideProductIdField(help_text="A product on your side under the request's heading.")
     product_name = serializers.CharField(source="product.name_id", read_only=True)
     bumdes_name = serializers.CharField(source="product.bumdes.name", read_only=True)
     currency = serializers.CharField(max_length=3, required=False)
@@ -350,7 +363,7 @@ class ServiceRequestSerializer(serializers.ModelSerializer):
     provider = ProviderIdField(help_text="A verified service provider or platform.")
     provider_name = serializers.CharField(source="provider.legal_name", read_only=True)
     service = serializers.ChoiceField(choices=Service.choices)
-    product = ProductIdField(help_text="A product on your side (region or BUMDes).")
+    product = SideProductIdField(help_text="A product on your side (region or BUMDes).")
     product_name = serializers.CharField(source="product.name_id", read_only=True)
     bumdes_name = serializers.CharField(source="product.bumdes.name", read_only=True)
     requested_by = serializers.PrimaryKeyRelatedField(read_only=True)

@@ -393,6 +393,11 @@ def test_shortlist_over_the_api(api_as, scene):
     assert response.status_code == 400 and "already" in str(response.json()["product"])
     response = client.post(f"{API}/shortlist/", {"product": scene.world.crab_draft.pk})
     assert response.status_code == 400 and "export-ready" in str(response.json()["product"])
+    # A draft's id is answered as an unknown id: organisations never learn that drafts exist.
+    unknown = client.post(f"{API}/shortlist/", {"product": 10**9})
+    assert response.json()["product"] == [
+        m.replace(str(10**9), str(scene.world.crab_draft.pk)) for m in unknown.json()["product"]
+    ]
     response = client.post(f"{API}/shortlist/", {"product": scene.world.oil.pk, "note": "Gulf"})
     assert response.status_code == 201 and response.json()["note"] == "Gulf"
     assert client.get(f"{API}/shortlist/?product={scene.world.oil.pk}").json()["count"] == 1
