@@ -23,6 +23,9 @@ api_v1 = [
     path("", include("products.imports.api_urls")),
     path("", include("products.catalogue.api_urls")),
     path("", include("exporters.api_urls")),
+    # Match scores on product and organisation paths (served by matchmaking: those apps never
+    # import it).
+    path("", include("matchmaking.matching.api_urls")),
     path("", include("matchmaking.dealings.api_urls")),
     path("", include("matchmaking.forums.api_urls")),
 ]

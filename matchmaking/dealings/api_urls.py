@@ -1,6 +1,5 @@
-"""Matchmaking API routes, included at /api/v1/."""
+"""API routes of the dealings, included at /api/v1/."""
 
-from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from matchmaking.dealings import api
@@ -14,8 +13,4 @@ router.register("shortlist", api.ShortlistViewSet, basename="shortlist")
 router.register("buying-requests", api.BuyingRequestViewSet, basename="buying-request")
 router.register("service-requests", api.ServiceRequestViewSet, basename="service-request")
 
-urlpatterns = [
-    # Match scores (product and exporter paths, served here: those apps never import matchmaking)
-    path("", include("matchmaking.matching.urls_api")),
-    *router.urls,
-]
+urlpatterns = router.urls

@@ -18,14 +18,14 @@ from django.utils import timezone
 
 from exporters.models import Organisation
 from matchmaking.matching import engine, features, store
-from matchmaking.matching.engine import EXPORTER_KEEP, KernelResult
-from matchmaking.matching.features import ExporterTable, ProductTable
+from matchmaking.matching.engine import ORGANISATION_KEEP, KernelResult
+from matchmaking.matching.features import OrganisationTable, ProductTable
 from matchmaking.matching.follow_up import FollowUp
 from matchmaking.matching.models import (
-    ExporterMatch,
-    ExporterMatchState,
     MatchRun,
     MatchRunChunk,
+    OrganisationMatch,
+    OrganisationMatchState,
     ProductMatches,
 )
 
@@ -105,7 +105,7 @@ def run_chunk(chunk_id: int) -> dict[str, int]:
     return {"products": len(pt), "pairs": r.pairs}
 
 
-def _candidates(et: ExporterTable, chapter: str) -> np.ndarray:
+def _candidates(et: OrganisationTable, chapter: str) -> np.ndarray:
     entries = et.ent_exporter[et.ch_start[int(chapter)] : et.ch_end[int(chapter)]]
     return np.stack([et.ids[entries], et.versions[entries]], axis=1).astype("<i8")
 
@@ -121,7 +121,7 @@ PARTIAL = np.dtype(
 )
 
 
-def partial_records(pt: ProductTable, et: ExporterTable, r: KernelResult) -> np.ndarray:
+def partial_records(pt: ProductTable, et: OrganisationTable, r: KernelResult) -> np.ndarray:
     """A chunk's organisation lists as records (``PARTIAL``), organisation by organisation."""
     total = int(r.ex_n.sum())
     out = np.zeros(total, dtype=PARTIAL)
@@ -183,15 +183,15 @@ def merge_run(run: MatchRun) -> tuple[dict[str, int], FollowUp]:
         (records["product"], -records["score"].astype(np.int64), records["organisation"])
     )
     records = records[order]
-    # Each organisation's first EXPORTER_KEEP records, found with array operations (a Python
+    # Each organisation's first ORGANISATION_KEEP records, found with array operations (a Python
     # loop over a million records would take longer than the whole scoring).
     orgs = records["organisation"].astype(np.int64)
     n = len(orgs)
     starts = np.flatnonzero(np.r_[True, orgs[1:] != orgs[:-1]]) if n else np.zeros(0, int)
     counts = np.diff(np.r_[starts, n]) if n else np.zeros(0, int)
     rank = np.arange(n) - np.repeat(starts, counts) if n else np.zeros(0, int)
-    kept = records[rank < EXPORTER_KEEP]
-    sizes = np.minimum(counts, EXPORTER_KEEP)
+    kept = records[rank < ORGANISATION_KEEP]
+    sizes = np.minimum(counts, ORGANISATION_KEEP)
     lasts = kept[np.cumsum(sizes) - 1] if len(sizes) else kept[:0]
     ctx = engine.context()
     now = timezone.now()
@@ -214,7 +214,7 @@ def merge_run(run: MatchRun) -> tuple[dict[str, int], FollowUp]:
         Organisation.objects.filter(updated_at__gte=run.started_at).values_list("pk", flat=True)
     )
     changed_orgs |= set(
-        ExporterMatchState.objects.filter(computed_at__gte=run.started_at).values_list(
+        OrganisationMatchState.objects.filter(computed_at__gte=run.started_at).values_list(
             "pk", flat=True
         )
     )
@@ -228,10 +228,10 @@ def merge_run(run: MatchRun) -> tuple[dict[str, int], FollowUp]:
         strict=True,
     ):
         listed.add(org)
-        state_rows.append((org, size, count < EXPORTER_KEEP, last[0], last[1]))
+        state_rows.append((org, size, count < ORGANISATION_KEEP, last[0], last[1]))
     state_rows += [(org, 0, True, 0, 0) for org in ctx.features if org not in listed]
     states = [
-        ExporterMatchState(
+        OrganisationMatchState(
             organisation_id=org,
             organisation_version=versions.get(org, 0),
             weights_version=run.weights_version,
@@ -265,12 +265,12 @@ def merge_run(run: MatchRun) -> tuple[dict[str, int], FollowUp]:
         with connection.cursor() as cursor:
             # Plain DELETEs: readers keep seeing the old lists until this commits.
             if stale_products:
-                ExporterMatch.objects.exclude(product_id__in=stale_products).delete()
+                OrganisationMatch.objects.exclude(product_id__in=stale_products).delete()
             else:
-                cursor.execute(f"DELETE FROM {ExporterMatch._meta.db_table}")
-            cursor.execute(f"DELETE FROM {ExporterMatchState._meta.db_table}")
+                cursor.execute(f"DELETE FROM {OrganisationMatch._meta.db_table}")
+            cursor.execute(f"DELETE FROM {OrganisationMatchState._meta.db_table}")
         store.insert_exporter_rows(rows)
-        ExporterMatchState.objects.bulk_create(states, batch_size=5000)
+        OrganisationMatchState.objects.bulk_create(states, batch_size=5000)
         MatchRun.objects.filter(pk=run_id).update(
             status=MatchRun.Status.DONE,
             finished_at=timezone.now(),

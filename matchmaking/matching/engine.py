@@ -7,8 +7,8 @@
 - ``product_rows``: a kernel result as the product lists ``store`` writes.
 
 Built on it: ``incremental`` (a product or an organisation changed) and ``chunks`` (a full run,
-chunk by chunk, then merged). Organisation lists keep ``EXPORTER_KEEP`` rows, more than the
-``EXPORTER_TOP`` shown, so that a list can lose a few before it must be recounted.
+chunk by chunk, then merged). Organisation lists keep ``ORGANISATION_KEEP`` rows, more than the
+``ORGANISATION_TOP`` shown, so that a list can lose a few before it must be recounted.
 """
 
 from __future__ import annotations
@@ -22,17 +22,17 @@ import numpy as np
 from django.utils import timezone
 
 from matchmaking.matching import features, kernel, store
-from matchmaking.matching.features import ExporterTable, Lexicon, ProductTable
+from matchmaking.matching.features import Lexicon, OrganisationTable, ProductTable
 from matchmaking.matching.models import MatchWeights
 from matchmaking.matching.scoring import (
-    EXPORTER_TOP,
+    ORGANISATION_TOP,
     PRODUCT_TOP,
-    ExporterFeatures,
+    OrganisationFeatures,
     ProductFeatures,
     Weights,
 )
 
-EXPORTER_KEEP = EXPORTER_TOP + 10
+ORGANISATION_KEEP = ORGANISATION_TOP + 10
 _SHARES = kernel.share_table()
 
 # Numba types a compiled function's ``__call__`` without its parameters: typed handles.
@@ -70,7 +70,7 @@ class KernelResult:
 
 
 def run_kernel(
-    pt: ProductTable, et: ExporterTable, w: Weights, *, depth: int = EXPORTER_KEEP
+    pt: ProductTable, et: OrganisationTable, w: Weights, *, depth: int = ORGANISATION_KEEP
 ) -> KernelResult:
     """Score every candidate pair of ``pt`` x ``et``, keeping both sides' best lists."""
     n, m = len(pt), max(len(et), 1)
@@ -97,7 +97,7 @@ def run_kernel(
 
 
 def fill_exporter_components(
-    pt: ProductTable, et: ExporterTable, W: np.ndarray, r: KernelResult
+    pt: ProductTable, et: OrganisationTable, W: np.ndarray, r: KernelResult
 ) -> None:
     _fill_exporter_components(
         pt.chapter,
@@ -122,7 +122,7 @@ def fill_exporter_components(
     )
 
 
-def _candidate_arrays(et: ExporterTable) -> tuple[np.ndarray, ...]:
+def _candidate_arrays(et: OrganisationTable) -> tuple[np.ndarray, ...]:
     """The organisations' columns in the order both kernels take them."""
     return (
         et.ent_exporter,
@@ -144,7 +144,7 @@ def _candidate_arrays(et: ExporterTable) -> tuple[np.ndarray, ...]:
 
 def score_chunk(
     pt: ProductTable,
-    et: ExporterTable,
+    et: OrganisationTable,
     W: np.ndarray,
     lo: int,
     hi: int,
@@ -186,7 +186,7 @@ def warm_up() -> None:
     """Compile the kernel (or load it from the on-disk cache) before the first real call."""
     w = Weights()
     pt = features.product_table([ProductFeatures(1, 1, "030633", export_ready=True)])
-    et = features.exporter_table([ExporterFeatures(1, 1, ("0306",))], w)
+    et = features.exporter_table([OrganisationFeatures(1, 1, ("0306",))], w)
     run_kernel(pt, et, w)
 
 
@@ -197,8 +197,8 @@ def warm_up() -> None:
 class Context:
     weights: Weights
     lexicon: Lexicon
-    exporters: ExporterTable
-    features: dict[int, ExporterFeatures]
+    exporters: OrganisationTable
+    features: dict[int, OrganisationFeatures]
     key: tuple[tuple[int, int, int], Weights]
 
 
@@ -234,14 +234,14 @@ def forget_context() -> None:
     _context = None
 
 
-def fingerprint(exporter: ExporterFeatures) -> str:
+def fingerprint(exporter: OrganisationFeatures) -> str:
     """Changes whenever anything the organisation's scores depend on changes."""
     data = repr({**exporter.__dict__, "version": 0}).encode()
     return hashlib.sha1(data).hexdigest()
 
 
 def product_rows(
-    pt: ProductTable, et: ExporterTable, r: KernelResult, w: Weights
+    pt: ProductTable, et: OrganisationTable, r: KernelResult, w: Weights
 ) -> Iterator[store.ProductRow]:
     """The products' lists of a kernel result, as ``store`` writes them."""
     now = timezone.now()

@@ -1,7 +1,7 @@
 """From database rows to the plain numbers the score reads.
 
-Two shapes of the same facts: ``ProductFeatures``/``ExporterFeatures`` (one object per row, for
-the specification and tests) and column arrays (``ProductTable``/``ExporterTable``, for the
+Two shapes of the same facts: ``ProductFeatures``/``OrganisationFeatures`` (one object per row, for
+the specification and tests) and column arrays (``ProductTable``/``OrganisationTable``, for the
 kernel). The loaders read the columns straight from SQL, so scoring 300,000 products does not
 build 300,000 objects.
 
@@ -33,7 +33,7 @@ from bumdes_export.reference.models import (
 from exporters.models import Organisation
 from matchmaking.matching.models import MatchWeights
 from matchmaking.matching.scoring import (
-    ExporterFeatures,
+    OrganisationFeatures,
     ProductFeatures,
     Weights,
     volume_need_kg,
@@ -446,7 +446,7 @@ def _bits_of(value: int) -> Iterable[int]:
 
 
 @dataclass
-class ExporterTable:
+class OrganisationTable:
     """Organisations as columns (ascending id), with each HS chapter's candidate entries."""
 
     ids: np.ndarray
@@ -474,7 +474,7 @@ class ExporterTable:
         return len(self.ids)
 
 
-def exporter_table(exporters: Sequence[ExporterFeatures], w: Weights) -> ExporterTable:
+def exporter_table(exporters: Sequence[OrganisationFeatures], w: Weights) -> OrganisationTable:
     ordered = sorted(exporters, key=lambda e: e.id)
     markets: list[int] = []
     mk_start, mk_end = [], []
@@ -516,7 +516,7 @@ def exporter_table(exporters: Sequence[ExporterFeatures], w: Weights) -> Exporte
             subs_flat.extend(subs)
             sub_end.append(len(subs_flat))
         ch_end[ch] = len(ent_exporter)
-    return ExporterTable(
+    return OrganisationTable(
         ids=np.array([e.id for e in ordered], dtype=np.int64),
         versions=np.array([e.version for e in ordered], dtype=np.int64),
         need=np.array([volume_need_kg(e, w) for e in ordered], dtype=np.int64),
@@ -540,7 +540,9 @@ def exporter_table(exporters: Sequence[ExporterFeatures], w: Weights) -> Exporte
     )
 
 
-def load_exporters(lexicon: Lexicon, *, ids: Iterable[int] | None = None) -> list[ExporterFeatures]:
+def load_exporters(
+    lexicon: Lexicon, *, ids: Iterable[int] | None = None
+) -> list[OrganisationFeatures]:
     """Features of the organisations that can be matched (verified, and sourcing products)."""
     queryset = Organisation.objects.filter(
         status=Organisation.Status.VERIFIED, kind__in=MATCHED_KINDS
@@ -573,7 +575,7 @@ def load_exporters(lexicon: Lexicon, *, ids: Iterable[int] | None = None) -> lis
             if bit is not None:
                 required |= 1 << bit
         result.append(
-            ExporterFeatures(
+            OrganisationFeatures(
                 id=pk,
                 version=version,
                 interests=tuple(sorted(interests.get(pk, ()))),

@@ -8,9 +8,9 @@ Follows the change events of ``products`` and ``exporters`` (through ``matching.
 - an organisation: its own list is recomputed against every product of its HS chapters, and the
   lists of those products are recomputed (only rows that change are written).
 
-Organisation lists keep ``engine.EXPORTER_KEEP`` rows and always hold the best of their pairs in
-order (see ``ExporterMatchState``); a patch that cannot prove the order any further truncates
-the list, and a list that falls below ``EXPORTER_TOP`` that way is returned as follow-up work,
+Organisation lists keep ``engine.ORGANISATION_KEEP`` rows and always hold the best of their pairs in
+order (see ``OrganisationMatchState``); a patch that cannot prove the order any further truncates
+the list, and a list that falls below ``ORGANISATION_TOP`` that way is returned as follow-up work,
 to be recounted in the background.
 """
 
@@ -23,11 +23,11 @@ from django.utils import timezone
 
 from exporters.models import Organisation
 from matchmaking.matching import engine, features, store
-from matchmaking.matching.engine import EXPORTER_KEEP, Context, KernelResult
+from matchmaking.matching.engine import ORGANISATION_KEEP, Context, KernelResult
 from matchmaking.matching.features import ProductTable
 from matchmaking.matching.follow_up import NOTHING, FollowUp
-from matchmaking.matching.models import ExporterMatch, ExporterMatchState, ProductMatches
-from matchmaking.matching.scoring import COMPONENTS, EXPORTER_TOP
+from matchmaking.matching.models import OrganisationMatch, OrganisationMatchState, ProductMatches
+from matchmaking.matching.scoring import COMPONENTS, ORGANISATION_TOP
 
 #: An organisation list row as read and written here: product id, product version, score and
 #: the six components.
@@ -90,7 +90,7 @@ def _entering(best: dict[int, tuple[int, int]]) -> set[int]:
             return {row[0] for row in cursor.fetchall()}
     peek = {
         pk: (complete, last_score, last_product)
-        for pk, complete, last_score, last_product in ExporterMatchState.objects.filter(
+        for pk, complete, last_score, last_product in OrganisationMatchState.objects.filter(
             pk__in=orgs
         ).values_list("pk", "complete", "last_score", "last_product")
     }
@@ -105,7 +105,7 @@ def _patch_exporter_lists(
     pt: ProductTable, r: KernelResult, ctx: Context, current: dict[int, int]
 ) -> tuple[int, list[int]]:
     """Patch the organisation lists these products are in or enter; returns how many changed,
-    and the organisations whose list fell below ``EXPORTER_TOP`` without being complete."""
+    and the organisations whose list fell below ``ORGANISATION_TOP`` without being complete."""
     if not current:
         return 0, []
     et = ctx.exporters
@@ -121,7 +121,7 @@ def _patch_exporter_lists(
     new_pid = pt.ids[prod_idx]
     new_score = r.ex_s[rows_e, cols]
     holding = set(
-        ExporterMatch.objects.filter(product_id__in=product_ids).values_list(
+        OrganisationMatch.objects.filter(product_id__in=product_ids).values_list(
             "organisation_id", flat=True
         )
     )
@@ -141,7 +141,7 @@ def _patch_exporter_lists(
         return 0, []
     states = {
         s.pk: s
-        for s in ExporterMatchState.objects.select_for_update()
+        for s in OrganisationMatchState.objects.select_for_update()
         .filter(pk__in=sorted(candidates))
         .order_by("pk")
     }
@@ -174,16 +174,16 @@ def _patch_exporter_lists(
     if not affected:
         return 0, []
     existing: dict[int, list[Row]] = {org: [] for org in affected}
-    for org, pid, version, score, *components in ExporterMatch.objects.filter(
+    for org, pid, version, score, *components in OrganisationMatch.objects.filter(
         organisation_id__in=sorted(affected)
     ).values_list("organisation_id", "product_id", "product_version", "score", *COMPONENTS):
         existing[org].append((pid, version, score, tuple(components)))
-    ExporterMatch.objects.filter(product_id__in=product_ids).delete()
+    OrganisationMatch.objects.filter(product_id__in=product_ids).delete()
     inserts: list[tuple[int, ...]] = []
     drops: list[tuple[int, int]] = []
     refill: list[int] = []
-    created: list[ExporterMatchState] = []
-    updated: list[ExporterMatchState] = []
+    created: list[OrganisationMatchState] = []
+    updated: list[OrganisationMatchState] = []
     now = timezone.now()
     wanted = set(product_ids)
     for org in sorted(affected):
@@ -196,9 +196,9 @@ def _patch_exporter_lists(
             merged = [row for row in merged if _key(row[2], row[0]) <= bound]
         # The batch's own list for this organisation was cut at the kernel's depth: pairs
         # beyond it are unknown, so the list can no longer be called complete.
-        if len(merged) > EXPORTER_KEEP or org in truncated:
+        if len(merged) > ORGANISATION_KEEP or org in truncated:
             complete = False
-        final = merged[:EXPORTER_KEEP]
+        final = merged[:ORGANISATION_KEEP]
         final_ids = {row[0] for row in final}
         drops += [(org, row[0]) for row in kept if row[0] not in final_ids]
         inserts += [
@@ -215,7 +215,7 @@ def _patch_exporter_lists(
         }
         if state is None:
             created.append(
-                ExporterMatchState(
+                OrganisationMatchState(
                     organisation_id=org,
                     organisation_version=0,
                     weights_version=0,
@@ -227,18 +227,18 @@ def _patch_exporter_lists(
             for field, value in values.items():
                 setattr(state, field, value)
             updated.append(state)
-        if not complete and len(final) < EXPORTER_TOP:
+        if not complete and len(final) < ORGANISATION_TOP:
             refill.append(org)
     # One statement each, however many lists changed.
     if drops:
         gone = Q()
         for org, pid in drops:
             gone |= Q(organisation_id=org, product_id=pid)
-        ExporterMatch.objects.filter(gone).delete()
+        OrganisationMatch.objects.filter(gone).delete()
     if created:
-        ExporterMatchState.objects.bulk_create(created)
+        OrganisationMatchState.objects.bulk_create(created)
     if updated:
-        ExporterMatchState.objects.bulk_update(
+        OrganisationMatchState.objects.bulk_update(
             updated, ["size", "complete", "last_score", "last_product"], batch_size=500
         )
     store.insert_exporter_rows(inserts)
@@ -259,7 +259,7 @@ def rescore_organisation(organisation_id: int) -> dict[str, int]:
         Organisation.objects.filter(pk=organisation_id).values_list("version", flat=True).first()
     )
     exporter = ctx.features.get(organisation_id)
-    state = ExporterMatchState.objects.filter(pk=organisation_id).first()
+    state = OrganisationMatchState.objects.filter(pk=organisation_id).first()
     old_chapters = set(state.chapters) if state else set()
     print_ = engine.fingerprint(exporter) if exporter else ""
     # Nothing the scores depend on changed: keep the list, unless it fell short and must be
@@ -269,9 +269,11 @@ def rescore_organisation(organisation_id: int) -> dict[str, int]:
         and exporter
         and state.fingerprint == print_
         and state.weights_version == ctx.weights.version
-        and (state.complete or state.size >= EXPORTER_TOP)
+        and (state.complete or state.size >= ORGANISATION_TOP)
     ):
-        ExporterMatchState.objects.filter(pk=organisation_id).update(organisation_version=version)
+        OrganisationMatchState.objects.filter(pk=organisation_id).update(
+            organisation_version=version
+        )
         return {"products": 0, "pairs": 0}
     new_chapters = set(ctx.exporters.chapters.get(organisation_id, [])) if exporter else set()
     pairs = 0
@@ -286,8 +288,8 @@ def rescore_organisation(organisation_id: int) -> dict[str, int]:
         pairs += r.pairs
         _write_changed_product_lists(pt, ctx, r)
     with transaction.atomic():
-        ExporterMatch.objects.filter(organisation_id=organisation_id).delete()
-        ExporterMatchState.objects.filter(pk=organisation_id).delete()
+        OrganisationMatch.objects.filter(organisation_id=organisation_id).delete()
+        OrganisationMatchState.objects.filter(pk=organisation_id).delete()
         if exporter is None or version is None:
             return {"products": len(pt), "pairs": pairs}
         one = features.exporter_table([exporter], ctx.weights)
@@ -305,7 +307,7 @@ def rescore_organisation(organisation_id: int) -> dict[str, int]:
         ]
         store.insert_exporter_rows(rows)
         more = _more_than(r1)
-        ExporterMatchState.objects.create(
+        OrganisationMatchState.objects.create(
             organisation_id=organisation_id,
             organisation_version=exporter.version,
             weights_version=ctx.weights.version,
@@ -322,7 +324,7 @@ def rescore_organisation(organisation_id: int) -> dict[str, int]:
 
 def _more_than(r1: KernelResult) -> bool:
     """Whether the organisation had more pairs worth showing than its list keeps."""
-    return int(r1.ex_n[0]) >= EXPORTER_KEEP
+    return int(r1.ex_n[0]) >= ORGANISATION_KEEP
 
 
 def _write_changed_product_lists(pt: ProductTable, ctx: Context, r: KernelResult) -> int:

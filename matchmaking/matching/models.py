@@ -6,7 +6,7 @@ reasons are rendered from them when read, in the reader's language.
 
 Each product keeps its best exporters (``ProductMatches``, one row per product, the list packed
 as bytes so a full rescore writes 300,000 rows rather than millions). Each organisation keeps
-its best export-ready products as rows (``ExporterMatch``), so that a change of one product can
+its best export-ready products as rows (``OrganisationMatch``), so that a change of one product can
 find and fix every organisation list it appears in with one indexed delete.
 """
 
@@ -23,8 +23,8 @@ from products.models import Product
 __all__ = [
     "MatchWeights",
     "ProductMatches",
-    "ExporterMatch",
-    "ExporterMatchState",
+    "OrganisationMatch",
+    "OrganisationMatchState",
     "PendingRescore",
     "MatchRun",
     "MatchRunChunk",
@@ -151,7 +151,7 @@ class ProductMatches(models.Model):
     (see ``matchmaking.matching.store``). ``best_score`` is the first score, 0 when empty.
     """
 
-    # Not enforced by the database, like ``ExporterMatch``: a derived table rewritten whole by
+    # Not enforced by the database, like ``OrganisationMatch``: a derived table rewritten whole by
     # every full rescore, where per-row checks cost more than the scoring. Django deletes the
     # row with its product (``CASCADE``).
     product = models.OneToOneField(
@@ -177,7 +177,7 @@ class ProductMatches(models.Model):
         return f"{self.product_id} v{self.product_version}: {self.size}"
 
 
-class ExporterMatch(models.Model):
+class OrganisationMatch(models.Model):
     """One export-ready product in an organisation's list of its best (50 shown, a few more
     kept so that a product dropping out rarely forces a recount).
 
@@ -204,6 +204,7 @@ class ExporterMatch(models.Model):
     readiness = models.PositiveSmallIntegerField()
 
     class Meta:
+        db_table = "matchmaking_exportermatch"  # the table's name from before the rename
         verbose_name = _("recommended product")
         verbose_name_plural = _("recommended products")
         constraints = [
@@ -220,7 +221,7 @@ class ExporterMatch(models.Model):
         return f"{self.organisation_id} <- {self.product_id}: {self.score}"
 
 
-class ExporterMatchState(models.Model):
+class OrganisationMatchState(models.Model):
     """What an organisation's list was computed from: its version, the weights, its chapters."""
 
     organisation = models.OneToOneField(
@@ -241,6 +242,7 @@ class ExporterMatchState(models.Model):
     computed_at = models.DateTimeField()
 
     class Meta:
+        db_table = "matchmaking_exportermatchstate"  # the table's name from before the rename
         verbose_name = _("recommendation state")
         verbose_name_plural = _("recommendation states")
 

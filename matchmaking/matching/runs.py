@@ -26,9 +26,9 @@ from matchmaking.matching import chunks, engine, queue
 from matchmaking.matching.features import MATCHED_KINDS
 from matchmaking.matching.follow_up import NOTHING, FollowUp
 from matchmaking.matching.models import (
-    ExporterMatchState,
     MatchRun,
     MatchRunChunk,
+    OrganisationMatchState,
     PendingRescore,
     ProductMatches,
 )
@@ -213,7 +213,7 @@ def sweep(*, limit: int = 20_000) -> tuple[dict[str, int], FollowUp]:
     stale_orgs = list(
         eligible.filter(
             ~Exists(
-                ExporterMatchState.objects.filter(
+                OrganisationMatchState.objects.filter(
                     organisation_id=OuterRef("pk"),
                     organisation_version=OuterRef("version"),
                     weights_version=weights.pk,
@@ -222,7 +222,9 @@ def sweep(*, limit: int = 20_000) -> tuple[dict[str, int], FollowUp]:
         ).values_list("pk", flat=True)[:limit]
     )
     gone = list(
-        ExporterMatchState.objects.exclude(organisation__in=eligible).values_list("pk", flat=True)
+        OrganisationMatchState.objects.exclude(organisation__in=eligible).values_list(
+            "pk", flat=True
+        )
     )
     organisations = set(stale_orgs + gone)
     report["products"] = len(set(missing) - queue.waiting(queue.Kind.PRODUCT, missing))

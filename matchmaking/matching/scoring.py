@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 # Component order, everywhere: in the stored records, the kernel and the API.
 COMPONENTS = ("fit", "volume", "certificates", "markets", "logistics", "readiness")
 PRODUCT_TOP = 20  # organisations kept per product
-EXPORTER_TOP = 50  # export-ready products kept per organisation
+ORGANISATION_TOP = 50  # export-ready products kept per organisation
 
 FIT_NONE, FIT_CHAPTER, FIT_HEADING, FIT_SUBHEADING = 0, 1, 2, 3
 
@@ -84,7 +84,7 @@ class ProductFeatures:
 
 
 @dataclass(frozen=True)
-class ExporterFeatures:
+class OrganisationFeatures:
     """What the score needs to know about an organisation's sourcing preferences.
 
     ``interests`` are HS codes of any level (2, 4 or 6 digits). ``required_certificates`` and
@@ -131,7 +131,7 @@ def fit_fraction(level: int, w: Weights) -> int:
     }.get(level, 0)
 
 
-def volume_need_kg(exporter: ExporterFeatures, w: Weights) -> int:
+def volume_need_kg(exporter: OrganisationFeatures, w: Weights) -> int:
     """What a product should supply a month: the minimum order, or a share of the volume."""
     return max(exporter.min_order_kg, exporter.max_volume_kg * w.volume_share_pct // 100)
 
@@ -169,7 +169,7 @@ def distance_fraction(distance_km: int, w: Weights) -> int:
     return (w.distance_zero_km - distance_km) * 1000 // (w.distance_zero_km - w.distance_full_km)
 
 
-def preference_fraction(product: ProductFeatures, exporter: ExporterFeatures) -> int:
+def preference_fraction(product: ProductFeatures, exporter: OrganisationFeatures) -> int:
     if not exporter.preferred_provinces and not exporter.preferred_gateways:
         return 1000
     in_province = product.province >= 0 and exporter.preferred_provinces >> product.province & 1
@@ -177,7 +177,7 @@ def preference_fraction(product: ProductFeatures, exporter: ExporterFeatures) ->
     return 1000 if in_province or via_gateway else 0
 
 
-def logistics_fraction(product: ProductFeatures, exporter: ExporterFeatures, w: Weights) -> int:
+def logistics_fraction(product: ProductFeatures, exporter: OrganisationFeatures, w: Weights) -> int:
     share = w.preference_share_pct
     distance = distance_fraction(product.distance_km, w)
     return (distance * (100 - share) + preference_fraction(product, exporter) * share) // 100
@@ -198,7 +198,7 @@ def readiness_fraction(product: ProductFeatures, w: Weights) -> int:
     return (product.readiness * 10 * (100 - share) + season * share) // 100
 
 
-def score_pair(product: ProductFeatures, exporter: ExporterFeatures, w: Weights) -> PairScore:
+def score_pair(product: ProductFeatures, exporter: OrganisationFeatures, w: Weights) -> PairScore:
     """The score of one pair, in tenths of a point, with its six components."""
     level = fit_level(product.hs_code, exporter.interests)
     if level == FIT_NONE:
@@ -224,7 +224,7 @@ def score_pair(product: ProductFeatures, exporter: ExporterFeatures, w: Weights)
 
 
 def reference_lists(
-    products: list[ProductFeatures], exporters: list[ExporterFeatures], w: Weights
+    products: list[ProductFeatures], exporters: list[OrganisationFeatures], w: Weights
 ) -> tuple[dict[int, list[tuple[int, PairScore]]], dict[int, list[tuple[int, PairScore]]]]:
     """Every pair, one by one: each product's best organisations and each organisation's best
     export-ready products, at or above the minimum worth showing.
@@ -247,5 +247,5 @@ def reference_lists(
         by_product[product.id] = row[:PRODUCT_TOP]
     for exporter_id, row in by_exporter.items():
         row.sort(key=lambda item: (-item[1].score, item[0]))
-        by_exporter[exporter_id] = row[:EXPORTER_TOP]
+        by_exporter[exporter_id] = row[:ORGANISATION_TOP]
     return by_product, by_exporter

@@ -24,14 +24,14 @@ from matchmaking.dealings.models import Inquiry
 from matchmaking.matching import reasons, store
 from matchmaking.matching.features import MATCHED_KINDS, weights_from
 from matchmaking.matching.models import (
-    ExporterMatch,
-    ExporterMatchState,
     MatchDismissal,
     MatchRun,
     MatchWeights,
+    OrganisationMatch,
+    OrganisationMatchState,
     ProductMatches,
 )
-from matchmaking.matching.scoring import COMPONENTS, EXPORTER_TOP, Weights
+from matchmaking.matching.scoring import COMPONENTS, ORGANISATION_TOP, Weights
 from products.models import Bumdes, Product
 
 
@@ -147,13 +147,13 @@ def organisation_matches(
     organisation: Organisation,
     *,
     include_dismissed: bool = False,
-    limit: int = EXPORTER_TOP,
+    limit: int = ORGANISATION_TOP,
 ) -> list[Match]:
     """An organisation's recommended products: export-ready ones only, best first."""
     if not can_see_organisation_matches(user, organisation):
         raise PermissionDenied
     rows = list(
-        ExporterMatch.objects.filter(
+        OrganisationMatch.objects.filter(
             organisation=organisation, product__status=Product.Status.EXPORT_READY
         )
         .select_related("product__bumdes__village", "product__hs_code")
@@ -161,7 +161,7 @@ def organisation_matches(
     )
     hidden = _dismissed("organisation", organisations=[organisation.pk])
     # Reasons read with the weights the list was computed with.
-    state = ExporterMatchState.objects.filter(pk=organisation.pk).first()
+    state = OrganisationMatchState.objects.filter(pk=organisation.pk).first()
     w = weights(state.weights_version if state and state.weights_version else None)
     result = []
     for row in rows:
@@ -302,7 +302,7 @@ def pair_scores(pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], PairS
         query = Q()
         for product_id, organisation_id in missing:
             query |= Q(product_id=product_id, organisation_id=organisation_id)
-        for pair in ExporterMatch.objects.filter(query):
+        for pair in OrganisationMatch.objects.filter(query):
             components = tuple(getattr(pair, name) for name in COMPONENTS)
             result[(pair.product_id, pair.organisation_id)] = PairScore(
                 pair.score / 10,

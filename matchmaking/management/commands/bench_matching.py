@@ -778,9 +778,9 @@ class Command(BaseCommand):
             engine.KernelResult(
                 0,
                 *(np.zeros(1, dtype=np.int64) for _ in range(4)),
-                np.zeros((len(et), engine.EXPORTER_KEEP), dtype=np.int64),
-                np.zeros((len(et), engine.EXPORTER_KEEP), dtype=np.int64),
-                np.zeros((len(et), engine.EXPORTER_KEEP, 6), dtype=np.int64),
+                np.zeros((len(et), engine.ORGANISATION_KEEP), dtype=np.int64),
+                np.zeros((len(et), engine.ORGANISATION_KEEP), dtype=np.int64),
+                np.zeros((len(et), engine.ORGANISATION_KEEP, 6), dtype=np.int64),
                 np.zeros(len(et), dtype=np.int64),
             )
             for _ in range(2)

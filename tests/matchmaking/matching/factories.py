@@ -15,8 +15,8 @@ from decimal import Decimal
 from hypothesis import strategies as st
 
 from matchmaking.matching.scoring import (
-    EXPORTER_TOP,
-    ExporterFeatures,
+    ORGANISATION_TOP,
+    OrganisationFeatures,
     PairScore,
     ProductFeatures,
     Weights,
@@ -83,8 +83,8 @@ def product_features(draw, pid: int | None = None, *, hs=None) -> ProductFeature
 
 
 @st.composite
-def exporter_features(draw, eid: int | None = None, *, interests=None) -> ExporterFeatures:
-    return ExporterFeatures(
+def exporter_features(draw, eid: int | None = None, *, interests=None) -> OrganisationFeatures:
+    return OrganisationFeatures(
         id=draw(st.integers(1, 10_000)) if eid is None else eid,
         version=draw(st.integers(1, 9)),
         interests=tuple(
@@ -117,7 +117,7 @@ def worlds(draw, *, max_products: int = 25, max_exporters: int = 10):
 
 def random_world(
     seed: int, n_products: int, n_exporters: int
-) -> tuple[list[ProductFeatures], list[ExporterFeatures]]:
+) -> tuple[list[ProductFeatures], list[OrganisationFeatures]]:
     """A larger world of coarse values (many equal scores), so that lists fill up and tie."""
     rng = random.Random(seed)
     product_ids = rng.sample(range(1, 20 * n_products), n_products)
@@ -140,7 +140,7 @@ def random_world(
         for pid in product_ids
     ]
     exporters = [
-        ExporterFeatures(
+        OrganisationFeatures(
             id=eid,
             version=1,
             interests=tuple(sorted(set(rng.sample(INTEREST_POOL, rng.randint(1, 3))))),
@@ -312,14 +312,14 @@ def stored_product_lists() -> dict[int, list[tuple[int, int, tuple[int, ...]]]]:
 
 
 def stored_organisation_lists(
-    limit: int = EXPORTER_TOP,
+    limit: int = ORGANISATION_TOP,
 ) -> dict[int, list[tuple[int, int, tuple[int, ...]]]]:
     """Each organisation's stored rows, best first, as many as are shown."""
-    from matchmaking.matching.models import ExporterMatch
+    from matchmaking.matching.models import OrganisationMatch
     from matchmaking.matching.scoring import COMPONENTS
 
     result: dict[int, list] = {}
-    for row in ExporterMatch.objects.order_by("organisation_id", "-score", "product_id"):
+    for row in OrganisationMatch.objects.order_by("organisation_id", "-score", "product_id"):
         rows = result.setdefault(row.organisation_id, [])
         if len(rows) < limit:
             rows.append(

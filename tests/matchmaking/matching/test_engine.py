@@ -23,10 +23,10 @@ from exporters.models import Kind, Organisation
 from matchmaking.matching import engine, features, incremental, queue, services, store, tasks
 from matchmaking.matching.follow_up import FollowUp
 from matchmaking.matching.models import (
-    ExporterMatch,
-    ExporterMatchState,
     MatchRun,
     MatchWeights,
+    OrganisationMatch,
+    OrganisationMatchState,
     PendingRescore,
     ProductMatches,
 )
@@ -364,8 +364,8 @@ def test_an_incomplete_organisation_list_stays_exact_while_products_move_inside_
 ):
     products, organisation = crowded
     full_run(django_capture_on_commit_callbacks, chunk_products=25)
-    state = ExporterMatchState.objects.get(pk=organisation.pk)
-    assert (state.size, state.complete) == (engine.EXPORTER_KEEP, False)
+    state = OrganisationMatchState.objects.get(pk=organisation.pk)
+    assert (state.size, state.complete) == (engine.ORGANISATION_KEEP, False)
     assert_lists_exact()
 
     # The weakest products overtake others, one leaves and comes back, one drops out below.
@@ -402,15 +402,15 @@ def test_a_batch_larger_than_the_kept_list_leaves_the_list_incomplete(
     products, organisation = crowded
     Product.objects.filter(pk__in=[p.pk for p in products]).update(status="verified")
     full_run(django_capture_on_commit_callbacks)  # nothing export-ready: an empty, complete list
-    assert ExporterMatchState.objects.get(pk=organisation.pk).complete
+    assert OrganisationMatchState.objects.get(pk=organisation.pk).complete
 
     # An import makes all 70 export-ready at once; they are rescored as one batch.
     ids = [p.pk for p in products]
     with django_capture_on_commit_callbacks(execute=True):
         Product.objects.filter(pk__in=ids).update(status="export_ready", version=F("version") + 1)
         product_events.announce_import(ids)
-    state = ExporterMatchState.objects.get(pk=organisation.pk)
-    assert state.size == engine.EXPORTER_KEEP
+    state = OrganisationMatchState.objects.get(pk=organisation.pk)
+    assert state.size == engine.ORGANISATION_KEEP
     assert_lists_exact()  # the 50 shown are right for now...
     # ...but the state claims these 60 rows are all its pairs, so once eleven of them leave,
     # the list shows 49 and nothing recounts it (a complete list is never refilled).
@@ -463,7 +463,7 @@ def test_an_organisation_that_is_no_longer_verified_disappears_from_every_list(
     full_run(django_capture_on_commit_callbacks)
     organisation = market[1][1]
     assert any(organisation.pk in [m[0] for m in rows] for rows in stored_product_lists().values())
-    assert ExporterMatch.objects.filter(organisation=organisation).exists()
+    assert OrganisationMatch.objects.filter(organisation=organisation).exists()
 
     with django_capture_on_commit_callbacks(execute=True):
         exporter_services.reject(actor=ministry, organisation=organisation, reason="Closed down")
@@ -471,8 +471,8 @@ def test_an_organisation_that_is_no_longer_verified_disappears_from_every_list(
     assert not any(
         organisation.pk in [m[0] for m in rows] for rows in stored_product_lists().values()
     )
-    assert not ExporterMatch.objects.filter(organisation=organisation).exists()
-    assert not ExporterMatchState.objects.filter(organisation=organisation).exists()
+    assert not OrganisationMatch.objects.filter(organisation=organisation).exists()
+    assert not OrganisationMatchState.objects.filter(organisation=organisation).exists()
     assert_lists_exact()
 
 
@@ -481,12 +481,12 @@ def test_a_newly_verified_organisation_enters_the_lists(
 ):
     full_run(django_capture_on_commit_callbacks)
     pending = market[2]
-    assert not ExporterMatch.objects.filter(organisation=pending).exists()
+    assert not OrganisationMatch.objects.filter(organisation=pending).exists()
 
     with django_capture_on_commit_callbacks(execute=True):
         exporter_services.verify(actor=ministry, organisation=pending)
 
-    assert ExporterMatch.objects.filter(organisation=pending).exists()
+    assert OrganisationMatch.objects.filter(organisation=pending).exists()
     assert_lists_exact()
 
 
@@ -498,7 +498,7 @@ def test_service_providers_and_pending_organisations_are_never_matched(
     listed = {m[0] for rows in stored_product_lists().values() for m in rows}
 
     assert pending.pk not in listed and provider.pk not in listed
-    assert not ExporterMatch.objects.filter(organisation__in=[pending, provider]).exists()
+    assert not OrganisationMatch.objects.filter(organisation__in=[pending, provider]).exists()
 
 
 def test_a_change_that_touches_no_preference_costs_nothing(
@@ -513,7 +513,7 @@ def test_a_change_that_touches_no_preference_costs_nothing(
         change_organisation(organisation, description="A new description")
 
     kernel.assert_not_called()
-    state = ExporterMatchState.objects.get(pk=organisation.pk)
+    state = OrganisationMatchState.objects.get(pk=organisation.pk)
     assert state.organisation_version == Organisation.objects.get(pk=organisation.pk).version
 
 
@@ -536,7 +536,7 @@ def test_new_weights_start_a_full_run_and_every_list_uses_them(
     run = MatchRun.objects.order_by("-pk").first()
     assert (run.status, run.weights_version) == ("done", new.pk)
     assert set(ProductMatches.objects.values_list("weights_version", flat=True)) == {new.pk}
-    assert set(ExporterMatchState.objects.values_list("weights_version", flat=True)) == {new.pk}
+    assert set(OrganisationMatchState.objects.values_list("weights_version", flat=True)) == {new.pk}
     assert_lists_exact()
 
 
@@ -642,7 +642,7 @@ def test_the_sweep_removes_the_lists_of_an_organisation_no_longer_matched(
         report = tasks.sweep_matches()
 
     assert report["organisations"] == 1
-    assert not ExporterMatch.objects.filter(organisation=organisation).exists()
+    assert not OrganisationMatch.objects.filter(organisation=organisation).exists()
     assert_lists_exact()
 
 

@@ -16,9 +16,9 @@ from hypothesis import Phase, given, settings
 
 from matchmaking.matching import chunks, engine, features, store
 from matchmaking.matching.scoring import (
-    EXPORTER_TOP,
+    ORGANISATION_TOP,
     PRODUCT_TOP,
-    ExporterFeatures,
+    OrganisationFeatures,
     ProductFeatures,
     Weights,
     reference_lists,
@@ -35,7 +35,7 @@ PROPERTY = settings(
 )
 
 
-def kernel_lists(products, exporters, w, *, depth=engine.EXPORTER_KEEP):
+def kernel_lists(products, exporters, w, *, depth=engine.ORGANISATION_KEEP):
     """The kernel's lists in the reference's shape: ids, scores and components."""
     pt = features.product_table(products)
     et = features.exporter_table(exporters, w)
@@ -64,8 +64,8 @@ def assert_same_as_reference(products, exporters, w):
     assert got_p == {pid: as_rows(rows) for pid, rows in expected_p.items()}
     for eid, rows in expected_e.items():
         # The kernel keeps a few more than the 50 shown; the first 50 are the reference's.
-        assert got_e[eid][:EXPORTER_TOP] == as_rows(rows), f"organisation {eid}"
-        assert len(got_e[eid]) <= engine.EXPORTER_KEEP
+        assert got_e[eid][:ORGANISATION_TOP] == as_rows(rows), f"organisation {eid}"
+        assert len(got_e[eid]) <= engine.ORGANISATION_KEEP
     return got_p, got_e, r
 
 
@@ -100,7 +100,7 @@ def test_full_lists_and_many_ties_on_a_larger_world(seed, min_score):
     got_p, got_e, r = assert_same_as_reference(products, exporters, w)
 
     assert max(len(rows) for rows in got_p.values()) == PRODUCT_TOP
-    assert max(len(rows) for rows in got_e.values()) == engine.EXPORTER_KEEP
+    assert max(len(rows) for rows in got_e.values()) == engine.ORGANISATION_KEEP
     scores = [score for rows in got_p.values() for _id, score, _c in rows]
     assert len(scores) > len(set(scores)) * 3, "the data should produce many equal scores"
 
@@ -109,7 +109,7 @@ def test_ties_go_to_the_lower_id_on_both_sides_whatever_the_input_order():
     w = Weights(min_score=0)
     # Identical features: every pair scores the same.
     products = [ProductFeatures(pid, 1, "030633", export_ready=True) for pid in (30, 4, 17, 9)]
-    exporters = [ExporterFeatures(eid, 1, ("0306",)) for eid in (8, 2, 5)]
+    exporters = [OrganisationFeatures(eid, 1, ("0306",)) for eid in (8, 2, 5)]
 
     got_p, got_e, _r = assert_same_as_reference(products, exporters, w)
 
@@ -124,7 +124,7 @@ def test_an_organisations_list_fed_by_several_chapters_keeps_each_entrys_compone
         ProductFeatures(5, 1, "030633", export_ready=True, capacity_kg=10, readiness=20),
         ProductFeatures(9, 1, "151590", export_ready=True, capacity_kg=5000, readiness=90),
     ]
-    exporters = [ExporterFeatures(1, 1, ("0306", "15"), min_order_kg=1000)]
+    exporters = [OrganisationFeatures(1, 1, ("0306", "15"), min_order_kg=1000)]
 
     _p, got_e, _r = kernel_lists(products, exporters, w)
     _ep, expected_e = reference_lists(products, exporters, w)
@@ -142,7 +142,7 @@ def test_an_organisations_list_across_chapters_breaks_ties_by_product_id():
         ProductFeatures(10, 1, "151590", export_ready=True),
         ProductFeatures(30, 1, "160510", export_ready=True),
     ]
-    exporters = [ExporterFeatures(1, 1, ("03", "15", "16"))]
+    exporters = [OrganisationFeatures(1, 1, ("03", "15", "16"))]
 
     _p, got_e, _r = assert_same_as_reference(products, exporters, w)
 
@@ -153,10 +153,10 @@ def test_a_kept_list_cut_at_its_depth_is_the_head_of_the_full_order():
     products, exporters = random_world(11, n_products=200, n_exporters=6)
     w = Weights(min_score=0)
     _p, deep, _r = kernel_lists(products, exporters, w, depth=200)
-    _p, shallow, _r = kernel_lists(products, exporters, w, depth=EXPORTER_TOP)
+    _p, shallow, _r = kernel_lists(products, exporters, w, depth=ORGANISATION_TOP)
 
     for eid, rows in deep.items():
-        assert shallow[eid] == rows[:EXPORTER_TOP]
+        assert shallow[eid] == rows[:ORGANISATION_TOP]
 
 
 def test_scoring_in_chunks_and_merging_gives_the_same_lists():
@@ -194,7 +194,7 @@ def test_scoring_in_chunks_and_merging_gives_the_same_lists():
 
     expected_p, expected_e = reference_lists(products, exporters, w)
     for eid, rows in expected_e.items():
-        assert merged.get(eid, [])[:EXPORTER_TOP] == as_rows(rows)
+        assert merged.get(eid, [])[:ORGANISATION_TOP] == as_rows(rows)
     for pid, rows in expected_p.items():
         assert product_lists[pid] == ([e for e, _p in rows], [p.score for _e, p in rows])
 
@@ -202,7 +202,9 @@ def test_scoring_in_chunks_and_merging_gives_the_same_lists():
 def test_nothing_to_score():
     w = Weights()
     empty = engine.run_kernel(
-        features.product_table([]), features.exporter_table([ExporterFeatures(1, 1, ("03",))], w), w
+        features.product_table([]),
+        features.exporter_table([OrganisationFeatures(1, 1, ("03",))], w),
+        w,
     )
     assert empty.pairs == 0 and not empty.ex_n.any()
 
@@ -216,9 +218,9 @@ def test_only_candidates_of_the_products_chapter_are_scored():
     w = Weights()
     products = [ProductFeatures(1, 1, "030633"), ProductFeatures(2, 1, "151590")]
     exporters = [
-        ExporterFeatures(1, 1, ("03",)),
-        ExporterFeatures(2, 1, ("0306", "15")),
-        ExporterFeatures(3, 1, ("09",)),
+        OrganisationFeatures(1, 1, ("03",)),
+        OrganisationFeatures(2, 1, ("0306", "15")),
+        OrganisationFeatures(3, 1, ("09",)),
     ]
     pt = features.product_table(products)
     r = engine.run_kernel(pt, features.exporter_table(exporters, w), w)

@@ -16,10 +16,10 @@ from exporters import services as exporter_services
 from matchmaking.matching import chunks, engine, runs, store, tasks
 from matchmaking.matching.follow_up import FollowUp
 from matchmaking.matching.models import (
-    ExporterMatch,
-    ExporterMatchState,
     MatchRun,
     MatchRunChunk,
+    OrganisationMatch,
+    OrganisationMatchState,
     ProductMatches,
 )
 from products.models import Product
@@ -93,7 +93,7 @@ def test_a_full_run_end_to_end(catalogue, django_capture_on_commit_callbacks):
     assert {c.chapter for c in parts} == {"03", "15", "16"}
     assert all(c.done_at and c.attempts == 1 and bytes(c.partial) == b"" for c in parts)
     assert run.candidate_pairs == sum(c.candidate_pairs for c in parts) > 0
-    assert run.rows_written == ExporterMatch.objects.count() + len(products)
+    assert run.rows_written == OrganisationMatch.objects.count() + len(products)
     job = BackgroundJob.objects.get(pk=run.job_id)
     assert (job.status, job.total, job.progress) == ("done", run.chunks_total, run.chunks_total)
     assert runs.progress(run) == {
@@ -101,7 +101,7 @@ def test_a_full_run_end_to_end(catalogue, django_capture_on_commit_callbacks):
         "chunks_total": run.chunks_total,
         "status": "done",
     }
-    assert set(ExporterMatchState.objects.values_list("pk", flat=True)) == {
+    assert set(OrganisationMatchState.objects.values_list("pk", flat=True)) == {
         o.pk for o in organisations
     }
     assert_lists_exact()
@@ -213,18 +213,18 @@ def test_the_merge_runs_once(catalogue, django_capture_on_commit_callbacks):
         chunks.run_chunk(chunk_id)
 
     assert runs.merge(run.pk) == ({"waiting": 1}, FollowUp()), "a chunk is still open"
-    assert not ExporterMatch.objects.exists()
+    assert not OrganisationMatch.objects.exists()
 
     chunks.run_chunk(ids[-1])
     with django_capture_on_commit_callbacks(execute=True):
         first = tasks.merge_run(run.pk)
-    rows = sorted(ExporterMatch.objects.values_list("organisation_id", "product_id", "score"))
+    rows = sorted(OrganisationMatch.objects.values_list("organisation_id", "product_id", "score"))
 
     assert "organisation_rows" in first
     assert runs.merge(run.pk) == ({"skipped": 1}, FollowUp())
-    assert sorted(ExporterMatch.objects.values_list("organisation_id", "product_id", "score")) == (
-        rows
-    )
+    assert sorted(
+        OrganisationMatch.objects.values_list("organisation_id", "product_id", "score")
+    ) == (rows)
     assert runs.merge(987654) == ({"skipped": 1}, FollowUp())
     assert_lists_exact()
 
@@ -260,7 +260,7 @@ def test_a_run_with_no_products_finishes_and_records_every_organisation(
 
     run.refresh_from_db()
     assert (run.status, run.chunks_total, run.products) == ("done", 0, 0)
-    state = ExporterMatchState.objects.get(pk=organisation.pk)
+    state = OrganisationMatchState.objects.get(pk=organisation.pk)
     assert (state.size, state.complete, state.chapters) == (0, True, ["03"])
 
 
@@ -298,12 +298,12 @@ def test_a_product_that_entered_organisation_lists_during_a_run_keeps_its_place(
         else:
             product = make_product(waiting.bumdes, hs="030633", capacity=5000, readiness=100)
             edit(product.pk)
-    assert ExporterMatch.objects.filter(product=product).exists()
+    assert OrganisationMatch.objects.filter(product=product).exists()
 
     with django_capture_on_commit_callbacks(execute=True):
         tasks.merge_run(run.pk)
 
-    assert ExporterMatch.objects.filter(product=product).exists()
+    assert OrganisationMatch.objects.filter(product=product).exists()
     assert_lists_exact()
 
 
@@ -346,7 +346,7 @@ def test_a_product_deleted_during_a_run_leaves_no_rows(
     with django_capture_on_commit_callbacks(execute=True):
         tasks.merge_run(run.pk)
 
-    assert not ExporterMatch.objects.filter(product_id=gone.pk).exists()
+    assert not OrganisationMatch.objects.filter(product_id=gone.pk).exists()
     assert_lists_exact()
 
 

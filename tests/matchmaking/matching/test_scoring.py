@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 from matchmaking.matching import reasons, scoring
 from matchmaking.matching.scoring import (
     COMPONENTS,
-    EXPORTER_TOP,
+    ORGANISATION_TOP,
     PRODUCT_TOP,
-    ExporterFeatures,
+    OrganisationFeatures,
     ProductFeatures,
     Weights,
     score_pair,
@@ -86,7 +86,7 @@ def test_a_perfect_pair_scores_100_points_and_an_empty_profile_asks_for_nothing(
     product = ProductFeatures(
         1, 1, "030633", export_ready=True, capacity_kg=5000, distance_km=10, readiness=100
     )
-    organisation = ExporterFeatures(1, 1, ("030633",))
+    organisation = OrganisationFeatures(1, 1, ("030633",))
 
     pair = score_pair(product, organisation, w)
 
@@ -110,7 +110,7 @@ def test_the_components_of_a_known_pair():
         readiness=60,
         available_months=0b001,  # January only: 1 of the 3 coming months
     )
-    organisation = ExporterFeatures(
+    organisation = OrganisationFeatures(
         3,
         1,
         ("0306",),
@@ -312,7 +312,7 @@ def test_the_reference_lists_are_the_best_pairs_above_the_minimum_in_order(world
         assert keys == everyone[:PRODUCT_TOP]
     for exporter in exporters:
         row = by_exporter[exporter.id]
-        assert len(row) <= EXPORTER_TOP
+        assert len(row) <= ORGANISATION_TOP
         assert {pid for pid, _ in row} <= ready
         keys = [(-pair.score, pid) for pid, pair in row]
         assert keys == sorted(keys)
@@ -321,8 +321,8 @@ def test_the_reference_lists_are_the_best_pairs_above_the_minimum_in_order(world
 def test_min_score_0_still_leaves_out_pairs_that_score_nothing():
     w = Weights(fit=0, volume=0, certificates=100, markets=0, logistics=0, readiness=0, min_score=0)
     product = ProductFeatures(1, 1, "030633", export_ready=True)
-    wants = ExporterFeatures(2, 1, ("03",), required_certificates=0b1)
-    other_chapter = ExporterFeatures(3, 1, ("15",))
+    wants = OrganisationFeatures(2, 1, ("03",), required_certificates=0b1)
+    other_chapter = OrganisationFeatures(3, 1, ("15",))
 
     by_product, by_exporter = scoring.reference_lists([product], [wants, other_chapter], w)
 
@@ -360,7 +360,7 @@ def test_reasons_say_which_hs_level_matched():
     with translation.override("en"):
         lines = {
             interest: reasons.reasons(
-                score_pair(product, ExporterFeatures(1, 1, (interest,)), w).components, w
+                score_pair(product, OrganisationFeatures(1, 1, (interest,)), w).components, w
             )[0]
             for interest in ("030633", "0306", "03")
         }

@@ -27,10 +27,10 @@ from django.db import connection
 
 from matchmaking.matching import engine, tasks
 from matchmaking.matching.models import (
-    ExporterMatch,
-    ExporterMatchState,
     MatchRun,
     MatchRunChunk,
+    OrganisationMatch,
+    OrganisationMatchState,
     ProductMatches,
 )
 from products.models import Product
@@ -135,11 +135,11 @@ def blocked_backends() -> int:
 
 def snapshot():
     states = sorted(
-        ExporterMatchState.objects.values_list(
+        OrganisationMatchState.objects.values_list(
             "organisation_id", "size", "complete", "last_score", "last_product", "weights_version"
         )
     )
-    return stored_product_lists(), stored_organisation_lists(limit=engine.EXPORTER_KEEP), states
+    return stored_product_lists(), stored_organisation_lists(limit=engine.ORGANISATION_KEEP), states
 
 
 @pytest.fixture
@@ -236,7 +236,7 @@ def test_a_full_run_survives_a_worker_killed_midway(transactional_db, regions, p
     current = dict(Product.objects.values_list("pk", "version"))
     assert all(
         current[pid] == version
-        for pid, version in ExporterMatch.objects.values_list("product_id", "product_version")
+        for pid, version in OrganisationMatch.objects.values_list("product_id", "product_version")
     )
     assert_lists_exact()
 
