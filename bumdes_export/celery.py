@@ -14,6 +14,8 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 def task_packages() -> list[str]:
     """Every installed app and each of its domain packages that has a ``tasks`` module
     (``matchmaking.forums``, ``products.imports`` ...): each package registers its own tasks."""
+    # Called by Celery once Django is set up; this module is imported before that (from
+    # ``bumdes_export/__init__.py``), when the app registry cannot be imported yet.
     from django.apps import apps
 
     packages = []

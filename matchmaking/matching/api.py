@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bumdes_export.accounts.access import scope_for
 from exporters import selectors as exporter_selectors
 from exporters.models import Organisation
-from matchmaking.matching import engine, runs, selectors, services
+from matchmaking.matching import access as matching_access
+from matchmaking.matching import engine, runs, selectors, services, tasks
 from matchmaking.matching.models import MatchRun, MatchWeights
 from products import access as product_access
 from products.models import Product
@@ -218,7 +219,7 @@ class MatchWeightsSerializer(serializers.ModelSerializer):
 class WeightsView(APIView):
     @extend_schema(summary="The weights and thresholds in force", responses=MatchWeightsSerializer)
     def get(self, request):
-        if not scope_for(request.user).is_ministry:
+        if not matching_access.may_tune_matching(request.user):
             return Response({"detail": "Ministry staff only."}, status=status.HTTP_403_FORBIDDEN)
         return Response(MatchWeightsSerializer(engine.get_or_create_current_weights()).data)
 
@@ -230,8 +231,8 @@ class WeightsView(APIView):
     def put(self, request):
         data = MatchWeightsSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        row = services.update_weights(request.user, dict(data.validated_data))
-        return Response(MatchWeightsSerializer(row).data)
+        update = tasks.put_weights_in_force(request.user, dict(data.validated_data))
+        return Response(MatchWeightsSerializer(update.weights).data)
 
 
 class MatchRunSerializer(serializers.ModelSerializer):
@@ -262,7 +263,7 @@ class RunsView(APIView):
         summary="Recent full rescores (ministry)", responses=MatchRunSerializer(many=True)
     )
     def get(self, request):
-        if not scope_for(request.user).is_ministry:
+        if not matching_access.may_tune_matching(request.user):
             return Response({"detail": "Ministry staff only."}, status=status.HTTP_403_FORBIDDEN)
         return Response(MatchRunSerializer(MatchRun.objects.order_by("-pk")[:20], many=True).data)
 
@@ -270,5 +271,7 @@ class RunsView(APIView):
         summary="Start a full rescore (ministry)", request=None, responses={202: MatchRunSerializer}
     )
     def post(self, request):
-        run = services.rescore_all(request.user)
+        if not matching_access.may_tune_matching(request.user):
+            raise PermissionDenied
+        run = tasks.start_full_run(user=request.user)
         return Response(MatchRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)

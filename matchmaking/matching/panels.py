@@ -20,6 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from exporters.panels import EXPORTER_PAGE_PANELS
 from matchmaking import access
+from matchmaking.matching import access as matching_access
 from matchmaking.matching import selectors
 from matchmaking.matching.features import MATCHED_KINDS
 from matchmaking.matching.selectors import Match
@@ -95,7 +96,7 @@ def product_panel(request: HttpRequest, product) -> str:
 def organisation_panel(request: HttpRequest, organisation) -> str:
     """The organisation's top recommended products: for its members and ministry staff."""
     user = request.user
-    if not selectors.can_see_organisation_matches(user, organisation):
+    if not matching_access.may_see_organisation_matches(user, organisation):
         return ""
     if organisation.kind not in MATCHED_KINDS:
         return ""  # service providers source no products

@@ -21,6 +21,7 @@ from exporters.models import Organisation
 from matchmaking import access
 from matchmaking.access import AnyUser
 from matchmaking.dealings.models import Inquiry
+from matchmaking.matching import access as matching_access
 from matchmaking.matching import reasons, store
 from matchmaking.matching.features import MATCHED_KINDS, weights_from
 from matchmaking.matching.models import (
@@ -137,11 +138,6 @@ def product_matches(
     return ProductMatchList(product, True, row.product_version, row.computed_at, matches)
 
 
-def can_see_organisation_matches(user: AnyUser, organisation: Organisation) -> bool:
-    scope = scope_for(user)
-    return scope.is_ministry or access.is_member(user, organisation)
-
-
 def organisation_matches(
     user: AnyUser,
     organisation: Organisation,
@@ -150,7 +146,7 @@ def organisation_matches(
     limit: int = ORGANISATION_TOP,
 ) -> list[Match]:
     """An organisation's recommended products: export-ready ones only, best first."""
-    if not can_see_organisation_matches(user, organisation):
+    if not matching_access.may_see_organisation_matches(user, organisation):
         raise PermissionDenied
     rows = list(
         OrganisationMatch.objects.filter(
@@ -244,7 +240,7 @@ class ProvinceGap:
 
 def gaps_by_province(user: AnyUser) -> list[ProvinceGap]:
     """Verified and export-ready products with no good match, counted by province."""
-    if not scope_for(user).is_ministry:
+    if not matching_access.may_tune_matching(user):
         raise PermissionDenied
     good = weights().good_score * 10
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
@@ -393,7 +389,7 @@ def bumdes_products(user: AnyUser, bumdes: Bumdes) -> list[ProductSummary]:
 
 def organisation_dismissals(user: AnyUser, organisation: Organisation) -> list[MatchDismissal]:
     """Suggestions the organisation's side dismissed, newest first (kept until restored)."""
-    if not can_see_organisation_matches(user, organisation):
+    if not matching_access.may_see_organisation_matches(user, organisation):
         raise PermissionDenied
     return list(
         MatchDismissal.objects.filter(
@@ -432,7 +428,7 @@ def product_conversations(product: Product, organisation_ids: Iterable[int]) -> 
 
 def find_organisations(user: AnyUser, q: str, *, limit: int = 20) -> QuerySet[Organisation]:
     """Matched organisations by name, for ministry staff choosing whose list to look at."""
-    if not scope_for(user).is_ministry:
+    if not matching_access.may_tune_matching(user):
         raise PermissionDenied
     rows = Organisation.objects.filter(
         status=Organisation.Status.VERIFIED, kind__in=MATCHED_KINDS
@@ -444,6 +440,6 @@ def find_organisations(user: AnyUser, q: str, *, limit: int = 20) -> QuerySet[Or
 
 def weights_history(user: AnyUser, *, limit: int = 10) -> list[MatchWeights]:
     """The weights put in force, newest first (ministry staff)."""
-    if not scope_for(user).is_ministry:
+    if not matching_access.may_tune_matching(user):
         raise PermissionDenied
     return list(MatchWeights.objects.select_related("created_by").order_by("-pk")[:limit])

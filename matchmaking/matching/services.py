@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from bumdes_export.accounts.access import scope_for
 from bumdes_export.accounts.models import User
 from exporters.models import Organisation
 from matchmaking import access
-from matchmaking.matching import tasks
-from matchmaking.matching.models import MatchDismissal, MatchRun, MatchWeights
+from matchmaking.matching import access as matching_access
+from matchmaking.matching.models import MatchDismissal, MatchWeights
 from matchmaking.matching.scoring import COMPONENTS
 from products.models import Product
 
@@ -73,9 +74,19 @@ def restore(user: User, product: Product, organisation: Organisation) -> bool:
     return bool(deleted)
 
 
-def update_weights(user: User, values: dict[str, int]) -> MatchWeights:
-    """Put new weights and thresholds in force (a new row) and rescore everything."""
-    if not scope_for(user).is_ministry:
+@dataclass(frozen=True)
+class WeightsUpdate:
+    """The weights in force after an update: a new row (``changed``: every list must be
+    rescored with them) or the current one, when nothing changed."""
+
+    weights: MatchWeights
+    changed: bool
+
+
+def update_weights(user: User, values: dict[str, int]) -> WeightsUpdate:
+    """Put new weights and thresholds in force (a new row). The caller starts the full rescore
+    they need (``matching.tasks.put_weights_in_force``)."""
+    if not matching_access.may_tune_matching(user):
         raise PermissionDenied
     current = MatchWeights.objects.order_by("-pk").first() or MatchWeights()
     row = MatchWeights(created_by=user)
@@ -113,16 +124,8 @@ def update_weights(user: User, values: dict[str, int]) -> MatchWeights:
         getattr(row, name) == getattr(current, name) for name in WEIGHT_FIELDS + THRESHOLD_FIELDS
     )
     if unchanged:
-        return current
+        return WeightsUpdate(current, changed=False)
     with transaction.atomic():
         row.full_clean()
         row.save()
-        transaction.on_commit(lambda: tasks.start_full_run(user=user))
-    return row
-
-
-def rescore_all(user: User) -> MatchRun:
-    """Start a full rescore (or return the one already running)."""
-    if not scope_for(user).is_ministry:
-        raise PermissionDenied
-    return tasks.start_full_run(user=user)
+    return WeightsUpdate(row, changed=True)

@@ -19,7 +19,7 @@ from celery.signals import worker_process_init
 from django.db import transaction
 
 from bumdes_export.accounts.models import User
-from matchmaking.matching import chunks, engine, incremental, queue, runs
+from matchmaking.matching import chunks, engine, incremental, queue, runs, services
 from matchmaking.matching.follow_up import FollowUp
 from matchmaking.matching.models import MatchRun
 
@@ -122,3 +122,12 @@ def start_full_run(
     run, follow_up = runs.start(user=user, chunk_products=chunk_products)
     send_after_commit(follow_up)
     return run
+
+
+def put_weights_in_force(user: User, values: dict[str, int]) -> services.WeightsUpdate:
+    """New weights and thresholds (``services.update_weights``) and, when they changed, the
+    full rescore with them."""
+    update = services.update_weights(user, values)
+    if update.changed:
+        start_full_run(user=user)
+    return update

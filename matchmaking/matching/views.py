@@ -19,11 +19,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from bumdes_export.accounts.access import scope_for
-from bumdes_export.core.forms import apply_errors
+from bumdes_export.core.forms import form_action
 from exporters.models import Organisation
 from matchmaking import access
 from matchmaking.dealings import selectors as matchmaking_selectors
-from matchmaking.matching import actions, runs, selectors, services
+from matchmaking.matching import access as matching_access
+from matchmaking.matching import actions, runs, selectors, services, tasks
 from matchmaking.matching.forms import DismissForm, RegionFilterForm, WeightsForm
 from matchmaking.matching.models import MatchWeights
 from matchmaking.matching.panels import decorate, tone
@@ -44,12 +45,12 @@ REGION_FOR_PRODUCT_SIDE = gettext_lazy(
 
 
 def _ministry_only(user) -> None:
-    if not scope_for(user).is_ministry:
+    if not matching_access.may_tune_matching(user):
         raise PermissionDenied(str(MINISTRY_ONLY))
 
 
 def _ministry_tabs(request: HttpRequest, current: str) -> dict:
-    return {"current_tab": current, "ministry": scope_for(request.user).is_ministry}
+    return {"current_tab": current, "ministry": matching_access.may_tune_matching(request.user)}
 
 
 # --- The organisation's recommended products ------------------------------------------------
@@ -58,9 +59,8 @@ def _ministry_tabs(request: HttpRequest, current: str) -> dict:
 @signed_in
 def recommendations(request: HttpRequest) -> HttpResponse:
     user = request.user
-    scope = scope_for(user)
     requested = int_param(request, "organisation")
-    if scope.is_ministry:
+    if matching_access.picks_organisation(user):
         if requested is None:
             q = request.GET.get("q", "").strip()[:100]
             return render(
@@ -75,7 +75,7 @@ def recommendations(request: HttpRequest) -> HttpResponse:
         organisation = get_object_or_404(
             Organisation.objects.select_related("country"), pk=requested
         )
-    elif scope.is_exporter:
+    elif matching_access.has_own_recommendations(user):
         organisation = access.organisation_of(user)
         if requested is not None and (organisation is None or organisation.pk != requested):
             raise Http404  # another organisation's list is not for its competitors
@@ -87,7 +87,7 @@ def recommendations(request: HttpRequest) -> HttpResponse:
         "pending_message": None,
         **_ministry_tabs(request, "recommendations"),
     }
-    if scope.is_exporter and access.verified_organisation(user) is None:
+    if matching_access.has_own_recommendations(user) and access.verified_organisation(user) is None:
         # No list: a pending organisation is not scored yet, and cannot act on one anyway.
         context["pending_message"] = access.VERIFICATION_PENDING if organisation else None
         return render(request, "matchmaking/matching/recommendations.html", context)
@@ -217,7 +217,7 @@ def gaps(request: HttpRequest) -> HttpResponse:
 def rescore(request: HttpRequest) -> HttpResponse:
     _ministry_only(request.user)
     already = runs.active_run()
-    run = services.rescore_all(request.user)
+    run = tasks.start_full_run(user=request.user)
     if already is not None and already.pk == run.pk:
         messages.info(request, _("A full rescore is already running; its progress is below."))
     else:
@@ -234,20 +234,17 @@ def weights(request: HttpRequest) -> HttpResponse:
     initial = {name: getattr(source, name) for name in services.WEIGHT_FIELDS}
     initial |= {name: getattr(source, name) for name in services.THRESHOLD_FIELDS}
     form = WeightsForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            row = services.update_weights(user, form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
+    if request.method == "POST" and (
+        result := form_action(form, lambda data: tasks.put_weights_in_force(user, data))
+    ):
+        if result.value is not None and not result.value.changed:
+            messages.info(request, _("Nothing changed: these weights are already in force."))
         else:
-            if current is not None and row.pk == current.pk:
-                messages.info(request, _("Nothing changed: these weights are already in force."))
-            else:
-                messages.success(
-                    request,
-                    _("The new weights are in force. Every match is being rescored with them."),
-                )
-            return redirect(reverse("matching:gaps") + "#rescore")
+            messages.success(
+                request,
+                _("The new weights are in force. Every match is being rescored with them."),
+            )
+        return redirect(reverse("matching:gaps") + "#rescore")
     return render(
         request,
         "matchmaking/matching/weights.html",
@@ -266,7 +263,7 @@ def weights(request: HttpRequest) -> HttpResponse:
 
 def _fallback(request: HttpRequest, product_id: int | None) -> str:
     """Where to go back to without a usable ``next``: the exporter's list, or the product."""
-    if scope_for(request.user).is_exporter:
+    if matching_access.has_own_recommendations(request.user):
         return reverse("matching:recommendations")
     if product_id:
         return reverse("products:product_detail", args=[product_id])

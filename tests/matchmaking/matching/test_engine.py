@@ -527,10 +527,10 @@ def test_new_weights_start_a_full_run_and_every_list_uses_them(
     old = engine.get_or_create_current_weights()
 
     with django_capture_on_commit_callbacks(execute=True):
-        new = services.update_weights(
+        new = tasks.put_weights_in_force(
             ministry,
             {"weight_fit": 50, "weight_logistics": 5, "weight_readiness": 5, "min_score": 20},
-        )
+        ).weights
 
     assert new.pk != old.pk
     run = MatchRun.objects.order_by("-pk").first()
@@ -545,7 +545,7 @@ def test_the_same_weights_again_change_nothing(
 ):
     current = engine.get_or_create_current_weights()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        same = services.update_weights(ministry, {"weight_fit": current.weight_fit})
+        same = tasks.put_weights_in_force(ministry, {"weight_fit": current.weight_fit}).weights
 
     assert same.pk == current.pk
     assert callbacks == []

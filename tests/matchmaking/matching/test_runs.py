@@ -403,7 +403,6 @@ def test_a_run_that_cannot_finish_does_not_block_new_weights_forever(
     from django.utils import timezone
 
     from bumdes_export.core.tasks import expire_stale_jobs
-    from matchmaking.matching import services
 
     run = planned(django_capture_on_commit_callbacks, 6)
     ids = chunk_ids(run)
@@ -419,7 +418,9 @@ def test_a_run_that_cannot_finish_does_not_block_new_weights_forever(
         tasks.sweep_matches()
 
     with django_capture_on_commit_callbacks(execute=True):
-        weights = services.update_weights(ministry, {"weight_fit": 40, "weight_volume": 5})
+        weights = tasks.put_weights_in_force(
+            ministry, {"weight_fit": 40, "weight_volume": 5}
+        ).weights
 
     newest = MatchRun.objects.order_by("-pk").first()
     assert newest.weights_version == weights.pk
