@@ -130,15 +130,9 @@ def is_product_side(user: AnyUser, product: Product) -> bool:
     return bool(product_access.operated_bumdes_id(user) == product.bumdes_id)
 
 
-def is_on_product_side_role(user: AnyUser) -> bool:
-    """Roles that may ever be on a product's side."""
-    scope = scope_for(user)
-    return scope.is_ministry or scope.is_officer or scope.role == Role.OPERATOR
-
-
 def may_open_registry_page(user: AnyUser, product: Product) -> bool:
     """The product side opens a product's registry page; everyone else its catalogue entry."""
-    return is_on_product_side_role(user) and is_product_side(user, product)
+    return product_access.uses_registry(user) and is_product_side(user, product)
 
 
 def is_member(user: AnyUser, organisation: Organisation | int) -> bool:

@@ -20,6 +20,7 @@ from matchmaking.dealings.models import (
     ServiceRequest,
     ShortlistEntry,
 )
+from products import access as product_access
 
 #: The two sides of a service request.
 PROVIDER = "provider"
@@ -110,7 +111,7 @@ def may_change_buying_request(user: AnyUser, buying_request: BuyingRequest) -> b
 def may_make_offers(user: AnyUser) -> bool:
     """Roles that answer buying requests with their side's products (officers, operators,
     ministry staff)."""
-    return access.is_on_product_side_role(user)
+    return product_access.uses_registry(user)
 
 
 def may_offer(user: AnyUser, buying_request: BuyingRequest) -> bool:
@@ -129,7 +130,7 @@ def may_offer(user: AnyUser, buying_request: BuyingRequest) -> bool:
 def may_request_services(user: AnyUser) -> bool:
     """Roles that ask partners for facilitation, for products on their side (officers,
     operators, ministry staff)."""
-    return access.is_on_product_side_role(user)
+    return product_access.uses_registry(user)
 
 
 def service_side(

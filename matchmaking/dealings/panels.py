@@ -20,6 +20,7 @@ from exporters.models import Organisation
 from matchmaking import access
 from matchmaking.dealings import access as dealings_access
 from matchmaking.dealings import selectors
+from products import access as product_access
 from products import panels as product_panels
 from products.catalogue import panels as catalogue_panels
 from products.models import Bumdes, Product
@@ -34,7 +35,7 @@ def _render(template: str, context: dict[str, Any], request: HttpRequest) -> Saf
 def product_panel(request: HttpRequest, product: Product) -> str:
     """Inquiries, offers and service requests about a product, on its registry page."""
     user = request.user
-    if not access.is_on_product_side_role(user):
+    if not product_access.uses_registry(user):
         return ""
     activity = selectors.product_activity(user, product)
     inquiries = activity["inquiries"]
@@ -60,7 +61,7 @@ def product_panel(request: HttpRequest, product: Product) -> str:
 
 def bumdes_panel(request: HttpRequest, bumdes: Bumdes) -> str:
     """How the BUMDes' products fare with exporters, on the BUMDes page."""
-    if not access.is_on_product_side_role(request.user):
+    if not product_access.uses_registry(request.user):
         return ""
     return _render(
         "matchmaking/panels/bumdes.html",

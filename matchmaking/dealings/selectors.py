@@ -31,6 +31,7 @@ from matchmaking.dealings.models import (
     ServiceRequestNote,
     ShortlistEntry,
 )
+from products import access as product_access
 from products.models import Bumdes, Product
 
 M = TypeVar("M", bound=Model)
@@ -220,7 +221,7 @@ def visible_buying_requests(user: AnyUser) -> QuerySet[BuyingRequest]:
     if scope.is_exporter:
         organisation = access.organisation_of(user)
         return qs.filter(organisation=organisation) if organisation else qs.none()
-    if not access.is_on_product_side_role(user):
+    if not product_access.uses_registry(user):
         return qs.none()
     headings = responder_headings(user)
     if not headings:

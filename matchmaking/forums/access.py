@@ -26,6 +26,7 @@ from bumdes_export.accounts.access import code_within, scope_for
 from bumdes_export.accounts.models import Role
 from matchmaking import access as mm_access
 from matchmaking.forums.models import (
+    OPEN_MEETING_STATUSES,
     FollowUp,
     Forum,
     ForumParticipant,
@@ -143,6 +144,19 @@ class ForumViewer:
         """The invited side answers; an organiser answers for a participant without an account
         (the venue's help desk)."""
         return self.is_invited_side(request) or self.organises(request.forum)
+
+    def answers_on_page(self, request: MeetingRequest, participant: ForumParticipant) -> bool:
+        """On a participant's page, the answer buttons of a request: a pending request to that
+        participant, shown to its own side (organisers answer from the organiser's pages)."""
+        return (
+            request.to_participant_id == participant.pk
+            and request.status == MeetingRequest.Status.PENDING
+            and self.is_invited_side(request)
+        )
+
+    def may_move_meeting(self, meeting: Meeting) -> bool:
+        """Organisers move a meeting to another slot or table while it is still to be held."""
+        return self.organises(meeting.forum) and meeting.status in OPEN_MEETING_STATUSES
 
     def may_cancel_request(self, request: MeetingRequest) -> bool:
         """A pending request: its sender withdraws it; an accepted one: either side cancels it

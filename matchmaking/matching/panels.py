@@ -24,6 +24,7 @@ from matchmaking.matching import access as matching_access
 from matchmaking.matching import selectors
 from matchmaking.matching.features import MATCHED_KINDS
 from matchmaking.matching.selectors import Match
+from products import access as product_access
 from products import panels as product_panels
 
 #: Query parameter of the product page that also lists the dismissed suggestions.
@@ -60,7 +61,7 @@ def decorate(match: Match, good: int) -> Match:
 def product_panel(request: HttpRequest, product) -> str:
     """A product's best exporters and buyers, with why, for the product's side only."""
     user = request.user
-    if not access.is_on_product_side_role(user) or not selectors.can_see_product_matches(
+    if not product_access.uses_registry(user) or not selectors.can_see_product_matches(
         user, product
     ):
         return ""
@@ -124,7 +125,7 @@ def organisation_panel(request: HttpRequest, organisation) -> str:
 def bumdes_panel(request: HttpRequest, bumdes) -> str:
     """Each product of the BUMDes with its best score and top organisation."""
     user = request.user
-    if not access.is_on_product_side_role(user):
+    if not product_access.uses_registry(user):
         return ""
     rows = selectors.bumdes_products(user, bumdes)
     if not rows:

@@ -33,6 +33,7 @@ from matchmaking.matching.models import (
     ProductMatches,
 )
 from matchmaking.matching.scoring import COMPONENTS, ORGANISATION_TOP, Weights
+from products import access as product_access
 from products.models import Bumdes, Product
 
 
@@ -192,7 +193,7 @@ def region_products(
     user: AnyUser, *, province: str = "", below: int | None = None, limit: int = 200
 ) -> list[ProductSummary]:
     """Products on the user's side with their best match (officers: their region only)."""
-    if not access.is_on_product_side_role(user):
+    if not product_access.uses_registry(user):
         raise PermissionDenied
     side = (
         Product.objects.filter(access.product_side_q(user, prefix=""))
@@ -361,7 +362,7 @@ def regency_code(village_code: str) -> str:
 
 def bumdes_products(user: AnyUser, bumdes: Bumdes) -> list[ProductSummary]:
     """The BUMDes' products (not drafts) on the user's side, each with its best match."""
-    if not access.is_on_product_side_role(user):
+    if not product_access.uses_registry(user):
         raise PermissionDenied
     products = list(
         Product.objects.filter(access.product_side_q(user, prefix=""), bumdes=bumdes)

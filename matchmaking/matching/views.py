@@ -30,6 +30,7 @@ from matchmaking.matching.models import MatchWeights
 from matchmaking.matching.panels import decorate, tone
 from matchmaking.matching.scoring import COMPONENTS
 from matchmaking.pages import int_param, safe_next, signed_in
+from products import access as product_access
 from products.models import Product
 
 REGION_ROWS = 200
@@ -140,7 +141,7 @@ def recommendations(request: HttpRequest) -> HttpResponse:
 def region(request: HttpRequest) -> HttpResponse:
     user = request.user
     scope = scope_for(user)
-    if not access.is_on_product_side_role(user):
+    if not product_access.uses_registry(user):
         raise PermissionDenied(str(REGION_FOR_PRODUCT_SIDE))
     good = selectors.weights().good_score
     filters = RegionFilterForm(request.GET or None, regions=selectors.region_choices(user))

@@ -58,9 +58,13 @@ def tab_context(request: HttpRequest, current: str) -> dict[str, Any]:
 
 
 def product_link(user: AnyUser, product: Product) -> str:
-    """The registry page for the product side, the catalogue entry for everyone else."""
+    """The registry page for the product side, the catalogue entry for everyone else; no link
+    ("") when the product is not in the catalogue (a service provider helping with a product
+    that is not export-ready yet)."""
     if access.may_open_registry_page(user, product):
         return reverse("products:product_detail", args=[product.pk])
+    if product.status != Product.Status.EXPORT_READY:
+        return ""
     return f"/catalogue/{product.pk}/"
 
 

@@ -33,6 +33,7 @@ from matchmaking.forums.models.events import (
 )
 from matchmaking.forums.models.meetings import (
     ACTIVE_MEETING_STATUSES,
+    OPEN_MEETING_STATUSES,
     OPEN_REQUEST_STATUSES,
     FollowUp,
     Meeting,
@@ -50,6 +51,7 @@ from matchmaking.forums.models.meetings import (
 __all__ = [
     "TIME_ZONE_ABBREVIATIONS",
     "ACTIVE_MEETING_STATUSES",
+    "OPEN_MEETING_STATUSES",
     "OPEN_REQUEST_STATUSES",
     "ForumTimeZone",
     "ForumStatus",

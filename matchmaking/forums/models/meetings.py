@@ -116,6 +116,8 @@ class MeetingStatus(models.TextChoices):
 
 #: Meetings that occupy their slot and table.
 ACTIVE_MEETING_STATUSES = ("scheduled", "confirmed", "held", "no_show")
+#: Meetings still to be held: they may be moved, and their parties are reminded.
+OPEN_MEETING_STATUSES = ("scheduled", "confirmed")
 
 
 class PlacedBy(models.TextChoices):

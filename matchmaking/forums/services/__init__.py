@@ -15,10 +15,10 @@ Callers use the package: ``from matchmaking.forums import services; services.reg
 
 from __future__ import annotations
 
+from matchmaking.forums.models import OPEN_MEETING_STATUSES
 from matchmaking.forums.services.common import (
     FIXED_STATUSES,
     FORUM_PRODUCT_STATUSES,
-    OPEN_MEETING_STATUSES,
     RACE_MESSAGE,
     organisers_of,
     people_of,

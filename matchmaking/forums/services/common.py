@@ -19,15 +19,18 @@ from bumdes_export.accounts.models import Role, User
 from bumdes_export.notifications.services import notify, translated
 from matchmaking.dealings.services import members_of
 from matchmaking.forums import access as forum_access
-from matchmaking.forums.models import Forum, ForumParticipant, Meeting, ParticipantKind
+from matchmaking.forums.models import (
+    Forum,
+    ForumParticipant,
+    Meeting,
+    ParticipantKind,
+)
 from products.models import BumdesOperator, Product
 
 #: Products a BUMDes may bring to a forum.
 FORUM_PRODUCT_STATUSES = (Product.Status.VERIFIED, Product.Status.EXPORT_READY)
 #: Meetings the scheduler keeps where they are.
 FIXED_STATUSES = (Meeting.Status.CONFIRMED, Meeting.Status.HELD, Meeting.Status.NO_SHOW)
-#: Meetings that may still be moved or recorded.
-OPEN_MEETING_STATUSES = (Meeting.Status.SCHEDULED, Meeting.Status.CONFIRMED)
 RACE_MESSAGE = gettext_lazy(
     "Someone changed the schedule at the same moment; nothing was saved. Try again."
 )

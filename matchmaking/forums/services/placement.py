@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from bumdes_export.accounts.models import User
 from matchmaking.forums.models import (
     ACTIVE_MEETING_STATUSES,
+    OPEN_MEETING_STATUSES,
     Forum,
     ForumAvailability,
     ForumParticipant,
@@ -35,7 +36,6 @@ from matchmaking.forums.models import (
 from matchmaking.forums.scheduling import FixedMeeting, MeetingToPlace, place_meetings
 from matchmaking.forums.services.common import (
     FIXED_STATUSES,
-    OPEN_MEETING_STATUSES,
     RACE_MESSAGE,
     lock_forum,
     require_organiser,

@@ -22,6 +22,7 @@ from exporters.models import Organisation
 from matchmaking import access as mm_access
 from matchmaking.forums import access as forum_access
 from matchmaking.forums.models import (
+    OPEN_MEETING_STATUSES,
     Forum,
     ForumAttendee,
     ForumAvailability,
@@ -32,7 +33,6 @@ from matchmaking.forums.models import (
 )
 from matchmaking.forums.services.common import (
     FORUM_PRODUCT_STATUSES,
-    OPEN_MEETING_STATUSES,
     organisers_of,
     participant_link,
     people_of,

@@ -9,8 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from matchmaking.forums.models import Meeting
-from matchmaking.forums.services.common import OPEN_MEETING_STATUSES, tell_meeting
+from matchmaking.forums.models import OPEN_MEETING_STATUSES, Meeting
+from matchmaking.forums.services.common import tell_meeting
 
 
 def due_reminders(now: datetime | None = None) -> list[int]:

@@ -59,7 +59,7 @@ def _meeting_page(
                 MoveForm(
                     forum=meeting.forum, initial={"slot": meeting.slot, "table": meeting.table}
                 )
-                if manages and meeting.status in services.OPEN_MEETING_STATUSES
+                if access.ForumViewer(request.user).may_move_meeting(meeting)
                 else None
             ),
             "record_form": record_form

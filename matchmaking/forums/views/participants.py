@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from bumdes_export.core.forms import form_action
 from matchmaking.forums import access, selectors, services
 from matchmaking.forums.forms import AttendeeForm, AvailabilityForm, RequestForm
-from matchmaking.forums.models import ForumAttendee, ForumParticipant, MeetingRequest
+from matchmaking.forums.models import ForumAttendee, ForumParticipant
 from matchmaking.forums.selectors import unplaced_label
 from matchmaking.forums.views.common import badge, participant_or_404
 from matchmaking.pages import signed_in
@@ -41,11 +41,7 @@ def participant_page(
         badge(row)
         row.incoming = row.to_participant_id == participant.pk
         row.other = row.from_participant if row.incoming else row.to_participant
-        row.may_answer = (
-            row.incoming
-            and row.status == MeetingRequest.Status.PENDING
-            and viewer.is_invited_side(row)
-        )
+        row.may_answer = viewer.answers_on_page(row, participant)
         row.may_cancel = viewer.may_cancel_request(row)
         row.unplaced_label = unplaced_label(row.unplaced_reason) if row.unplaced_reason else ""
     meetings = selectors.agenda(participant)

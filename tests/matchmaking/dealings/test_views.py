@@ -519,6 +519,21 @@ def test_service_request_page_flow(as_role, scene):
     assert as_role("officer_sulteng").post(url + "notes/", {"body": "Hi"}).status_code == 404
 
 
+def test_a_provider_gets_no_catalogue_link_to_a_product_not_in_the_catalogue(as_role, scene):
+    url = f"/matchmaking/service-requests/{scene.service_request.pk}/"
+    product = scene.service_request.product
+    catalogue_url = f'href="/catalogue/{product.pk}/"'
+    assert product.status == "export_ready"
+    assertContains(as_role("provider").get(url), catalogue_url)
+    product.status = "verified"  # sent back to review: it left the catalogue
+    product.save(update_fields=["status"])
+    page = as_role("provider").get(url)
+    assertNotContains(page, catalogue_url)
+    assertContains(page, product.name_id)
+    registry_url = f'href="/registry/products/{product.pk}/"'
+    assertContains(as_role("officer_konawe").get(url), registry_url)
+
+
 # --- Panels ----------------------------------------------------------------------------------
 
 

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 
 from matchmaking.forums import access
 from matchmaking.forums import services as services
-from matchmaking.forums.models import Forum, MeetingRequest
+from matchmaking.forums.models import Forum, Meeting, MeetingRequest
 
 pytestmark = pytest.mark.django_db
 
@@ -128,6 +128,19 @@ def test_the_invited_side_or_an_organiser_answers(
     assert not access.may_answer_request(officer_sulteng, fs.request)
 
 
+def test_a_participants_page_shows_answer_buttons_to_the_invited_side_only(
+    fs, organiser, linked_operator, verified_exporter
+):
+    invited, sender = fs.request.to_participant, fs.request.from_participant
+    assert access.ForumViewer(linked_operator).answers_on_page(fs.request, invited)
+    assert not access.ForumViewer(linked_operator).answers_on_page(fs.request, sender)
+    assert not access.ForumViewer(verified_exporter).answers_on_page(fs.request, invited)
+    # Organisers answer from the organiser's pages, not from the participant's.
+    assert not access.ForumViewer(organiser).answers_on_page(fs.request, invited)
+    accepted = services.answer_request(actor=linked_operator, request=fs.request, accept=True)
+    assert not access.ForumViewer(linked_operator).answers_on_page(accepted, invited)
+
+
 def test_who_cancels_a_request(fs, organiser, linked_operator, verified_exporter, second_exporter):
     # Pending: its sender withdraws it, or an organiser; not the invited side.
     assert access.may_cancel_request(verified_exporter, fs.request)
@@ -168,3 +181,12 @@ def test_meeting_sides_record_outcomes_and_follow_ups(
     assert access.may_complete_follow_up(verified_exporter, task)  # a side
     assert access.may_complete_follow_up(organiser, task)
     assert not access.may_complete_follow_up(second_exporter, task)
+
+
+def test_organisers_move_meetings_still_to_be_held(held, organiser, verified_exporter):
+    meeting = held.meeting
+    meeting.status = Meeting.Status.HELD
+    assert not access.ForumViewer(organiser).may_move_meeting(meeting)
+    meeting.status = Meeting.Status.CONFIRMED
+    assert access.ForumViewer(organiser).may_move_meeting(meeting)
+    assert not access.ForumViewer(verified_exporter).may_move_meeting(meeting)
