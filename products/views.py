@@ -12,10 +12,8 @@ The slots other apps fill on these pages are in ``products.panels``.
 from __future__ import annotations
 
 from decimal import Decimal
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
@@ -29,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from bumdes_export.accounts.decorators import ministry_required
+from bumdes_export.accounts.decorators import allowed_by, ministry_required
 from bumdes_export.core.forms import form_action
 from bumdes_export.core.i18n import active_language
 from bumdes_export.core.panels import render_panels
@@ -63,18 +61,8 @@ STATUS_BADGES = {
 # --- Helpers ---------------------------------------------------------------------------------
 
 
-def registry_required(view):
-    """Anonymous visitors go to the login page; exporters (and any other role) get 403."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not access.uses_registry(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+#: Registry pages: anonymous visitors go to the login page; exporters (and any other role) 403.
+registry_required = allowed_by(access.uses_registry)
 
 
 def _bumdes_or_404(user, pk: int) -> Bumdes:

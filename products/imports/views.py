@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bumdes_export.accounts.decorators import allowed_by
 from bumdes_export.core.forms import form_action
 from bumdes_export.core.i18n import active_language
 from products.imports import access, columns, selectors, services, tasks
@@ -23,18 +22,8 @@ from products.imports.models import ProductImport
 REPORT_PAGE = 50
 
 
-def importer_required(view):
-    """Anonymous visitors go to the login page; users who may not import get 403."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not access.can_import(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+#: Import pages: anonymous visitors go to the login page; users who may not import 403.
+importer_required = allowed_by(access.can_import)
 
 
 @importer_required
