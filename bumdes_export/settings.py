@@ -89,7 +89,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "bumdes_export.core.context_processors.navigation",
+                "bumdes_export.core.context_processors.navigation_links",
             ],
         },
     },

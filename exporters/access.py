@@ -113,6 +113,11 @@ def can_see_history(user: AnyUser, organisation: Organisation) -> bool:
     return viewer(user).sees_history(organisation)
 
 
+def has_own_organisation(user: AnyUser) -> bool:
+    """Organisation accounts (exporters, buyers ...) have their organisation's page."""
+    return scope_for(user).is_exporter
+
+
 def can_verify(user: AnyUser) -> bool:
     """Verify, reject, and see the organisations awaiting verification."""
     return viewer(user).verifies

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class ExportersConfig(AppConfig):
     name = "exporters"
     verbose_name = _("Exporter directory")
+
+    def ready(self) -> None:
+        # Django's documented place for start-up work: the app registry is ready here.
+        from exporters import navigation
+
+        navigation.register_links()

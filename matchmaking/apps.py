@@ -10,6 +10,7 @@ class MatchmakingConfig(AppConfig):
         # Imported here, not at the top: these modules import views and models of other apps,
         # which Django allows only once the app registry is ready (``AppConfig.ready`` is the
         # documented place for such registrations).
+        from matchmaking import navigation
         from matchmaking.dealings import panels
         from matchmaking.forums import panels as forum_panels
         from matchmaking.matching import panels as matching_panels
@@ -21,3 +22,5 @@ class MatchmakingConfig(AppConfig):
         forum_panels.register()
         # Changes in products and exporters reach the workers through their events.
         receivers.connect()
+        # Its links in the navigation and on the home page.
+        navigation.register_links()

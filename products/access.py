@@ -67,6 +67,16 @@ def uses_registry(user: AnyUser) -> bool:
     return scope_for(user).role in REGISTRY_ROLES
 
 
+def works_for_region(user: AnyUser) -> bool:
+    """Regional officers: they register the BUMDes and products of their region."""
+    return scope_for(user).is_officer
+
+
+def keeps_own_bumdes(user: AnyUser) -> bool:
+    """BUMDes operators: they keep their own BUMDes and its products up to date."""
+    return scope_for(user).is_operator
+
+
 def bumdes_q(user: AnyUser, prefix: str = "") -> Q:
     """Rows (reached through ``prefix``) of the BUMDes this user may read."""
     scope = scope_for(user)

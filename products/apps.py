@@ -18,6 +18,8 @@ class ProductsConfig(AppConfig):
 
     def ready(self) -> None:
         # The receivers import models and services, which cannot load before the apps are.
+        from products import navigation
         from products.catalogue import receivers
 
         receivers.connect()
+        navigation.register_links()

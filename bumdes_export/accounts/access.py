@@ -40,6 +40,10 @@ class Scope:
         return self.role == Role.EXPORTER
 
     @property
+    def is_operator(self) -> bool:
+        return self.role == Role.OPERATOR
+
+    @property
     def is_verified_exporter(self) -> bool:
         """A member of an organisation that ministry staff verified."""
         return self.role == Role.EXPORTER and self.organisation_verified
@@ -93,6 +97,11 @@ def scope_for(user: AnyUser) -> Scope:
 
 def is_ministry(user: AnyUser) -> bool:
     return scope_for(user).is_ministry
+
+
+def is_signed_in(user: AnyUser) -> bool:
+    """Any active, signed-in account."""
+    return scope_for(user).authenticated
 
 
 def can_manage_accounts(user: AnyUser) -> bool:

@@ -6,3 +6,9 @@ class CoreConfig(AppConfig):
     name = "bumdes_export.core"
     label = "core"
     verbose_name = _("Portal")
+
+    def ready(self) -> None:
+        # Django's documented place for start-up work: the app registry is ready here.
+        from bumdes_export.core import links
+
+        links.register_links()

@@ -6,7 +6,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from bumdes_export.accounts.access import scope_for
-from bumdes_export.core import access, health
+from bumdes_export.core import access, health, navigation
 from bumdes_export.core.models import BackgroundJob
 
 
@@ -23,7 +23,14 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {"scope": scope_for(request.user)})
+    return render(
+        request,
+        "core/home.html",
+        {
+            "scope": scope_for(request.user),
+            "home_actions": navigation.links_for(navigation.HOME_ACTIONS, request.user),
+        },
+    )
 
 
 @never_cache

@@ -8,7 +8,7 @@ Services, views, the API, serializers, panels and templates all ask these functi
 
 from __future__ import annotations
 
-from bumdes_export.accounts.access import is_ministry
+from bumdes_export.accounts.access import is_ministry, scope_for
 from exporters.models import Organisation
 from matchmaking import access
 from matchmaking.access import AnyUser, Viewer
@@ -41,6 +41,13 @@ SERVICE_TRANSITIONS: dict[tuple[str, str], str] = {
 
 
 # --- Shortlist -------------------------------------------------------------------------------
+
+
+def has_dealings_to_follow(user: AnyUser) -> bool:
+    """Officers, operators and organisation accounts follow their inquiries and requests from
+    the home page (ministry staff start from curation instead)."""
+    scope = scope_for(user)
+    return scope.authenticated and not scope.is_ministry
 
 
 def may_see_shortlist(user: AnyUser) -> bool:

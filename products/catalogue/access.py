@@ -20,3 +20,8 @@ def may_see_contacts(user: AnyUser) -> bool:
 def can_read_contact_log(user: AnyUser) -> bool:
     """Ministry staff read who saw which contact details (``/catalogue/contact-log/``)."""
     return scope_for(user).is_ministry
+
+
+def shops_the_catalogue(user: AnyUser) -> bool:
+    """Organisations (exporters, buyers ...) come to the portal for the catalogue first."""
+    return scope_for(user).is_exporter

@@ -1,6 +1,9 @@
 """Navigation by role: each kind of user is led to their own work, and only to it."""
 
 import pytest
+from django.urls import reverse
+
+from bumdes_export.core import navigation
 
 EXPECTED = {
     "anonymous": ({"/catalogue/"}, {"/registry/products/", "/accounts/", "/exporters/"}),
@@ -40,3 +43,117 @@ def test_navigation_shows_each_role_its_own_work(as_role, role):
     present, absent = EXPECTED[role]
     assert present <= links
     assert not (absent & links)
+
+
+# The whole bar, the tools row and the home page's buttons, in order, for each role: the apps
+# fill them through ``bumdes_export.core.navigation`` (the shared apps never import them).
+FULL = {
+    "anonymous": (["home", "catalogue:list"], ["swagger-ui"], []),
+    "ministry": (
+        [
+            "home",
+            "catalogue:list",
+            "products:bumdes_list",
+            "products:product_list",
+            "products:curation",
+            "products:import_list",
+            "exporters:directory",
+            "matchmaking:index",
+            "forums:forum_list",
+            "matching:region",
+        ],
+        [
+            "exporters:pending",
+            "matching:gaps",
+            "matching:weights",
+            "catalogue:contact_log",
+            "accounts:user_list",
+            "reference:retired",
+            "admin:index",
+            "swagger-ui",
+        ],
+        [
+            "products:curation",
+            "exporters:pending",
+            "products:import_list",
+            "accounts:user_list",
+            "accounts:invite",
+        ],
+    ),
+    "officer_konawe": (
+        [
+            "home",
+            "catalogue:list",
+            "products:bumdes_list",
+            "products:product_list",
+            "products:import_list",
+            "exporters:directory",
+            "matchmaking:index",
+            "forums:forum_list",
+            "matching:region",
+        ],
+        ["swagger-ui"],
+        [
+            "products:product_list",
+            "products:bumdes_create",
+            "products:import_list",
+            "matchmaking:index",
+        ],
+    ),
+    "operator": (
+        [
+            "home",
+            "catalogue:list",
+            "products:bumdes_list",
+            "products:product_list",
+            "exporters:directory",
+            "matchmaking:index",
+            "forums:forum_list",
+            "matching:region",
+        ],
+        ["swagger-ui"],
+        ["products:bumdes_list", "matchmaking:index"],
+    ),
+    "exporter": (
+        [
+            "home",
+            "catalogue:list",
+            "exporters:directory",
+            "matchmaking:index",
+            "forums:forum_list",
+            "matching:recommendations",
+            "exporters:mine",
+        ],
+        ["swagger-ui"],
+        ["catalogue:list", "matchmaking:index", "exporters:mine"],
+    ),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", FULL)
+def test_the_apps_fill_the_bar_the_tools_and_the_home_page_in_order(as_role, role):
+    response = as_role(role).get("/")
+    items, tools, actions = FULL[role]
+    assert [url for url, _ in response.context["nav_items"]] == [reverse(n) for n in items]
+    assert [url for url, _ in response.context["nav_tools"]] == [reverse(n) for n in tools]
+    assert [url for url, _ in response.context["home_actions"]] == [reverse(n) for n in actions]
+    if actions:  # the first button is the main one
+        assert f'class="button" href="{reverse(actions[0])}"' in response.content.decode()
+
+
+def test_registering_a_link_twice_shows_it_once():
+    slot: list[navigation.Link] = []
+    link = navigation.Link(1, "home", "Home", navigation.everyone)
+    navigation.register(slot, link, link)
+    navigation.register(slot, link)
+    assert slot == [link]
+
+
+@pytest.mark.django_db
+def test_a_link_whose_url_is_not_installed_is_left_out(as_role):
+    slot = [
+        navigation.Link(2, "home", "Home", navigation.everyone),
+        navigation.Link(1, "nowhere:at_all", "Gone", navigation.everyone),
+    ]
+    assert navigation.links_for(slot, None) == [("/", "Home")]
