@@ -28,6 +28,7 @@ from bumdes_export.reference.models import (
     Region,
 )
 from bumdes_export.reference.selectors import normalize_hs_code
+from exporters import services
 from exporters.models import Kind, Organisation, Service
 
 HS_CODES_API = "/api/v1/hs-codes/"
@@ -232,34 +233,6 @@ class ProfileFields(forms.Form):
     description = _model_field("description", widget=forms.Textarea(attrs={"rows": 4}))
 
 
-PROFILE_FORM_FIELDS = [
-    "legal_name",
-    "kind",
-    "country",
-    "province",
-    "nib",
-    "npwp",
-    "address",
-    "contact_name",
-    "contact_email",
-    "contact_phone",
-    "website",
-    "description",
-    "languages",
-    "services",
-    "min_order_kg",
-    "max_volume_kg_per_month",
-    "required_certificates",
-    "incoterms",
-]
-PREFERENCE_FORM_FIELDS = [
-    "hs_interests",
-    "destination_markets",
-    "preferred_provinces",
-    "preferred_gateways",
-]
-
-
 class OrganisationForm(ProfileFields):
     """Profile and sourcing preferences, for the organisation's admins and ministry staff."""
 
@@ -340,7 +313,7 @@ class OrganisationForm(ProfileFields):
 
     @staticmethod
     def initial_from(organisation: Organisation) -> dict:
-        initial = {name: getattr(organisation, name) for name in PROFILE_FORM_FIELDS}
+        initial = {name: getattr(organisation, name) for name in services.PROFILE_FIELDS}
         for name in ("min_order_kg", "max_volume_kg_per_month"):
             if initial[name] is not None:
                 initial[name] = format(initial[name].normalize(), "f")
@@ -366,7 +339,7 @@ class OrganisationForm(ProfileFields):
     def service_kwargs(self) -> dict[str, Any]:
         """The profile (``data``) and the sourcing preferences (lists of codes), as
         ``services.update_organisation`` takes them."""
-        data = {name: self.cleaned_data[name] for name in PROFILE_FORM_FIELDS}
+        data = {name: self.cleaned_data[name] for name in services.PROFILE_FIELDS}
         preferences = {
             "hs_interests": self.cleaned_data["hs_interests"],
             "destination_markets": [c.code for c in self.cleaned_data["destination_markets"]],
