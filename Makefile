@@ -57,7 +57,7 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	PYTHONPATH=.ci/lint $(VENV)/bin/lint-imports
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy
 	$(PY) manage.py makemigrations --check --dry-run
 
