@@ -9,6 +9,7 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 
 from bumdes_export.accounts.access import AnyUser, scope_for, signed_in
+from bumdes_export.accounts.models import User
 from exporters.models import Membership, Organisation
 
 
@@ -23,6 +24,13 @@ def membership_of(user: AnyUser) -> Membership | None:
 def organisation_of(user: AnyUser) -> Organisation | None:
     membership = membership_of(user)
     return membership.organisation if membership else None
+
+
+def members_of(organisation: Organisation) -> list[User]:
+    """The active members of an organisation (the people told about what it does)."""
+    return [
+        m.user for m in organisation.memberships.select_related("user").filter(user__is_active=True)
+    ]
 
 
 def visible_organisations(user: AnyUser) -> QuerySet[Organisation]:

@@ -7,9 +7,12 @@ offers, facilitation (service) requests.
   is a plain inquiry, a sample request or an expression of interest.
 - **Buying request** (RFQ): an organisation says what it wants to buy; the product side answers
   with an **offer** tied to one of its products under the same HS heading.
-- **Service request**: a regional officer or BUMDes operator asks a partner organisation (service
-  provider or trading platform) for a facilitation service (documents, quality, payment,
-  logistics) for a product or shipment; both sides follow it with notes.
+- **Service request**: either side of a trade asks a partner organisation (service provider or
+  trading platform) for a facilitation service (documents, quality, payment, logistics): the
+  product's side (a regional officer, a BUMDes operator, ministry staff) for one of its products,
+  or an exporter or buyer (``requesting_organisation``) for a product it sources; either on a
+  deal. Both sides follow it with notes; when it was answered and completed is kept, so the
+  providers' turnaround can be counted.
 
 Who may do what lives in ``matchmaking.access``, reads in ``matchmaking.dealings.selectors`` and writes
 in ``matchmaking.dealings.services``. The constraints below keep the invariants in the database too.
@@ -28,6 +31,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bumdes_export.reference.models import Country, HsCode
 from exporters.models import Organisation, Service
+from matchmaking.deals.models import Deal
 from products.models import Incoterm, Product, Unit
 
 
@@ -381,6 +385,23 @@ class ServiceRequest(models.Model):
     product = models.ForeignKey(
         Product, verbose_name=_("product"), on_delete=models.PROTECT, related_name="+"
     )
+    # Empty when the product's side asks; the exporter or buyer that asks otherwise.
+    requesting_organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("requested by organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="service_requests_made",
+    )
+    deal = models.ForeignKey(
+        Deal,
+        verbose_name=_("deal"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="service_requests",
+    )
     shipment = models.CharField(
         _("shipment"),
         max_length=300,
@@ -396,6 +417,9 @@ class ServiceRequest(models.Model):
     )
     created_at = models.DateTimeField(_("requested on"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last change"), auto_now=True, db_index=True)
+    # The provider's first answer (accepted or declined) and the completion: the turnaround.
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
 
     class Meta:
         ordering = ["-updated_at", "-id"]
@@ -412,6 +436,21 @@ class ServiceRequest(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(description=""), name="service_request_description_not_empty"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="requested", answered_at__isnull=True)
+                | Q(status="cancelled")
+                | (~Q(status__in=["requested", "cancelled"]) & Q(answered_at__isnull=False)),
+                name="service_request_answered_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="completed", completed_at__isnull=False)
+                | (~Q(status="completed") & Q(completed_at__isnull=True)),
+                name="service_request_completed_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(requesting_organisation=F("provider")),
+                name="service_request_not_to_itself",
             ),
         ]
         indexes = [models.Index(fields=["provider", "status"])]

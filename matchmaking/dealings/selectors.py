@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from bumdes_export.accounts.access import code_within, scope_for
 from bumdes_export.accounts.models import Role, User
+from exporters import selectors as exporter_selectors
 from exporters.models import Organisation
 from matchmaking import access
 from matchmaking.access import AnyUser
@@ -47,11 +48,8 @@ def _none(model: type[M]) -> QuerySet[M]:
 # --- People ----------------------------------------------------------------------------------
 
 
-def members_of(organisation: Organisation) -> list[User]:
-    """The active members of an organisation (the people told about its dealings)."""
-    return [
-        m.user for m in organisation.memberships.select_related("user").filter(user__is_active=True)
-    ]
+#: The active members of an organisation (the people told about its dealings).
+members_of = exporter_selectors.members_of
 
 
 def responders_for(buying_request: BuyingRequest) -> list[User]:

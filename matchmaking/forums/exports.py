@@ -8,23 +8,14 @@ forum's time zone. Cells that start like a formula are quoted, so a spreadsheet 
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
+from bumdes_export.core.spreadsheets import Table, download, to_csv, to_xlsx
 from matchmaking.forums import selectors as selectors
 from matchmaking.forums.models import Forum, ForumParticipant
-
-
-@dataclass
-class Table:
-    title: str
-    header: list[str]
-    rows: list[list]
 
 
 def _local(forum: Forum, moment) -> str:
@@ -152,56 +143,8 @@ EXPORTS: dict[str, Callable[[Forum], Table]] = {
 }
 
 
-def _safe(value):
-    """Keep a spreadsheet from running a cell as a formula (CSV/XLSX injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-def to_csv(table: Table) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([_safe(h) for h in table.header])
-    for row in table.rows:
-        writer.writerow([_safe(v) for v in row])
-    # A BOM, so spreadsheet programs read the file as UTF-8.
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def to_xlsx(table: Table) -> bytes:
-    # openpyxl takes about 0.1 s to import and only XLSX downloads need it.
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = table.title[:31]
-    sheet.append([_safe(h) for h in table.header])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in table.rows:
-        sheet.append([_safe(v) for v in row])
-    for column in sheet.columns:
-        width = max(len(str(c.value or "")) for c in column)
-        sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 8), 60)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-
-
 def response(forum: Forum, what: str, fmt: str) -> HttpResponse:
-    table = EXPORTS[what](forum)
-    body = to_csv(table) if fmt == "csv" else to_xlsx(table)
-    result = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
-    result["Content-Disposition"] = f'attachment; filename="forum-{forum.pk}-{what}.{fmt}"'
-    return result
+    return download(EXPORTS[what](forum), f"forum-{forum.pk}-{what}", fmt)
 
 
 __all__ = ["EXPORTS", "Table", "response", "to_csv", "to_xlsx", "ForumParticipant"]

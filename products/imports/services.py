@@ -45,6 +45,7 @@ from bumdes_export.accounts.access import scope_for
 from bumdes_export.accounts.models import User
 from bumdes_export.core.jobs import report_progress
 from bumdes_export.core.models import BackgroundJob
+from bumdes_export.core.spreadsheets import safe_cell
 from bumdes_export.reference.models import Region
 from bumdes_export.reference.selectors import normalize_region_code
 from products import events
@@ -572,8 +573,7 @@ def import_file(
 
 def _safe(value: object) -> str:
     """A cell that a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return str(safe_cell("" if value is None else str(value)))
 
 
 def problems(product_import: ProductImport) -> Iterator[dict[str, Any]]:

@@ -24,11 +24,6 @@ from matchmaking.dealings.services.buying_requests import (
     make_offer,
     update_buying_request,
 )
-from matchmaking.dealings.services.common import (
-    ATTACHMENT_MAX_BYTES,
-    ATTACHMENT_TYPES,
-    validated_attachment,
-)
 from matchmaking.dealings.services.facilitation import (
     SERVICE_NEEDS_REASON,
     add_service_note,
@@ -42,6 +37,11 @@ from matchmaking.dealings.services.inquiries import (
     start_inquiry,
 )
 from matchmaking.dealings.services.shortlists import add_to_shortlist, remove_from_shortlist
+from matchmaking.services import (
+    ATTACHMENT_MAX_BYTES,
+    ATTACHMENT_TYPES,
+    validated_attachment,
+)
 
 __all__ = [
     "ATTACHMENT_MAX_BYTES",

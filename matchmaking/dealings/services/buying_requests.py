@@ -28,7 +28,7 @@ from matchmaking import access
 from matchmaking.dealings import access as dealings_access
 from matchmaking.dealings import selectors
 from matchmaking.dealings.models import BuyingRequest, Offer
-from matchmaking.dealings.services.common import (
+from matchmaking.services import (
     currency_code,
     full_clean,
     product_side_people,

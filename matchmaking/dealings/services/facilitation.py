@@ -22,7 +22,7 @@ from matchmaking import access
 from matchmaking.dealings import access as dealings_access
 from matchmaking.dealings import selectors
 from matchmaking.dealings.models import ServiceRequest, ServiceRequestNote
-from matchmaking.dealings.services.common import (
+from matchmaking.services import (
     check_choice,
     clean_text,
     full_clean,
@@ -136,7 +136,12 @@ def transition_service_request(
         raise ValidationError({"note": _("Say why.")})
     old = service_request.status
     service_request.status = to
-    service_request.save(update_fields=["status", "updated_at"])
+    now = timezone.now()
+    if to in (ServiceRequest.Status.ACCEPTED, ServiceRequest.Status.DECLINED):
+        service_request.answered_at = now
+    if to == ServiceRequest.Status.COMPLETED:
+        service_request.completed_at = now
+    service_request.save(update_fields=["status", "answered_at", "completed_at", "updated_at"])
     entry = ServiceRequestNote.objects.create(
         service_request=service_request, author=actor, body=note, from_status=old, to_status=to
     )

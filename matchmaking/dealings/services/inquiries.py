@@ -24,7 +24,7 @@ from matchmaking import access
 from matchmaking.dealings import access as dealings_access
 from matchmaking.dealings import selectors
 from matchmaking.dealings.models import Inquiry, InquiryMessage
-from matchmaking.dealings.services.common import (
+from matchmaking.services import (
     Attachment,
     check_choice,
     clean_text,

@@ -10,7 +10,7 @@ from bumdes_export.accounts.models import User
 from matchmaking import access
 from matchmaking.dealings import access as dealings_access
 from matchmaking.dealings.models import ShortlistEntry
-from matchmaking.dealings.services.common import full_clean, require_export_ready, save_new
+from matchmaking.services import full_clean, require_export_ready, save_new
 from products.models import Product
 
 

@@ -9,6 +9,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from bumdes_export.reference.models import Country
+from matchmaking.deals.models import Deal
 from matchmaking.forums.models.events import (
     Forum,
     ForumAttendee,
@@ -254,8 +255,11 @@ class OutcomeStage(models.TextChoices):
 
 
 class MeetingOutcome(models.Model):
-    """A step a meeting led to; one per stage and meeting. A first shipment says what went
-    where: volume, value, destination and date (checked by the database)."""
+    """A step a meeting led to, as recorded before deals existed; one per stage and meeting.
+
+    Kept as it was recorded: migration ``0006_forum_outcomes_to_deals`` copied each into a deal
+    of the forum-meeting channel (``matchmaking.deals``), which is where meetings record what
+    they led to now. Nothing writes here any more."""
 
     Stage = OutcomeStage
 
@@ -329,8 +333,17 @@ class FollowUp(models.Model):
     """A task a meeting left: who does what by when."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="follow_ups")
+    # Before deals: the outcome it followed; now the deal it moves on.
     outcome = models.ForeignKey(
         MeetingOutcome,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+    )
+    deal = models.ForeignKey(
+        Deal,
+        verbose_name=_("deal"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,

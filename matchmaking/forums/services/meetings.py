@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -33,6 +32,7 @@ from matchmaking.forums.services.common import (
     save_or_refuse,
     tell,
 )
+from matchmaking.services import decimal_or_none
 
 
 def _rating(value: int | str | None) -> int | None:
@@ -87,18 +87,6 @@ def record_meeting(
     return record
 
 
-def _decimal(value: object, field: str) -> Decimal | None:
-    if value in (None, ""):
-        return None
-    try:
-        number = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        raise ValidationError({field: _("Enter a number.")}) from None
-    if not number.is_finite():
-        raise ValidationError({field: _("Enter a number.")})
-    return number
-
-
 @transaction.atomic
 def add_outcome(*, actor: User, meeting: Meeting, data: Mapping[str, Any]) -> MeetingOutcome:
     """Either side (or the organiser) records a step the meeting led to. A first shipment
@@ -117,8 +105,8 @@ def add_outcome(*, actor: User, meeting: Meeting, data: Mapping[str, Any]) -> Me
         meeting=meeting,
         stage=stage,
         occurred_on=data.get("occurred_on"),
-        volume_kg=_decimal(data.get("volume_kg"), "volume_kg"),
-        value_usd=_decimal(data.get("value_usd"), "value_usd"),
+        volume_kg=decimal_or_none(data.get("volume_kg"), "volume_kg"),
+        value_usd=decimal_or_none(data.get("value_usd"), "value_usd"),
         destination=data.get("destination"),
         note=(data.get("note") or "").strip(),
         recorded_by=actor,

@@ -1,8 +1,9 @@
-"""What the writes of every dealing share: telling people, attachments, clean input."""
+"""What the writes of every matchmaking package share: telling people, attachments, clean input."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from decimal import Decimal, InvalidOperation
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -92,6 +93,19 @@ def clean_text(value: str | None, field: str, message: str) -> str:
     if not text:
         raise ValidationError({field: message})
     return text
+
+
+def decimal_or_none(value: object, field: str) -> Decimal | None:
+    """A number given as text or a number; None when left empty; a field error otherwise."""
+    if value in (None, ""):
+        return None
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise ValidationError({field: _("Enter a number.")}) from None
+    if not number.is_finite():
+        raise ValidationError({field: _("Enter a number.")})
+    return number
 
 
 def full_clean(instance: Model, exclude: list[str] | None = None) -> None:
