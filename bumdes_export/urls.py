@@ -28,6 +28,7 @@ api_v1 = [
     path("", include("matchmaking.matching.api_urls")),
     path("", include("matchmaking.dealings.api_urls")),
     path("", include("matchmaking.forums.api_urls")),
+    path("", include("matchmaking.deals.api_urls")),
 ]
 
 urlpatterns = [
@@ -50,6 +51,7 @@ urlpatterns = [
     path("matchmaking/matches/", include("matchmaking.matching.urls")),
     path("matchmaking/", include("matchmaking.dealings.urls")),
     path("forums/", include("matchmaking.forums.urls")),
+    path("deals/", include("matchmaking.deals.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
