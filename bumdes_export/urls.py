@@ -52,6 +52,7 @@ urlpatterns = [
     path("matchmaking/", include("matchmaking.dealings.urls")),
     path("forums/", include("matchmaking.forums.urls")),
     path("deals/", include("matchmaking.deals.urls")),
+    path("dashboard/", include("matchmaking.oversight.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

@@ -1,0 +1,61 @@
+"""The programme's target per province: what ministry staff expect of each province in a year.
+
+The ministry's stated target is at least one export-ready BUMDes in every province, for the others
+to learn from. It is data: ministry staff set it per province and year; a province without a row
+for the year is held to ``DEFAULT_EXPORT_READY_BUMDES``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from bumdes_export.reference.models import Region
+
+#: The target where ministry staff set none: one export-ready BUMDes per province.
+DEFAULT_EXPORT_READY_BUMDES = 1
+
+
+class ProvinceTarget(models.Model):
+    province = models.ForeignKey(
+        Region,
+        verbose_name=_("province"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": Region.Level.PROVINCE},
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    export_ready_bumdes = models.PositiveSmallIntegerField(
+        _("BUMDes with an export-ready product"), default=DEFAULT_EXPORT_READY_BUMDES
+    )
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    set_at = models.DateTimeField(_("set on"), auto_now=True)
+
+    class Meta:
+        ordering = ["year", "province_id"]
+        verbose_name = _("province target")
+        verbose_name_plural = _("province targets")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "year"],
+                name="province_target_one_per_year",
+                violation_error_message=_("This province already has a target for this year."),
+            ),
+            models.CheckConstraint(
+                condition=Q(export_ready_bumdes__gte=1),
+                name="province_target_at_least_one",
+                violation_error_message=_("The target is at least one BUMDes."),
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=2020, year__lte=2100),
+                name="province_target_year_sensible",
+                violation_error_message=_("Give a year from 2020 to 2100."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.province_id} {self.year}: {self.export_ready_bumdes}"

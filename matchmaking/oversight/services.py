@@ -1,0 +1,37 @@
+"""Writes of the dashboard: ministry staff set a province's target for a year."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from bumdes_export.accounts.models import User
+from bumdes_export.reference.models import Region
+from matchmaking.oversight import access
+from matchmaking.oversight.models import ProvinceTarget
+
+
+@transaction.atomic
+def set_target(
+    *, actor: User, province: Region | None, year: int | None, export_ready_bumdes: int | None
+) -> ProvinceTarget:
+    """Set (or change) how many BUMDes with an export-ready product a province should have by
+    the end of ``year``."""
+    if not access.may_set_targets(actor):
+        raise PermissionDenied
+    errors: dict[str, str] = {}
+    if province is None or province.level != Region.Level.PROVINCE:
+        errors["province"] = _("Choose a province.")
+    if year is None or not 2020 <= year <= 2100:
+        errors["year"] = _("Give a year from 2020 to 2100.")
+    if export_ready_bumdes is None or export_ready_bumdes < 1:
+        errors["export_ready_bumdes"] = _("The target is at least one BUMDes.")
+    if errors or province is None or year is None or export_ready_bumdes is None:
+        raise ValidationError(errors)
+    target, _created = ProvinceTarget.objects.update_or_create(
+        province=province,
+        year=year,
+        defaults={"export_ready_bumdes": export_ready_bumdes, "set_by": actor},
+    )
+    return target

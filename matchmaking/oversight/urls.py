@@ -1,0 +1,10 @@
+from django.urls import path
+
+from matchmaking.oversight import views
+
+app_name = "oversight"
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("targets/", views.set_target, name="set_target"),
+    path("provinces/<str:code>/", views.province, name="province"),
+]

@@ -1,0 +1,99 @@
+"""The dashboard: where every province stands against the programme's target, and a province's
+regencies. Ministry staff see the 38 provinces and set the targets; an officer his region."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bumdes_export.core.forms import form_action
+from bumdes_export.core.i18n import active_language
+from bumdes_export.reference.models import Region
+from matchmaking.oversight import access, selectors, services
+from matchmaking.oversight.forms import TargetForm, YearForm
+from matchmaking.pages import signed_in
+
+
+def _allowed(request: HttpRequest) -> None:
+    if not access.may_see_dashboard(request.user):
+        raise PermissionDenied(_("The dashboard is for ministry staff and regional officers."))
+
+
+def _page(request: HttpRequest, year: int, target_form: TargetForm | None, status: int = 200):
+    statuses = selectors.province_statuses(request.user, year)
+    summary = selectors.target_summary(statuses, year)
+    return render(
+        request,
+        "matchmaking/oversight/dashboard.html",
+        {
+            "year": year,
+            "year_form": YearForm(request.GET),
+            "statuses": statuses,
+            "summary": summary,
+            "common_gaps": selectors.common_gaps_of(
+                [s.code for s in summary.short], active_language()
+            ),
+            "target_form": target_form,
+            "reasons": selectors.REASONS,
+            "gap_sample": selectors.GAP_SAMPLE,
+        },
+        status=status,
+    )
+
+
+@signed_in
+def dashboard(request: HttpRequest) -> HttpResponse:
+    _allowed(request)
+    year = YearForm(request.GET).year_or_current()
+    form = TargetForm(initial={"year": year}) if access.may_set_targets(request.user) else None
+    return _page(request, year, form)
+
+
+@signed_in
+@require_POST
+def set_target(request: HttpRequest) -> HttpResponse:
+    if not access.may_set_targets(request.user):
+        raise Http404
+    form = TargetForm(request.POST)
+    result = form_action(
+        form,
+        lambda data: services.set_target(
+            actor=request.user,
+            province=data["province"],
+            year=data["year"],
+            export_ready_bumdes=data["export_ready_bumdes"],
+        ),
+    )
+    if result:
+        messages.success(request, _("Target saved."))
+        return redirect(f"{reverse('oversight:dashboard')}?year={form.cleaned_data['year']}")
+    year = getattr(form, "cleaned_data", {}).get("year")
+    return _page(request, year or YearForm().year_or_current(), form, status=400)
+
+
+@signed_in
+def province(request: HttpRequest, code: str) -> HttpResponse:
+    _allowed(request)
+    region = get_object_or_404(Region, code=code, level=Region.Level.PROVINCE)
+    if not selectors.visible_provinces(request.user).filter(code=region.code).exists():
+        raise Http404
+    year = YearForm(request.GET).year_or_current()
+    statuses = [s for s in selectors.province_statuses(request.user, year) if s.code == code]
+    return render(
+        request,
+        "matchmaking/oversight/province.html",
+        {
+            "year": year,
+            "province": region,
+            "status": statuses[0] if statuses else None,
+            "regencies": selectors.regency_statuses(request.user, region, year),
+            "common_gaps": selectors.common_gaps(code, active_language()),
+            "reasons": selectors.REASONS,
+            "gap_sample": selectors.GAP_SAMPLE,
+        },
+    )
