@@ -268,6 +268,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "InquiryStatusEnum": "matchmaking.dealings.models.InquiryStatus",
         "ServiceRequestStatusEnum": "matchmaking.dealings.models.ServiceRequestStatus",
+        "DealStageEnum": "matchmaking.deals.models.DealStage",
+        "LostReasonEnum": "matchmaking.deals.models.LostReason",
     },
 }
 

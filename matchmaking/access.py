@@ -148,11 +148,6 @@ def acts_for(user: AnyUser, organisation: Organisation) -> bool:
     return own is not None and own.pk == organisation.pk
 
 
-def may_request_service(user: AnyUser, product: Product) -> bool:
-    """Regional officers covering the product, its BUMDes' operators and ministry staff."""
-    return is_product_side(user, product)
-
-
 def is_service_provider(organisation: Organisation) -> bool:
     """An organisation of a kind that offers services (service providers, trading platforms)."""
     return organisation.kind in PROVIDER_KINDS

@@ -12,6 +12,8 @@ class MatchmakingConfig(AppConfig):
         # documented place for such registrations).
         from matchmaking import navigation
         from matchmaking.dealings import panels
+        from matchmaking.dealings import selectors as dealings_selectors
+        from matchmaking.deals import panels as deal_panels
         from matchmaking.forums import panels as forum_panels
         from matchmaking.matching import panels as matching_panels
         from matchmaking.matching import receivers
@@ -20,6 +22,8 @@ class MatchmakingConfig(AppConfig):
         panels.register()
         matching_panels.register()
         forum_panels.register()
+        # Deals on those pages; the deal page reads facilitation requests through dealings.
+        deal_panels.register(service_requests=dealings_selectors.visible_service_requests)
         # Changes in products and exporters reach the workers through their events.
         receivers.connect()
         # Its links in the navigation and on the home page.

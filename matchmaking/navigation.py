@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from bumdes_export.accounts.access import is_signed_in
 from bumdes_export.core.navigation import HOME_ACTIONS, NAV_ITEMS, NAV_TOOLS, Link, register
 from matchmaking.dealings import access as dealings_access
+from matchmaking.deals import access as deal_access
 from matchmaking.matching import access as matching_access
 from matchmaking.oversight import access as oversight_access
 from products import access as product_access
@@ -17,6 +18,7 @@ def register_links() -> None:
         NAV_ITEMS,
         Link(5, "oversight:dashboard", _("Dashboard"), oversight_access.may_see_dashboard),
         Link(70, "matchmaking:index", _("Matchmaking"), is_signed_in),
+        Link(75, "deals:deal_list", _("Deals"), deal_access.has_deals),
         Link(80, "forums:forum_list", _("Forums"), is_signed_in),
         Link(
             90,

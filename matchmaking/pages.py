@@ -13,9 +13,11 @@ from django.core.exceptions import PermissionDenied
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from matchmaking import access
+from products.models import Product
 
 
 def signed_in(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -83,3 +85,14 @@ def attachment_response(field: FieldFile, name: str) -> FileResponse:
         filename=name,
         content_type=CONTENT_TYPES.get(extension, "application/octet-stream"),
     )
+
+
+def product_link(user: access.AnyUser, product: Product) -> str:
+    """The registry page for the product side, the catalogue entry for everyone else; no link
+    ("") when the product is not in the catalogue (a service provider helping with a product
+    that is not export-ready yet)."""
+    if access.may_open_registry_page(user, product):
+        return reverse("products:product_detail", args=[product.pk])
+    if product.status != Product.Status.EXPORT_READY:
+        return ""
+    return reverse("catalogue:detail", args=[product.pk])

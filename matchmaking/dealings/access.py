@@ -1,9 +1,10 @@
 """Who may do what with one dealing: a shortlist entry, an inquiry, a buying request and its
-offers, a facilitation (service) request.
+offers, a facilitation (service) request, and opening a deal from an inquiry or an offer.
 
 Party-level decisions (who acts for which organisation, who is on a product's side) live in
-``matchmaking.access``; which rows a user may read lives in ``matchmaking.dealings.selectors``.
-Services, views, the API, serializers, panels and templates all ask these functions.
+``matchmaking.access``; who may see and record into a deal in ``matchmaking.deals.access``; which
+rows a user may read lives in ``matchmaking.dealings.selectors``. Services, views, the API,
+serializers, panels and templates all ask these functions.
 """
 
 from __future__ import annotations
@@ -17,10 +18,14 @@ from matchmaking.dealings.models import (
     BuyingRequest,
     Inquiry,
     InquiryMessage,
+    Offer,
     ServiceRequest,
     ShortlistEntry,
 )
+from matchmaking.deals import access as deal_access
+from matchmaking.deals.models import Deal
 from products import access as product_access
+from products.models import Product
 
 #: The two sides of a service request.
 PROVIDER = "provider"
@@ -131,22 +136,87 @@ def may_offer(user: AnyUser, buying_request: BuyingRequest) -> bool:
     )
 
 
+# --- Deals opened from a dealing ------------------------------------------------------------
+
+
+def may_open_deal_from_inquiry(
+    user: AnyUser, inquiry: Inquiry, viewer: Viewer | None = None
+) -> bool:
+    """Either side of the conversation that may act on it (``inquiry_side``: a member of the
+    verified organisation, or the product's side) opens the deal it led to, even once the
+    conversation is closed (talks often move on elsewhere before a deal is agreed)."""
+    return inquiry_side(user, inquiry, viewer) is not None
+
+
+def offer_side(user: AnyUser, offer: Offer, viewer: Viewer | None = None) -> str | None:
+    """``organisation`` (a member of the verified organisation that posted the buying request)
+    or ``product`` (the side of the offered product) when the user may act on the offer."""
+    viewer = viewer or Viewer(user)
+    if viewer.acts_for(offer.buying_request.organisation):
+        return deal_access.ORGANISATION_SIDE
+    if viewer.is_product_side(offer.product):
+        return deal_access.PRODUCT_SIDE
+    return None
+
+
+def may_open_deal_from_offer(user: AnyUser, offer: Offer, viewer: Viewer | None = None) -> bool:
+    """Either side of an *accepted* offer opens the deal it led to."""
+    return offer.status == Offer.Status.ACCEPTED and offer_side(user, offer, viewer) is not None
+
+
 # --- Facilitation (service) requests ---------------------------------------------------------
 
 
 def may_request_services(user: AnyUser) -> bool:
-    """Roles that ask partners for facilitation, for products on their side (officers,
-    operators, ministry staff)."""
-    return product_access.uses_registry(user)
+    """Who asks partners for facilitation at all: the product's side (officers, operators,
+    ministry staff) for products on their side, and members of a verified organisation for
+    products their organisation sources and for its deals."""
+    return product_access.uses_registry(user) or access.may_act(user)
+
+
+def may_request_service(user: AnyUser, product: Product, deal: Deal | None = None) -> bool:
+    """May this user ask for a service for ``product`` (on ``deal``, a deal of that product)?
+
+    On a deal: whoever may record into it (``matchmaking.deals.access.may_record``: its product's
+    side, or a member of its verified organisation; a lost deal takes no requests). Otherwise: the
+    product's side, or a member of a verified organisation that sources the product
+    (``selectors.sources``)."""
+    if deal is not None:
+        return deal.product_id == product.pk and deal_access.may_record(user, deal)
+    if product_access.uses_registry(user):
+        return access.is_product_side(user, product)
+    organisation = access.verified_organisation(user)
+    return organisation is not None and selectors.sources(organisation, product)
+
+
+def requesting_organisation(user: AnyUser) -> Organisation | None:
+    """The organisation a service request is asked for: the asker's verified organisation, or
+    None when the product's side asks (officers, operators and ministry staff belong to none)."""
+    if product_access.uses_registry(user):
+        return None
+    return access.verified_organisation(user)
+
+
+def _acts_for_id(viewer: Viewer, organisation_id: int | None) -> bool:
+    return viewer.organisation is not None and viewer.organisation.pk == organisation_id
 
 
 def service_side(
     user: AnyUser, service_request: ServiceRequest, viewer: Viewer | None = None
 ) -> str | None:
-    """``provider`` or ``requester`` when the user may act on the request, else None."""
+    """``provider`` or ``requester`` when the user may act on the request, else None.
+
+    The provider's verified members act as the provider. The requesting side is the verified
+    organisation that asked, or, when the product's side asked, that side (ministry staff, the
+    officers covering the product, its operators). Ministry staff read every request
+    (``selectors.service_requests_q``) but act only on the product side's."""
     viewer = viewer or Viewer(user)
-    if viewer.acts_for(service_request.provider):
+    if _acts_for_id(viewer, service_request.provider_id):
         return PROVIDER
+    if service_request.requesting_organisation_id is not None:
+        return (
+            REQUESTER if _acts_for_id(viewer, service_request.requesting_organisation_id) else None
+        )
     if viewer.is_product_side(service_request.product):
         return REQUESTER
     return None

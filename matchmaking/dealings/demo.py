@@ -9,10 +9,18 @@
 - ``konawe`` asked the Alibaba partner (trading platform) for export documents (accepted, in
   progress, with a note) and logistics (completed); ``sulteng`` asked it for quality supervision
   of the Donggala crab (requested). The partner answers through the account ``mitra``.
+- Deals: the Kendari exporter opened the avocado-oil deal from its expression of interest and
+  reached a letter of intent; it posted a buying request for banana flour (Malaysia), accepted
+  BUMDes Sigi Makmur's offer (its flour verified by the ministry meanwhile; the Lampung banana
+  flour is submitted for review in turn, so the registry still has one waiting) and opened the
+  deal from it; the Hong Kong buyer's sample request for blue swimming crab became a deal that
+  was lost (the sample arrived partly dead).
 
 Runs after the products and exporters demos; needs their organisations, products and accounts,
 and returns ``[]`` without doing anything when they are not there. Idempotent: what exists (same
-organisation, product and kind) is left as it is. Everything goes through ``matchmaking.dealings.services``.
+organisation, product and kind) is left as it is. Everything goes through
+``matchmaking.dealings.services`` (deal steps through ``matchmaking.deals.services``, the flour's
+review through ``products.services``).
 """
 
 from __future__ import annotations
@@ -36,6 +44,9 @@ from matchmaking.dealings.models import (
     ServiceRequest,
     ShortlistEntry,
 )
+from matchmaking.deals import services as deal_services
+from matchmaking.deals.models import Deal
+from products import services as product_services
 from products.models import BumdesOperator, Product
 
 DEMO_PASSWORD = "demo12345"
@@ -327,4 +338,121 @@ def load() -> list[tuple[str, str]]:
         "Supervise grading and packing of live mud crab before the KI-1 inspection, so that the "
         "product can be marked export-ready.",
     )
+
+    # 6. Deals the dealings led to.
+    _deals(
+        buyer_user=buyer_user,
+        exporter_user=exporter_user,
+        exporter_org=exporter_org,
+        buyer=buyer,
+        blue_crab=blue_crab,
+        avocado_oil=avocado_oil,
+    )
     return [(partner.username, f"service provider, {platform.legal_name} (Alibaba partner)")]
+
+
+def _deals(*, buyer_user, exporter_user, exporter_org, buyer, blue_crab, avocado_oil) -> None:
+    """The avocado oil deal opened from the Kendari exporter's expression of interest, at a
+    letter of intent; the banana-flour deal from its buying request's accepted offer; the blue
+    swimming crab deal from the Hong Kong buyer's sample request, lost. Each once."""
+    today = timezone.localdate()
+    interest = Inquiry.objects.filter(
+        organisation=exporter_org, product=avocado_oil, kind=Inquiry.Kind.INTEREST
+    ).first()
+    if interest is not None and not Deal.objects.filter(inquiry=interest).exists():
+        opening = services.open_deal_from_inquiry(actor=exporter_user, inquiry=interest)
+        if opening.created:
+            deal_services.record_step(
+                actor=exporter_user,
+                deal=opening.deal,
+                data={
+                    "stage": Deal.Stage.LOI_MOU,
+                    "occurred_on": today,
+                    "volume_kg": Decimal("552"),  # 600 litres
+                    "value_usd": Decimal("10800"),
+                    "destination": Country.objects.get(code="SG"),
+                    "note": "Letter of intent: 600 litres a month in 250 ml glass bottles to "
+                    "Singapore, from next quarter; USD 18 a litre FOB Jakarta.",
+                },
+            )
+    _banana_flour_deal(exporter_user, exporter_org)
+    sample = Inquiry.objects.filter(
+        organisation=buyer, product=blue_crab, kind=Inquiry.Kind.SAMPLE_REQUEST
+    ).first()
+    if sample is not None and not Deal.objects.filter(inquiry=sample).exists():
+        opening = services.open_deal_from_inquiry(actor=buyer_user, inquiry=sample)
+        if opening.created:
+            deal_services.record_step(
+                actor=buyer_user,
+                deal=opening.deal,
+                data={"stage": Deal.Stage.SAMPLE_SENT, "occurred_on": today},
+            )
+            deal_services.close_as_lost(
+                actor=buyer_user,
+                deal=opening.deal,
+                reason=Deal.LostReason.LOGISTICS,
+                note="A quarter of the 20 kg sample arrived dead after the transfer in Makassar; "
+                "we buy blue swimming crab from a supplier with a direct flight for now.",
+                occurred_on=today,
+            )
+
+
+def _banana_flour_deal(exporter_user: User, exporter_org: Organisation) -> None:
+    """The Kendari exporter asks for banana flour for its Malaysian buyer (a buying request);
+    BUMDes Sigi Makmur offers its kepok banana flour, verified by the ministry in the meantime;
+    the exporter accepts and opens the deal."""
+    flour = (
+        Product.objects.filter(name_id="Tepung pisang kepok", bumdes__name="BUMDes Sigi Makmur")
+        .order_by("id")
+        .first()
+    )
+    sulteng, ministry = _user("sulteng"), _user("kemendes")
+    if flour is None or sulteng is None or ministry is None:
+        return
+    title = "Banana flour, 5 tonnes a month, to Malaysia"
+    if BuyingRequest.objects.filter(organisation=exporter_org, title=title).exists():
+        return
+    if flour.status == Product.Status.SUBMITTED:
+        flour = product_services.transition_product(
+            actor=ministry, product=flour, to=Product.Status.VERIFIED
+        )
+        # The registry keeps a product waiting for review: the Lampung banana flour is
+        # submitted in turn.
+        waiting = Product.objects.filter(
+            name_id="Tepung pisang", status=Product.Status.DRAFT
+        ).first()
+        if waiting is not None:
+            product_services.transition_product(
+                actor=ministry, product=waiting, to=Product.Status.SUBMITTED
+            )
+    buying_request = services.create_buying_request(
+        actor=exporter_user,
+        data={
+            "title": title,
+            "hs_code": HsCode.objects.get(code="1106"),
+            "description": "Kepok banana flour, gluten-free, moisture at most 12%, in 25 kg "
+            "kraft bags, for a bakery chain in Kuala Lumpur; monthly sea shipments.",
+            "quantity": Decimal("5"),
+            "unit": "ton",
+            "destination": Country.objects.get(code="MY"),
+            "target_price": Decimal("3.00"),
+            "currency": "USD",
+            "incoterm": "FOB",
+            "valid_until": timezone.localdate() + timedelta(days=30),
+        },
+    )
+    offer = services.make_offer(
+        actor=sulteng,
+        buying_request=buying_request,
+        product=flour,
+        data={
+            "price": Decimal("3.10"),
+            "currency": "USD",
+            "incoterm": "FOB",
+            "quantity": Decimal("5"),
+            "unit": "ton",
+            "message": "5 tonnes a month from BUMDes Sigi Makmur, shipped from Pantoloan.",
+        },
+    )
+    services.decide_offer(actor=exporter_user, offer=offer, accept=True)
+    services.open_deal_from_offer(actor=exporter_user, offer=offer)

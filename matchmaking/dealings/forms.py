@@ -16,6 +16,7 @@ from bumdes_export.reference.selectors import normalize_hs_code
 from exporters.models import Organisation, Service
 from matchmaking.dealings.models import BuyingRequest, Inquiry, ServiceRequest
 from matchmaking.dealings.services import BUYING_REQUEST_FIELDS, OFFER_FIELDS
+from matchmaking.deals.models import Deal
 from products.forms import DateInput, FlexibleDecimalField
 from products.models import Incoterm, Product, Unit
 
@@ -212,12 +213,28 @@ class ProviderField(forms.ModelChoiceField):
         return f"{obj.legal_name} ({', '.join(offered)})" if offered else obj.legal_name
 
 
+class DealField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Deal) -> str:
+        return _("%(organisation)s, %(stage)s (deal %(id)s)") % {
+            "organisation": obj.organisation.legal_name,
+            "stage": obj.get_stage_display(),
+            "id": obj.pk,
+        }
+
+
 class ServiceRequestForm(forms.Form):
     service = forms.ChoiceField(label=_("Service"), choices=Service.choices)
     provider = ProviderField(
         label=_("Service provider"),
         queryset=Organisation.objects.none(),
         help_text=_("Verified partners; choose one that offers the service."),
+    )
+    deal = DealField(
+        label=_("Deal"),
+        queryset=Deal.objects.none(),
+        required=False,
+        empty_label=_("None: for the product"),
+        help_text=_("Optional: the deal this help is for."),
     )
     shipment = forms.CharField(
         label=_("Shipment"),
@@ -229,10 +246,14 @@ class ServiceRequestForm(forms.Form):
         label=_("What is needed"), widget=forms.Textarea(attrs={"rows": 5})
     )
 
-    def __init__(self, *args, providers=None, **kwargs):
+    def __init__(self, *args, providers=None, deals=None, **kwargs):
         super().__init__(*args, **kwargs)
         if providers is not None:
             self.fields["provider"].queryset = providers
+        if deals is not None:
+            self.fields["deal"].queryset = deals
+            if not deals.exists():
+                del self.fields["deal"]  # nothing to choose from
 
 
 class ServiceNoteForm(forms.Form):

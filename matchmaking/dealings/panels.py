@@ -53,7 +53,7 @@ def product_panel(request: HttpRequest, product: Product) -> str:
             "service_requests": list(services[:PANEL_ROWS]),
             "service_request_count": services.count(),
             "matching_count": matching.count(),
-            "can_request": access.may_request_service(user, product),
+            "can_request": dealings_access.may_request_service(user, product),
         },
         request,
     )

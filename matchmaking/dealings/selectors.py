@@ -1,9 +1,11 @@
 """Reads of matchmaking: every list scoped to what the reader may see.
 
 - Exporters see their own organisation's shortlist, inquiries and buying requests (with every
-  offer on them), and, for a service provider, the service requests addressed to it.
-- Regional officers see what concerns products in their region; operators what concerns their
-  BUMDes' products; ministry staff everything.
+  offer on them), the service requests it made and, for a service provider, those addressed to
+  it.
+- Regional officers see what concerns products in their region (of the service requests: those
+  the product's side made); operators what concerns their BUMDes' products; ministry staff
+  everything.
 - Buying requests reach the product side by HS heading: officers and operators see the open,
   unexpired requests whose heading (first four digits) matches a verified or export-ready product
   on their side.
@@ -11,6 +13,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from statistics import median
 from typing import Any, TypeVar
 
 from django.db.models import Count, Model, Q, QuerySet
@@ -32,6 +36,8 @@ from matchmaking.dealings.models import (
     ServiceRequestNote,
     ShortlistEntry,
 )
+from matchmaking.deals import selectors as deal_selectors
+from matchmaking.deals.models import Deal
 from products import access as product_access
 from products.models import Bumdes, Product
 
@@ -310,13 +316,30 @@ def matching_buying_requests(product: Product) -> QuerySet[BuyingRequest]:
 
 
 def service_requests_q(user: AnyUser) -> Q:
+    """The service requests a user may read: those addressed to the user's organisation or made
+    by it; the product side's requests about products on the user's side; every one for ministry
+    staff."""
     scope = scope_for(user)
     if not scope.authenticated:
         return Q(pk__in=[])
+    if scope.is_ministry:
+        return Q()
     if scope.is_exporter:
         organisation = access.organisation_of(user)
-        return Q(provider=organisation) if organisation else Q(pk__in=[])
-    return access.product_side_q(user)
+        if organisation is None:
+            return Q(pk__in=[])
+        return Q(provider=organisation) | Q(requesting_organisation=organisation)
+    return access.product_side_q(user) & Q(requesting_organisation__isnull=True)
+
+
+#: What a service request is shown with: the provider, the product, who asked, the deal.
+SERVICE_REQUEST_RELATED = (
+    "provider",
+    "product__bumdes__village",
+    "requested_by",
+    "requesting_organisation",
+    "deal__product__bumdes",
+)
 
 
 def visible_service_requests(user: AnyUser) -> QuerySet[ServiceRequest]:
@@ -326,9 +349,7 @@ def visible_service_requests(user: AnyUser) -> QuerySet[ServiceRequest]:
 def service_request_list(
     user: AnyUser, *, status: str = "", service: str = "", product: int | None = None
 ) -> QuerySet[ServiceRequest]:
-    qs = visible_service_requests(user).select_related(
-        "provider", "product__bumdes__village", "requested_by"
-    )
+    qs = visible_service_requests(user).select_related(*SERVICE_REQUEST_RELATED)
     if status:
         qs = qs.filter(status=status)
     if service:
@@ -339,11 +360,7 @@ def service_request_list(
 
 
 def service_request_detail(user: AnyUser, pk: int) -> ServiceRequest:
-    return (
-        visible_service_requests(user)
-        .select_related("provider", "product__bumdes__village", "requested_by")
-        .get(pk=pk)
-    )
+    return visible_service_requests(user).select_related(*SERVICE_REQUEST_RELATED).get(pk=pk)
 
 
 def service_request_notes(service_request: ServiceRequest) -> QuerySet[ServiceRequestNote]:
@@ -360,11 +377,92 @@ def providers(service: str = "") -> QuerySet[Organisation]:
     return rows.filter(pk__in=ids)
 
 
-def requestable_products(user: AnyUser) -> QuerySet[Product]:
-    """The products a user may ask a service for: those on the user's side."""
-    return Product.objects.filter(access.product_side_q(user, prefix="")).select_related(
-        "bumdes__village"
+def sourced_products(organisation: Organisation) -> QuerySet[Product]:
+    """The products an organisation sources: those it has an open deal with, an inquiry about
+    (of any kind, closed or not), a shortlist entry for, or an accepted offer for."""
+    return Product.objects.filter(
+        Q(
+            pk__in=Deal.objects.filter(organisation=organisation)
+            .exclude(stage=Deal.Stage.LOST)
+            .values("product_id")
+        )
+        | Q(pk__in=Inquiry.objects.filter(organisation=organisation).values("product_id"))
+        | Q(pk__in=ShortlistEntry.objects.filter(organisation=organisation).values("product_id"))
+        | Q(
+            pk__in=Offer.objects.filter(
+                buying_request__organisation=organisation, status=Offer.Status.ACCEPTED
+            ).values("product_id")
+        )
     )
+
+
+def sources(organisation: Organisation, product: Product) -> bool:
+    return sourced_products(organisation).filter(pk=product.pk).exists()
+
+
+def requestable_products(user: AnyUser) -> QuerySet[Product]:
+    """The products a user may ask a service for: those on the user's side (officers,
+    operators, ministry staff), or those the user's verified organisation sources."""
+    if product_access.uses_registry(user):
+        qs = Product.objects.filter(access.product_side_q(user, prefix=""))
+    else:
+        organisation = access.verified_organisation(user)
+        qs = sourced_products(organisation) if organisation else _none(Product)
+    return qs.select_related("bumdes__village")
+
+
+def requestable_deals(user: AnyUser, product: Product | None = None) -> QuerySet[Deal]:
+    """The deals a user may ask a service on (``access.may_request_service``): the open deals the
+    user may record into, of ``product`` when one is named."""
+    if product_access.uses_registry(user):
+        qs = deal_selectors.visible_deals(user)
+    else:
+        organisation = access.verified_organisation(user)
+        qs = Deal.objects.filter(organisation=organisation) if organisation else _none(Deal)
+    if product is not None:
+        qs = qs.filter(product=product)
+    return qs.exclude(stage=Deal.Stage.LOST).select_related("product", "organisation")
+
+
+@dataclass(frozen=True)
+class Turnaround:
+    """How fast a provider answers and completes the requests addressed to it: how many it
+    received, answered (accepted or declined) and completed; the median hours from a request to
+    its answer and the median days from a request to its completion."""
+
+    requests: int
+    answered: int
+    median_hours_to_answer: float | None
+    completed: int
+    median_days_to_complete: float | None
+
+
+def turnaround(provider: Organisation) -> Turnaround:
+    """A provider's turnaround, from the answer and completion times of its requests."""
+    rows = list(
+        ServiceRequest.objects.filter(provider=provider).values_list(
+            "created_at", "answered_at", "completed_at"
+        )
+    )
+    to_answer = [(a - c).total_seconds() / 3600 for c, a, _done in rows if a is not None]
+    to_complete = [(d - c).total_seconds() / 86400 for c, _a, d in rows if d is not None]
+    return Turnaround(
+        requests=len(rows),
+        answered=len(to_answer),
+        median_hours_to_answer=round(median(to_answer), 1) if to_answer else None,
+        completed=len(to_complete),
+        median_days_to_complete=round(median(to_complete), 1) if to_complete else None,
+    )
+
+
+def turnaround_providers(user: AnyUser) -> QuerySet[Organisation]:
+    """The service providers whose turnaround a user follows: every one for ministry staff, the
+    user's own organisation for its members."""
+    rows = Organisation.objects.filter(kind__in=access.PROVIDER_KINDS).order_by("legal_name", "id")
+    if scope_for(user).is_ministry:
+        return rows
+    organisation = access.organisation_of(user)
+    return rows.filter(pk=organisation.pk) if organisation else rows.none()
 
 
 # --- Panels ----------------------------------------------------------------------------------

@@ -27,6 +27,8 @@ from matchmaking.dealings.models import (
     ServiceRequestNote,
     ShortlistEntry,
 )
+from matchmaking.deals import selectors as deal_selectors
+from matchmaking.deals.models import Deal, DealChannel, DealStage
 from products.models import Incoterm, Product, Unit
 from products.serializers import CountryCodeField, HsCodeField
 
@@ -71,6 +73,19 @@ class SideProductIdField(serializers.PrimaryKeyRelatedField):
     def __init__(self, **kwargs):
         kwargs.setdefault("queryset", Product.objects.select_related("bumdes"))
         super().__init__(**kwargs)
+
+
+class DealIdField(serializers.PrimaryKeyRelatedField):
+    """The id of a deal the caller may see; ids of other deals are answered as unknown (their
+    existence is not told). Whether the caller may act on it is the service's rule."""
+
+    default_error_messages = {"does_not_exist": _("There is no deal with the id {pk_value}.")}
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        if request is None:
+            return Deal.objects.none()
+        return deal_selectors.visible_deals(request.user).select_related("product")
 
 
 class ProviderIdField(serializers.PrimaryKeyRelatedField):
@@ -322,6 +337,30 @@ class BuyingRequestSerializer(serializers.ModelSerializer):
         return selectors.offers_on(request.user, buying_request).count()
 
 
+# --- Deals opened from a dealing ------------------------------------------------------------
+
+
+class DealOpeningSerializer(serializers.Serializer):
+    """The deal an inquiry or an accepted offer opened, or the open deal of the same product and
+    organisation it records into; the deal itself is at ``/api/v1/deals/{id}/``."""
+
+    id = serializers.IntegerField(source="deal.pk", read_only=True, help_text="The deal's id.")
+    product = serializers.IntegerField(source="deal.product_id", read_only=True)
+    organisation = serializers.IntegerField(source="deal.organisation_id", read_only=True)
+    channel = serializers.ChoiceField(
+        source="deal.channel", choices=DealChannel.choices, read_only=True
+    )
+    stage = serializers.ChoiceField(source="deal.stage", choices=DealStage.choices, read_only=True)
+    created = serializers.BooleanField(
+        read_only=True,
+        help_text="True when this call opened the deal; false when it was already open.",
+    )
+    url = serializers.SerializerMethodField(help_text="The deal's page.")
+
+    def get_url(self, opening) -> str:
+        return reverse("deals:deal_detail", args=[opening.deal.pk])
+
+
 # --- Service requests ------------------------------------------------------------------------
 
 
@@ -363,9 +402,26 @@ class ServiceRequestSerializer(serializers.ModelSerializer):
     provider = ProviderIdField(help_text="A verified service provider or platform.")
     provider_name = serializers.CharField(source="provider.legal_name", read_only=True)
     service = serializers.ChoiceField(choices=Service.choices)
-    product = SideProductIdField(help_text="A product on your side (region or BUMDes).")
+    product = SideProductIdField(
+        required=False,
+        help_text="A product on your side (region or BUMDes), or one your organisation sources "
+        "(has an open deal with, an inquiry about, a shortlist entry for or an accepted offer "
+        "for). May be left out when a deal is given: the deal's product.",
+    )
     product_name = serializers.CharField(source="product.name_id", read_only=True)
     bumdes_name = serializers.CharField(source="product.bumdes.name", read_only=True)
+    deal = DealIdField(
+        required=False,
+        allow_null=True,
+        help_text="Optional: an open deal you may record into; the request is for its product.",
+    )
+    requesting_organisation = serializers.PrimaryKeyRelatedField(
+        read_only=True,
+        help_text="The organisation that asked; null when the product's side asked.",
+    )
+    requesting_organisation_name = serializers.CharField(
+        source="requesting_organisation.legal_name", read_only=True, default=None
+    )
     requested_by = serializers.PrimaryKeyRelatedField(read_only=True)
     allowed_statuses = serializers.SerializerMethodField(
         help_text="Statuses the requesting user may move the request to now."
@@ -381,15 +437,20 @@ class ServiceRequestSerializer(serializers.ModelSerializer):
             "product",
             "product_name",
             "bumdes_name",
+            "deal",
+            "requesting_organisation",
+            "requesting_organisation_name",
             "shipment",
             "description",
             "status",
             "requested_by",
             "created_at",
             "updated_at",
+            "answered_at",
+            "completed_at",
             "allowed_statuses",
         ]
-        read_only_fields = ["status", "created_at", "updated_at"]
+        read_only_fields = ["status", "created_at", "updated_at", "answered_at", "completed_at"]
         extra_kwargs = {"shipment": {"required": False, "allow_blank": True}}
 
     def get_allowed_statuses(self, service_request: ServiceRequest) -> list[str]:
@@ -400,6 +461,28 @@ class ServiceRequestSerializer(serializers.ModelSerializer):
             str(s)
             for s in dealings_access.allowed_service_statuses(viewer.user, service_request, viewer)
         ]
+
+
+class TurnaroundSerializer(serializers.Serializer):
+    """How fast a provider answers and completes the requests addressed to it."""
+
+    provider = serializers.IntegerField(source="provider.pk")
+    provider_name = serializers.CharField(source="provider.legal_name")
+    requests = serializers.IntegerField(source="figures.requests")
+    answered = serializers.IntegerField(
+        source="figures.answered", help_text="Requests accepted or declined."
+    )
+    median_hours_to_answer = serializers.FloatField(
+        source="figures.median_hours_to_answer",
+        allow_null=True,
+        help_text="Median hours from a request to its answer; null before any answer.",
+    )
+    completed = serializers.IntegerField(source="figures.completed")
+    median_days_to_complete = serializers.FloatField(
+        source="figures.median_days_to_complete",
+        allow_null=True,
+        help_text="Median days from a request to its completion; null before any completion.",
+    )
 
 
 class ServiceTransitionSerializer(serializers.Serializer):

@@ -11,6 +11,7 @@ urlpatterns = [
     path("inquiries/<int:pk>/", inquiries.inquiry_detail, name="inquiry_detail"),
     path("inquiries/<int:pk>/reply/", inquiries.inquiry_reply, name="inquiry_reply"),
     path("inquiries/<int:pk>/status/", inquiries.inquiry_status, name="inquiry_status"),
+    path("inquiries/<int:pk>/deal/", inquiries.inquiry_deal, name="inquiry_deal"),
     path(
         "inquiries/<int:pk>/messages/<int:message_pk>/attachment/",
         inquiries.inquiry_attachment,
@@ -52,6 +53,11 @@ urlpatterns = [
         "buying-requests/<int:pk>/offers/<int:offer_pk>/decline/",
         buying_requests.offer_decline,
         name="offer_decline",
+    ),
+    path(
+        "buying-requests/<int:pk>/offers/<int:offer_pk>/deal/",
+        buying_requests.offer_deal,
+        name="offer_deal",
     ),
     # Facilitation (service) requests
     path("service-requests/", facilitation.service_request_list, name="service_request_list"),

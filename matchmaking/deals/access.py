@@ -40,9 +40,9 @@ def deals_q(user: AnyUser, prefix: str = "") -> Q:
 
 
 def has_deals(user: AnyUser) -> bool:
-    """Everyone with a side in deals opens the deal list: ministry staff, officers, operators and
-    organisation members (service providers see the deals they help with only through their
-    requests)."""
+    """Everyone who may have a side in deals opens the deal list: ministry staff, officers,
+    operators and the members of any organisation (a trading platform that inquired may have
+    deals; a service provider sees the deals it helps with only through its requests)."""
     scope = scope_for(user)
     return scope.authenticated and (
         scope.is_ministry
@@ -69,13 +69,17 @@ def may_see_deal(user: AnyUser, deal: Deal) -> bool:
     return deal_side(user, deal) is not None
 
 
-def may_record(user: AnyUser, deal: Deal) -> bool:
+def acts_on_deal(user: AnyUser, deal: Deal, viewer: Viewer | None = None) -> bool:
+    """Acts for one side of the deal: the product's side, or a member of the *verified*
+    organisation (its unverified members only read). Says nothing of the deal's stage."""
+    viewer = viewer or Viewer(user)
+    return viewer.is_product_side(deal.product) or viewer.acts_for(deal.organisation)
+
+
+def may_record(user: AnyUser, deal: Deal, viewer: Viewer | None = None) -> bool:
     """Records steps and shipments, or closes the deal as lost: the product's side, or a member
     of the verified organisation. A lost deal takes no more records."""
-    if deal.is_lost:
-        return False
-    viewer = Viewer(user)
-    return viewer.is_product_side(deal.product) or viewer.acts_for(deal.organisation)
+    return not deal.is_lost and acts_on_deal(user, deal, viewer)
 
 
 def may_record_outside_deal(user: AnyUser, product: Product | None = None) -> bool:

@@ -348,7 +348,12 @@ class Shipment(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(idr_per_usd__isnull=True, value_idr__isnull=True)
-                | Q(idr_per_usd__gt=0, value_idr__gt=0),
+                | Q(
+                    idr_per_usd__isnull=False,
+                    value_idr__isnull=False,
+                    idr_per_usd__gt=0,
+                    value_idr__gt=0,
+                ),
                 name="shipment_rupiah_with_rate",
                 violation_error_message=_("Give the exchange rate with the value in rupiah."),
             ),

@@ -8,12 +8,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 
 from bumdes_export.accounts.models import User
 from exporters.models import Organisation
 from exporters.selectors import members_of
+from matchmaking import access
 from matchmaking.access import AnyUser
 from matchmaking.deals import access as deal_access
 from matchmaking.deals.models import Deal, DealStep, Shipment
@@ -125,6 +126,18 @@ def deal_detail(user: AnyUser, pk: int) -> Deal:
         raise Http404 from None
 
 
+def with_history(deals: QuerySet[Deal]) -> QuerySet[Deal]:
+    """The deals with their steps and shipments fetched alongside (a fixed number of queries
+    for a page of deals)."""
+    return deals.prefetch_related(
+        Prefetch("steps", queryset=DealStep.objects.select_related("recorded_by")),
+        Prefetch(
+            "shipments",
+            queryset=Shipment.objects.select_related("destination", "gateway", "hs_code"),
+        ),
+    )
+
+
 def steps_of(deal: Deal) -> QuerySet[DealStep]:
     return deal.steps.select_related("recorded_by", "destination").order_by("occurred_on", "id")
 
@@ -164,3 +177,53 @@ def stage_counts(deals: QuerySet[Deal]) -> dict[str, int]:
     for stage in deals.values_list("stage", flat=True):
         counts[stage] += 1
     return counts
+
+
+# --- For the deal pages: list totals, narrowing to a BUMDes, the outside-deal form -----------
+
+
+def with_shipment_totals(deals: QuerySet[Deal]) -> QuerySet[Deal]:
+    """Each deal with ``shipment_count``, ``shipped_value_usd`` (the sum of its shipments'
+    values) and ``last_shipped_on``."""
+    return deals.annotate(
+        shipment_count=Count("shipments"),
+        shipped_value_usd=Sum("shipments__value_usd"),
+        last_shipped_on=Max("shipments__shipped_on"),
+    )
+
+
+def deals_in_bumdes(deals: QuerySet[Deal], bumdes_id: int | None) -> QuerySet[Deal]:
+    """The deals of one BUMDes' products (all of them when ``bumdes_id`` is None)."""
+    return deals.filter(product__bumdes_id=bumdes_id) if bumdes_id else deals
+
+
+def shipments_in_bumdes(shipments: QuerySet[Shipment], bumdes_id: int | None) -> QuerySet[Shipment]:
+    """The shipments of one BUMDes' products (all of them when ``bumdes_id`` is None)."""
+    return shipments.filter(deal__product__bumdes_id=bumdes_id) if bumdes_id else shipments
+
+
+def outside_deal_products(user: AnyUser) -> QuerySet[Product]:
+    """The products a deal made outside the portal may be entered for: verified or export-ready
+    products on the user's side (every one for ministry staff, an officer's region's), for those
+    who may enter such deals at all."""
+    if not deal_access.may_record_outside_deal(user):
+        return Product.objects.none()
+    return (
+        Product.objects.filter(
+            access.product_side_q(user, prefix=""),
+            status__in=[Product.Status.VERIFIED, Product.Status.EXPORT_READY],
+        )
+        .select_related("bumdes", "hs_code")
+        .order_by("name_id", "pk")
+    )
+
+
+def deal_organisations() -> QuerySet[Organisation]:
+    """The organisations on the other side of a deal: verified exporters, aggregators and buyers
+    (not service providers or platforms)."""
+    return (
+        Organisation.objects.filter(status=Organisation.Status.VERIFIED)
+        .exclude(kind__in=access.PROVIDER_KINDS)
+        .select_related("country")
+        .order_by("legal_name", "pk")
+    )

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import DecimalValidator
 from django.db import IntegrityError, transaction
-from django.db.models import Model
+from django.db.models import DecimalField, Model
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,10 +28,12 @@ from bumdes_export.accounts.models import Role, User
 from bumdes_export.notifications.services import translated
 from bumdes_export.reference.models import Country, ExportGateway, HsCode
 from exporters.models import Organisation
+from matchmaking import access
 from matchmaking.deals import access as deal_access
 from matchmaking.deals import selectors
 from matchmaking.deals.models import (
     MANUAL_STAGES,
+    SHIPMENT_STAGES,
     STAGE_ORDER,
     Deal,
     DealChannel,
@@ -73,11 +76,14 @@ def _tell(deal: Deal, *, actor: User, kind: str, subject: Any, context: dict[str
 
 
 def _occurred_on(value: object, field: str = "occurred_on") -> date:
+    """A date given as a date or ISO text, not in the future; today when left empty."""
     if value in (None, ""):
         return timezone.localdate()
-    if not isinstance(value, date):
+    if isinstance(value, datetime):
+        value = value.date()
+    elif not isinstance(value, date):
         try:
-            value = date.fromisoformat(str(value))
+            value = date.fromisoformat(str(value).strip())
         except ValueError:
             raise ValidationError({field: _("Enter a valid date.")}) from None
     if value > timezone.localdate():
@@ -85,46 +91,105 @@ def _occurred_on(value: object, field: str = "occurred_on") -> date:
     return value
 
 
+def _text(data: Mapping[str, Any], field: str) -> str:
+    value = data.get(field)
+    return str(value).strip() if value is not None else ""
+
+
+def _collect(errors: dict[str, str], error: ValidationError) -> None:
+    """Add a field-keyed ``ValidationError`` to ``errors`` (first message of each field)."""
+    errors.update({name: messages[0] for name, messages in error.message_dict.items()})
+
+
+def _number(
+    data: Mapping[str, Any],
+    field: str,
+    errors: dict[str, str],
+    *,
+    model: type[Model],
+    zero: bool = False,
+) -> Decimal | None:
+    """The number given for ``field`` (None when left empty): more than zero (or zero too, with
+    ``zero``) and within the digits of the model's field of that name, or a field error."""
+    try:
+        number = decimal_or_none(data.get(field), field)
+    except ValidationError:
+        errors[field] = _("Enter a number.")
+        return None
+    if number is None:
+        return None
+    if number < 0 or (number == 0 and not zero):
+        errors[field] = (
+            _("The value cannot be negative.") if zero else _("Give a number more than zero.")
+        )
+        return None
+    if not _fits(number, model, field, errors, field):
+        return None
+    return number
+
+
+def _fits(number: Decimal, model: type[Model], name: str, errors: dict[str, str], key: str) -> bool:
+    """Whether ``number`` fits the digits of ``model``'s decimal field ``name``; an error on
+    ``key`` otherwise."""
+    column = model._meta.get_field(name)
+    assert isinstance(column, DecimalField)
+    try:
+        DecimalValidator(column.max_digits, column.decimal_places)(number)
+    except ValidationError as error:
+        errors[key] = error.messages[0]
+        return False
+    return True
+
+
+def _check_records(actor: User, deal: Deal) -> None:
+    """The actor may record into the deal: a 403 for whoever does not see it or only reads it
+    (an unverified organisation's members are told why); a 400 once it is closed as lost."""
+    viewer = access.Viewer(actor)
+    if deal_access.deal_side(actor, deal, viewer) is None:
+        raise PermissionDenied
+    if not deal_access.acts_on_deal(actor, deal, viewer):
+        raise access.refusal(actor, deal.organisation)
+    if deal.is_lost:
+        raise ValidationError(_("This deal is closed as lost."))
+
+
+def _locked(deal: Deal) -> Deal:
+    return (
+        Deal.objects.select_for_update()
+        .select_related("product__bumdes", "product__hs_code", "organisation")
+        .get(pk=deal.pk)
+    )
+
+
 def _refresh_stage(deal: Deal) -> Deal:
     """The deal's stage is the furthest step recorded (or lost, which closes it)."""
     reached = set(deal.steps.values_list("stage", flat=True))
     if DealStage.LOST in reached:
-        stage = DealStage.LOST
+        deal.stage = DealStage.LOST
     else:
-        stage = max(reached, key=STAGE_ORDER.index) if reached else DealStage.INTEREST
-    if deal.stage != stage:
-        deal.stage = stage
+        deal.stage = max(reached, key=STAGE_ORDER.index) if reached else DealStage.INTEREST
     deal.save(update_fields=["stage", "updated_at"])
     return deal
 
 
-def _add_step(
-    deal: Deal,
-    *,
-    actor: User,
-    stage: str,
-    occurred_on: date,
-    note: str = "",
-    volume_kg: Decimal | None = None,
-    value_usd: Decimal | None = None,
-    destination: Country | None = None,
-) -> DealStep:
-    step = DealStep(
-        deal=deal,
-        stage=stage,
-        occurred_on=occurred_on,
-        note=note,
-        volume_kg=volume_kg,
-        value_usd=value_usd,
-        destination=destination,
-        recorded_by=actor,
-    )
+def _add_step(deal: Deal, *, actor: User, stage: str, occurred_on: date, **values: Any) -> DealStep:
+    """A step of ``stage`` (``values``: its note, volume_kg, value_usd, destination)."""
+    step = DealStep(deal=deal, stage=stage, occurred_on=occurred_on, recorded_by=actor, **values)
     try:
         with transaction.atomic():
             step.save()
     except IntegrityError:
         raise ValidationError({"stage": _("This deal has already reached this stage.")}) from None
     return step
+
+
+#: The origin field and model each channel names (a deal made outside the portal names none).
+ORIGINS: dict[str, tuple[str, str]] = {
+    DealChannel.FORUM_MEETING: ("meeting", "matchmaking.meeting"),
+    DealChannel.INQUIRY: ("inquiry", "matchmaking.inquiry"),
+    DealChannel.SAMPLE_REQUEST: ("inquiry", "matchmaking.inquiry"),
+    DealChannel.OFFER: ("offer", "matchmaking.offer"),
+}
 
 
 @transaction.atomic
@@ -146,16 +211,14 @@ def open_deal(
     if existing is not None:
         return DealOpening(existing, created=False)
     links: dict[str, Model | None] = {"meeting": None, "inquiry": None, "offer": None}
-    origin_field = {
-        DealChannel.FORUM_MEETING: "meeting",
-        DealChannel.INQUIRY: "inquiry",
-        DealChannel.SAMPLE_REQUEST: "inquiry",
-        DealChannel.OFFER: "offer",
-    }.get(DealChannel(channel))
-    if (origin_field is None) != (origin is None):
+    origin_field, origin_label = ORIGINS.get(channel, (None, None))
+    if (origin_field is None) != (origin is None) or (
+        origin is not None and origin._meta.label_lower != origin_label
+    ):
         raise ValidationError(_("A deal names the record it started from."))
     if origin_field is not None:
         links[origin_field] = origin
+    day = _occurred_on(occurred_on)
     deal = Deal(
         product=product,
         organisation=organisation,
@@ -174,13 +237,7 @@ def open_deal(
         if concurrent is None:
             raise
         return DealOpening(concurrent, created=False)
-    _add_step(
-        deal,
-        actor=actor,
-        stage=DealStage.INTEREST,
-        occurred_on=_occurred_on(occurred_on),
-        note=deal.note,
-    )
+    _add_step(deal, actor=actor, stage=DealStage.INTEREST, occurred_on=day, note=deal.note)
     _tell(
         deal,
         actor=actor,
@@ -206,7 +263,10 @@ def open_outside_deal(
     note: str = "",
 ) -> Deal:
     """Ministry staff or the product's regional officer enter a deal made outside the portal,
-    at the stage it has reached (up to a contract; shipments are recorded as such)."""
+    at the stage it has reached (up to a contract; shipments are recorded as such). A product
+    and organisation with an open deal already record into that one (a field error here)."""
+    if not deal_access.may_record_outside_deal(actor):
+        raise PermissionDenied
     errors: dict[str, str] = {}
     if product is None:
         errors["product"] = _("Choose the product.")
@@ -214,11 +274,14 @@ def open_outside_deal(
         errors["organisation"] = _("Choose the organisation.")
     if stage not in MANUAL_STAGES:
         errors["stage"] = _("Choose a stage up to the contract; record shipments as shipments.")
+    try:
+        day = _occurred_on(occurred_on)
+    except ValidationError as error:
+        _collect(errors, error)
     if errors or product is None or organisation is None:
         raise ValidationError(errors)
     if not deal_access.may_record_outside_deal(actor, product):
         raise PermissionDenied
-    day = _occurred_on(occurred_on)
     if selectors.open_deal_for(product, organisation) is not None:
         raise ValidationError(
             {"organisation": _("This product and organisation already have an open deal.")}
@@ -231,6 +294,10 @@ def open_outside_deal(
         occurred_on=day,
         note=note,
     )
+    if not opening.created:  # opened by someone else a moment ago
+        raise ValidationError(
+            {"organisation": _("This product and organisation already have an open deal.")}
+        )
     deal = opening.deal
     if stage != DealStage.INTEREST:
         _add_step(deal, actor=actor, stage=stage, occurred_on=day)
@@ -242,20 +309,14 @@ def open_outside_deal(
 def record_step(*, actor: User, deal: Deal, data: Mapping[str, Any]) -> DealStep:
     """Either side records a stage the deal reached, with its date: interest, sample sent,
     letter of intent or MoU, contract. Steps may be filled in out of order (a sample recorded
-    after the contract); each stage once. Shipment stages come from shipment records."""
-    deal = (
-        Deal.objects.select_for_update()
-        .select_related("product__bumdes", "organisation")
-        .get(pk=deal.pk)
-    )
-    if not deal_access.may_see_deal(actor, deal):
-        raise PermissionDenied
-    if deal.is_lost:
-        raise ValidationError(_("This deal is closed as lost."))
-    if not deal_access.may_record(actor, deal):
-        raise PermissionDenied
+    after the contract); each stage once. Shipment stages come from shipment records.
+
+    ``data``: ``stage``, ``occurred_on`` (today when left out; not in the future), optional
+    ``volume_kg``, ``value_usd``, ``destination`` (a Country) and ``note``."""
+    deal = _locked(deal)
+    _check_records(actor, deal)
     stage = data.get("stage") or ""
-    if stage in (DealStage.FIRST_SHIPMENT, DealStage.REPEAT_SHIPMENTS):
+    if stage in SHIPMENT_STAGES:
         raise ValidationError(
             {"stage": _("A deal reaches this stage when its shipments are recorded.")}
         )
@@ -264,26 +325,15 @@ def record_step(*, actor: User, deal: Deal, data: Mapping[str, Any]) -> DealStep
     if stage not in MANUAL_STAGES:
         raise ValidationError({"stage": _("Choose the stage.")})
     errors: dict[str, str] = {}
-    volume_kg = value_usd = None
-    try:
-        volume_kg = decimal_or_none(data.get("volume_kg"), "volume_kg")
-        if volume_kg is not None and volume_kg <= 0:
-            errors["volume_kg"] = _("The volume must be more than zero.")
-    except ValidationError as error:
-        errors.update({k: v[0] for k, v in error.message_dict.items()})
-    try:
-        value_usd = decimal_or_none(data.get("value_usd"), "value_usd")
-        if value_usd is not None and value_usd < 0:
-            errors["value_usd"] = _("The value cannot be negative.")
-    except ValidationError as error:
-        errors.update({k: v[0] for k, v in error.message_dict.items()})
+    volume_kg = _number(data, "volume_kg", errors, model=DealStep)
+    value_usd = _number(data, "value_usd", errors, model=DealStep, zero=True)
     destination = data.get("destination")
     if destination is not None and not isinstance(destination, Country):
         errors["destination"] = _("Choose a country.")
     try:
         occurred_on = _occurred_on(data.get("occurred_on"))
     except ValidationError as error:
-        errors.update({k: v[0] for k, v in error.message_dict.items()})
+        _collect(errors, error)
     if deal.steps.filter(stage=stage).exists():
         errors["stage"] = _("This deal has already reached this stage.")
     if errors:
@@ -293,7 +343,7 @@ def record_step(*, actor: User, deal: Deal, data: Mapping[str, Any]) -> DealStep
         actor=actor,
         stage=stage,
         occurred_on=occurred_on,
-        note=(data.get("note") or "").strip(),
+        note=_text(data, "note"),
         volume_kg=volume_kg,
         value_usd=value_usd,
         destination=destination,
@@ -325,18 +375,9 @@ def close_as_lost(
 ) -> Deal:
     """Either side closes the deal as lost, saying why (a reason from the list; "other" with
     words). The steps and shipments so far stay in its history."""
-    deal = (
-        Deal.objects.select_for_update()
-        .select_related("product__bumdes", "organisation")
-        .get(pk=deal.pk)
-    )
-    if not deal_access.may_see_deal(actor, deal):
-        raise PermissionDenied
-    if deal.is_lost:
-        raise ValidationError(_("This deal is already closed as lost."))
-    if not deal_access.may_record(actor, deal):
-        raise PermissionDenied
-    note = (note or "").strip()
+    deal = _locked(deal)
+    _check_records(actor, deal)
+    note = str(note or "").strip()
     errors: dict[str, str] = {}
     if reason not in LostReason.values:
         errors["reason"] = _("Choose why the deal was lost.")
@@ -345,7 +386,7 @@ def close_as_lost(
     try:
         day = _occurred_on(occurred_on)
     except ValidationError as error:
-        errors.update({k: v[0] for k, v in error.message_dict.items()})
+        _collect(errors, error)
     if errors:
         raise ValidationError(errors)
     _add_step(deal, actor=actor, stage=DealStage.LOST, occurred_on=day, note=note)
@@ -367,18 +408,6 @@ def close_as_lost(
     return deal
 
 
-def _positive(data: Mapping[str, Any], field: str, errors: dict[str, str]) -> Decimal | None:
-    try:
-        number = decimal_or_none(data.get(field), field)
-    except ValidationError:
-        errors[field] = _("Enter a number.")
-        return None
-    if number is not None and number <= 0:
-        errors[field] = _("Give a number more than zero.")
-        return None
-    return number
-
-
 def shipment_defaults(deal: Deal) -> dict[str, Any]:
     """What a new shipment form starts from: the product's subheading and unit, the last
     shipment's destination, gateway and exchange rate."""
@@ -392,58 +421,59 @@ def shipment_defaults(deal: Deal) -> dict[str, Any]:
     }
 
 
+def _required(value: object, field: str, errors: dict[str, str], message: str) -> None:
+    if value is None and field not in errors:
+        errors[field] = message
+
+
 @transaction.atomic
 def record_shipment(*, actor: User, deal: Deal, data: Mapping[str, Any]) -> Shipment:
     """Either side records a shipment. ``data``: ``shipped_on``, ``quantity`` (in the product's
     unit), ``volume`` (kg or litres; worked out from the quantity where the unit converts),
-    ``value_usd``, ``idr_per_usd``, ``destination`` (a Country), ``gateway`` (an export gateway),
-    optional ``hs_code`` (the product's subheading by default), ``peb_number``, ``coo_number``,
-    ``note``. The first shipment moves the deal to "first shipment", the second to "repeat
-    shipments"."""
-    deal = (
-        Deal.objects.select_for_update()
-        .select_related("product__bumdes", "product__hs_code", "organisation")
-        .get(pk=deal.pk)
-    )
-    if not deal_access.may_see_deal(actor, deal):
-        raise PermissionDenied
-    if deal.is_lost:
-        raise ValidationError(_("This deal is closed as lost."))
-    if not deal_access.may_record(actor, deal):
-        raise PermissionDenied
+    ``value_usd``, ``idr_per_usd``, ``destination`` (a Country) and ``gateway`` (an export
+    gateway), optional ``hs_code`` (the product's subheading by default), ``peb_number``,
+    ``coo_number``, ``note``. The first shipment moves the deal to "first shipment", the second
+    to "repeat shipments"."""
+    deal = _locked(deal)
+    _check_records(actor, deal)
     product = deal.product
     errors: dict[str, str] = {}
-    try:
-        shipped_on = (
-            _occurred_on(data.get("shipped_on"), "shipped_on") if data.get("shipped_on") else None
-        )
-        if shipped_on is None:
-            errors["shipped_on"] = _("Give the shipment date.")
-    except ValidationError as error:
-        shipped_on = None
-        errors.update({k: v[0] for k, v in error.message_dict.items()})
-    quantity = _positive(data, "quantity", errors)
-    if quantity is None and "quantity" not in errors:
-        errors["quantity"] = _("Give the quantity shipped.")
+    shipped_on: date | None = None
+    if data.get("shipped_on") in (None, ""):
+        errors["shipped_on"] = _("Give the shipment date.")
+    else:
+        try:
+            shipped_on = _occurred_on(data.get("shipped_on"), "shipped_on")
+        except ValidationError as error:
+            _collect(errors, error)
+    quantity = _number(data, "quantity", errors, model=Shipment)
+    _required(quantity, "quantity", errors, _("Give the quantity shipped."))
     base = UNIT_BASE.get(product.unit)
-    volume = _positive(data, "volume", errors)
-    volume_unit = "kg"
+    volume: Decimal | None = None
     if base is not None:
+        # The product's unit converts: the volume follows from the quantity.
         volume_unit = base[0]
         if quantity is not None:
             volume = (quantity * base[1]).quantize(Decimal("0.001"))
+            if not _fits(volume, Shipment, "volume", errors, "quantity"):
+                volume = None
     else:
-        volume_unit = data.get("volume_unit") or "kg"
+        volume = _number(data, "volume", errors, model=Shipment)
+        _required(volume, "volume", errors, _("Give the weight (kg) or volume (litres) shipped."))
+        volume_unit = _text(data, "volume_unit") or Shipment.MetricUnit.KG
         if volume_unit not in Shipment.MetricUnit.values:
             errors["volume_unit"] = _("Choose kg or litres.")
-        if volume is None and "volume" not in errors:
-            errors["volume"] = _("Give the weight (kg) or volume (litres) shipped.")
-    value_usd = _positive(data, "value_usd", errors)
-    if value_usd is None and "value_usd" not in errors:
-        errors["value_usd"] = _("Give the value in USD.")
-    idr_per_usd = _positive(data, "idr_per_usd", errors)
-    if idr_per_usd is None and "idr_per_usd" not in errors:
-        errors["idr_per_usd"] = _("Give the exchange rate used (rupiah per US dollar).")
+    value_usd = _number(data, "value_usd", errors, model=Shipment)
+    _required(value_usd, "value_usd", errors, _("Give the value in USD."))
+    idr_per_usd = _number(data, "idr_per_usd", errors, model=Shipment)
+    _required(
+        idr_per_usd, "idr_per_usd", errors, _("Give the exchange rate used (rupiah per US dollar).")
+    )
+    value_idr: Decimal | None = None
+    if value_usd is not None and idr_per_usd is not None:
+        value_idr = (value_usd * idr_per_usd).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+        if not _fits(value_idr, Shipment, "value_idr", errors, "value_usd"):
+            value_idr = None
     destination = data.get("destination")
     if not isinstance(destination, Country):
         errors["destination"] = _("Choose the destination country.")
@@ -457,15 +487,14 @@ def record_shipment(*, actor: User, deal: Deal, data: Mapping[str, Any]) -> Ship
         hs_code = HsCode.objects.filter(pk=hs_code.strip()).first()
     if not isinstance(hs_code, HsCode) or hs_code.level != HsCode.Level.SUBHEADING:
         errors["hs_code"] = _("Give a six-digit HS subheading.")
-    texts = {
-        name: (str(data.get(name) or "")).strip() for name in ("peb_number", "coo_number", "note")
-    }
+    texts = {name: _text(data, name) for name in ("peb_number", "coo_number", "note")}
     for name in ("peb_number", "coo_number"):
         if len(texts[name]) > 40:
             errors[name] = _("At most 40 characters.")
     if errors:
         raise ValidationError(errors)
-    assert value_usd is not None and idr_per_usd is not None  # checked above
+    # Checked above (for the type checker).
+    assert shipped_on and quantity and volume and value_usd and isinstance(destination, Country)
     shipment = Shipment(
         deal=deal,
         shipped_on=shipped_on,
@@ -476,7 +505,7 @@ def record_shipment(*, actor: User, deal: Deal, data: Mapping[str, Any]) -> Ship
         volume_unit=volume_unit,
         value_usd=value_usd,
         idr_per_usd=idr_per_usd,
-        value_idr=(value_usd * idr_per_usd).quantize(Decimal(1), rounding=ROUND_HALF_UP),
+        value_idr=value_idr,
         destination=destination,
         gateway=gateway,
         recorded_by=actor,
@@ -492,7 +521,7 @@ def record_shipment(*, actor: User, deal: Deal, data: Mapping[str, Any]) -> Ship
         subject=translated(
             gettext_lazy("Shipment recorded: %(product)s to %(country)s"),
             product=product.name_id,
-            country=destination.name_en if isinstance(destination, Country) else "",
+            country=destination.name_en,
         ),
         context={"what": "shipment", "shipment": shipment},
     )

@@ -1,5 +1,7 @@
 """Forum API: forums (with their slots, tables, scheduler and statistics), participants (with
-approval, availability and attendees), meeting requests, meetings, outcomes and follow-ups.
+approval, availability and attendees), meeting requests, meetings and follow-ups. Outcomes are
+deprecated (what meetings lead to are deals, ``/api/v1/deals/``): ``api_outcomes`` still answers
+them from the deals.
 
 The same rules as the pages: lists are scoped by ``matchmaking.forums.selectors`` (participants
 see their own requests and meetings, regional officers their region's, organisers and ministry
@@ -9,6 +11,8 @@ staff their forums' / all), objects outside the scope answer 404, writes go thro
 """
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 import django_filters
 from django.core.exceptions import PermissionDenied
@@ -27,7 +31,6 @@ from matchmaking.forums.models import (
     Forum,
     ForumParticipant,
     Meeting,
-    MeetingOutcome,
     MeetingRequest,
 )
 from matchmaking.forums.serializers import (
@@ -41,7 +44,6 @@ from matchmaking.forums.serializers import (
     MeetingRequestSerializer,
     MeetingSerializer,
     MoveSerializer,
-    OutcomeSerializer,
     ParticipantSerializer,
     RecordSerializer,
     SlotsCreateSerializer,
@@ -56,6 +58,72 @@ REPORT = inline_serializer(
         "kept": serializers.IntegerField(),
         "placed": serializers.IntegerField(),
         "unplaced": serializers.DictField(child=serializers.CharField()),
+    },
+)
+
+#: How the statistics' amounts are written (as strings, like every decimal of the API).
+DECIMAL_PLACES = {
+    "volume_kg": Decimal("0.001"),
+    "volume_l": Decimal("0.001"),
+    "value_usd": Decimal("0.01"),
+}
+_STAGE_ROW = {
+    "stage": serializers.CharField(),
+    "label": serializers.CharField(),
+    "count": serializers.IntegerField(),
+}
+STATISTICS = inline_serializer(
+    "ForumStatistics",
+    {
+        **{
+            name: serializers.IntegerField()
+            for name in (
+                "participants_approved",
+                "participants_pending",
+                "requests_sent",
+                "requests_pending",
+                "requests_accepted",
+                "requests_declined",
+                "requests_cancelled",
+                "meetings_scheduled",
+                "meetings_held",
+                "no_shows",
+                "unplaced",
+                "deals_opened",
+            )
+        },
+        "average_rating": serializers.FloatField(allow_null=True),
+        "deals": inline_serializer(
+            "ForumDealsByStage",
+            {
+                **_STAGE_ROW,
+                "reached": serializers.IntegerField(help_text="deals that reached the stage"),
+            },
+            many=True,
+            help_text="deals opened at the forum's meetings; count: deals at the stage now",
+        ),
+        "shipments": inline_serializer(
+            "ForumShipments",
+            {
+                "count": serializers.IntegerField(),
+                "volume_kg": serializers.DecimalField(max_digits=16, decimal_places=3),
+                "volume_l": serializers.DecimalField(max_digits=16, decimal_places=3),
+                "value_usd": serializers.DecimalField(max_digits=16, decimal_places=2),
+            },
+            help_text="shipments of the deals opened at the forum's meetings",
+        ),
+        "outcomes": inline_serializer(
+            "ForumOutcomesByStage",
+            {
+                **_STAGE_ROW,
+                "value_usd": serializers.DecimalField(max_digits=16, decimal_places=2),
+                "volume_kg": serializers.DecimalField(max_digits=16, decimal_places=3),
+            },
+            many=True,
+            help_text="deprecated, kept for old clients: per stage up to the first shipment, "
+            "the deals that reached it and the value and volume their steps (the first "
+            "shipment: each deal's first shipment record) say; use deals and shipments",
+        ),
     },
 )
 
@@ -209,18 +277,19 @@ class ForumViewSet(
 
     @extend_schema(
         request=None,
-        responses=inline_serializer(
-            "ForumStatistics", {"requests_sent": serializers.IntegerField()}
-        ),
-        summary="Requests, meetings, no-shows, outcomes by stage and value (organisers, ministry)",
+        responses=STATISTICS,
+        summary="Requests, meetings, no-shows; deals opened at the meetings by stage and their "
+        "shipments (organisers, ministry)",
     )
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def statistics(self, request, pk=None):
         stats = selectors.forum_statistics(self._organiser_view())
-        for row in stats["outcomes"]:
+        for row in [*stats["deals"], *stats["outcomes"]]:
             row["label"] = str(row["label"])
-            row["value_usd"] = str(row["value_usd"])
-            row["volume_kg"] = str(row["volume_kg"])
+        for row in [*stats["outcomes"], stats["shipments"]]:
+            for key, places in DECIMAL_PLACES.items():
+                if key in row:
+                    row[key] = str(Decimal(row[key]).quantize(places))
         return Response(stats)
 
 
@@ -556,54 +625,6 @@ class MeetingViewSet(
 # --- Outcomes and follow-ups -----------------------------------------------------------------
 
 
-class OutcomeFilter(NoopFilterSet):
-    forum = id_filter("only outcomes of this forum (id)")
-    stage = django_filters.ChoiceFilter(choices=MeetingOutcome.Stage.choices, method="noop")
-    meeting = id_filter("only outcomes of this meeting (id)")
-
-    class Meta:
-        model = MeetingOutcome
-        fields: list[str] = []
-
-    def filter_queryset(self, queryset):
-        data = self.form.cleaned_data
-        return selectors.outcome_list(
-            self.request.user,
-            forum=data.get("forum"),
-            stage=data.get("stage") or "",
-            meeting=data.get("meeting"),
-        )
-
-
-@extend_schema_view(
-    list=extend_schema(summary="What meetings led to, as far as you may see"),
-    create=extend_schema(summary="Record an outcome of a held meeting (either side)"),
-)
-class OutcomeViewSet(
-    ListFiltersOnlyMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
-):
-    serializer_class = OutcomeSerializer
-    queryset = MeetingOutcome.objects.none()
-    filterset_class = OutcomeFilter
-    lookup_value_converter = "int"
-
-    def get_queryset(self):
-        return selectors.outcome_list(self.request.user)
-
-    def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        meeting = data.pop("meeting")
-        outcome = services.add_outcome(actor=request.user, meeting=meeting, data=data)
-        fresh = self.get_queryset().get(pk=outcome.pk)
-        return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)
-
-
 class FollowUpFilter(NoopFilterSet):
     meeting = id_filter("only follow-ups of this meeting (id)")
     open = django_filters.ChoiceFilter(
@@ -654,7 +675,7 @@ class FollowUpViewSet(
             title=data["title"],
             due_on=data["due_on"],
             owner=data["owner"],
-            outcome=data.get("outcome"),
+            deal=data.get("deal"),
         )
         return Response(self.get_serializer(task).data, status=status.HTTP_201_CREATED)
 

@@ -8,13 +8,16 @@
   ``bumdes``), BUMDes Sigi Makmur (banana flour) and BUMDes Alpukat Garut (avocado oil).
 - Requests accepted and one declined; the scheduler placed the meetings and the organiser
   confirmed them; one meeting was a no-show; one request still waits for an answer.
-- The Hong Kong buyer × Mina Bahari meeting went all the way: interest, sample sent, letter of
-  intent, contract and the first shipment of live mud crab to Hong Kong (500 kg, USD 6,250),
-  with follow-ups for the second shipment.
+- The Hong Kong buyer × Mina Bahari meeting opened the deal for live mud crab and went all the
+  way: interest, sample sent, letter of intent, contract, then a first (500 kg, USD 6,250) and a
+  repeat (800 kg, USD 10,000) air shipment to Hong Kong from Haluoleo airport, Kendari, with
+  their PEB and Form AHK numbers at IDR 16,000 to the dollar; a follow-up for the third
+  shipment. The Alibaba × Sigi Makmur meeting opened a banana-flour deal at interest.
 
 Runs after the products, exporters and matchmaking demos (it needs their accounts, BUMDes and
 organisations) and returns ``[]`` without doing anything when they are not there. Idempotent:
-when the forum exists nothing is changed. Everything goes through ``matchmaking.forums.services``.
+when the forum exists nothing is changed. Everything goes through ``matchmaking.forums.services``
+(shipments through ``matchmaking.deals.services``).
 """
 
 from __future__ import annotations
@@ -26,11 +29,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from bumdes_export.accounts.models import User
-from bumdes_export.reference.models import Country, Region
+from bumdes_export.reference.models import Country, ExportGateway, Region
 from exporters.models import Membership, Organisation
+from matchmaking.deals import services as deal_services
+from matchmaking.deals.models import Deal
 from matchmaking.forums import services as services
 from matchmaking.forums.models import Forum, Meeting, MeetingRequest
-from products.models import Bumdes, Product
+from products.models import UNIT_BASE, Bumdes, Product
 
 FORUM_NAME = "Forum BUMDes Ekspor"
 
@@ -246,71 +251,101 @@ def load() -> list[tuple[str, str]]:
             comment="Pembeli serius, harga baik.",
             notes="Sample box of 20 kg by air next week; price FOB Kendari USD 12.50/kg.",
         )
-        hk = Country.objects.get(code="HK")
-        mud_crab = [p for p in crab if p.name_id == "Kepiting bakau hidup"]
-        steps = [
-            ("interest", 0, {}),
-            ("sample_sent", 7, {"note": "20 kg by air KDI-UPG-HKG; arrived alive."}),
-            ("loi_mou", 14, {"note": "Letter of intent: 2 tonnes a month from the next season."}),
-            ("contract", 25, {"value_usd": Decimal("75000"), "volume_kg": Decimal("6000")}),
-            (
-                "first_shipment",
-                38,
-                {
-                    "volume_kg": Decimal("500"),
-                    "value_usd": Decimal("6250"),
-                    "destination": hk,
-                    "products": mud_crab,
-                    "note": "First air shipment of live mud crab to Hong Kong, Form AHK used.",
-                },
-            ),
-        ]
-        outcome = None
-        for stage, days, extra in steps:
-            outcome = services.add_outcome(
-                actor=buyer_user if stage in ("interest", "loi_mou") else operator,
-                meeting=hk_meeting,
-                data={
-                    "stage": stage,
-                    "occurred_on": forum.starts_on + timedelta(days=days),
-                    "products": extra.pop("products", mud_crab),
-                    "destination": extra.pop("destination", hk if stage == "contract" else None),
-                    **extra,
-                },
-            )
-        services.add_follow_up(
-            actor=buyer_user,
-            meeting=hk_meeting,
-            outcome=outcome,
-            title="Second shipment: 1 tonne, book cargo space and the KI-1 inspection",
-            due_on=today + timedelta(days=7),
-            owner=operator,
-        )
-        done = services.add_follow_up(
-            actor=operator,
-            meeting=hk_meeting,
-            title="Send the Form AHK of the first shipment to the buyer",
-            due_on=today - timedelta(days=5),
-            owner=operator,
-        )
-        services.complete_follow_up(actor=operator, follow_up=done)
+        _crab_deal(forum, hk_meeting, crab, buyer_user=buyer_user, operator=operator)
     for meeting in Meeting.objects.filter(
         forum=forum, party_b=sigi_makmur, status=Meeting.Status.HELD
     ):
-        services.add_outcome(
+        interest = services.record_outcome(
             actor=partner,
             meeting=meeting,
-            data={"stage": "interest", "occurred_on": forum.starts_on, "products": flour},
+            data={"stage": "interest", "occurred_on": forum.starts_on, "product": flour[0]},
         )
         services.add_follow_up(
             actor=partner,
             meeting=meeting,
+            deal=interest.deal,
             title="List the banana flour on Alibaba.com with photos and the price",
             due_on=today + timedelta(days=14),
             owner=partner,
         )
     services.set_forum_status(actor=ministry, forum=forum, to=Forum.Status.FINISHED)
     return []
+
+
+def _crab_deal(
+    forum: Forum, meeting: Meeting, crab: list[Product], *, buyer_user: User, operator: User
+) -> Deal:
+    """The Hong Kong buyer × Mina Bahari meeting's deal for live mud crab: interest, sample,
+    letter of intent, contract, then a first and a repeat air shipment to Hong Kong."""
+    today = timezone.localdate()
+    hk = Country.objects.get(code="HK")
+    mud_crab = next(p for p in crab if p.name_id == "Kepiting bakau hidup")
+    steps = [
+        ("interest", 0, {"note": "Wants 2 tonnes a month for Hong Kong restaurants."}),
+        ("sample_sent", 7, {"note": "20 kg by air KDI-UPG-HKG; arrived alive."}),
+        ("loi_mou", 14, {"note": "Letter of intent: 2 tonnes a month from the next season."}),
+        (
+            "contract",
+            25,
+            {"value_usd": Decimal("75000"), "volume_kg": Decimal("6000"), "destination": hk},
+        ),
+    ]
+    step = None
+    for stage, days, extra in steps:
+        step = services.record_outcome(
+            actor=buyer_user if stage in ("interest", "loi_mou") else operator,
+            meeting=meeting,
+            data={
+                "stage": stage,
+                "product": mud_crab,
+                "occurred_on": forum.starts_on + timedelta(days=days),
+                **extra,
+            },
+        )
+    assert step is not None
+    deal = step.deal
+    airport = ExportGateway.objects.filter(code="KDI").first()  # Haluoleo airport, Kendari
+    shipments = [
+        (38, Decimal("500"), Decimal("6250"), "000731", "AHK-KDI-0001", "First air shipment."),
+        (44, Decimal("800"), Decimal("10000"), "000917", "AHK-KDI-0002", "Repeat shipment."),
+    ]
+    # The quantity in the product's unit (the Konawe crab is sold by the tonne).
+    unit, per_unit = UNIT_BASE.get(mud_crab.unit, ("kg", Decimal(1)))
+    for days, kg, usd, peb, coo, note in shipments:
+        deal_services.record_shipment(
+            actor=operator,
+            deal=deal,
+            data={
+                "shipped_on": min(forum.starts_on + timedelta(days=days), today),
+                "quantity": kg / per_unit if unit == "kg" else kg,
+                "volume": kg,
+                "value_usd": usd,
+                "idr_per_usd": Decimal("16000"),
+                "destination": hk,
+                "gateway": airport,
+                "peb_number": f"PEB-{peb}",
+                "coo_number": coo,  # Form AHK: the ASEAN-Hong Kong certificate of origin
+                "note": f"{note} Live mud crab, 300-500 g, tied, in ventilated styrofoam boxes.",
+            },
+        )
+    services.add_follow_up(
+        actor=buyer_user,
+        meeting=meeting,
+        deal=deal,
+        title="Third shipment: 1 tonne, book cargo space and the KI-1 inspection",
+        due_on=today + timedelta(days=7),
+        owner=operator,
+    )
+    done = services.add_follow_up(
+        actor=operator,
+        meeting=meeting,
+        deal=deal,
+        title="Send the Form AHK of the first shipment to the buyer",
+        due_on=today - timedelta(days=5),
+        owner=operator,
+    )
+    services.complete_follow_up(actor=operator, follow_up=done)
+    return deal
 
 
 def _acting(participant, buyer_user, partner, exporter_user) -> User:

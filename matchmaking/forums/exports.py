@@ -124,14 +124,14 @@ def statistics_table(forum: Forum) -> Table:
         [_("No-shows"), stats["no_shows"], ""],
         [_("Accepted requests not placed"), stats["unplaced"], ""],
     ]
-    for stage in stats["outcomes"]:
-        rows.append(
-            [
-                _("Outcome: %(stage)s") % {"stage": stage["label"]},
-                stage["count"],
-                float(stage["value_usd"]),
-            ]
-        )
+    rows.append([_("Deals opened at the meetings"), stats["deals_opened"], ""])
+    for stage in stats["deals"]:
+        rows.append([_("Deals now at: %(stage)s") % {"stage": stage["label"]}, stage["count"], ""])
+    shipments = stats["shipments"]
+    rows.append([_("Shipments"), shipments["count"], float(shipments["value_usd"])])
+    rows.append([_("Volume shipped (kg)"), float(shipments["volume_kg"]), ""])
+    if shipments["volume_l"]:
+        rows.append([_("Volume shipped (litres)"), float(shipments["volume_l"]), ""])
     return Table(_("Statistics"), [_("Measure"), _("Count"), _("Value (USD)")], rows)
 
 

@@ -16,13 +16,13 @@ from django.utils.translation import gettext_lazy as _
 from bumdes_export.accounts.models import User
 from bumdes_export.reference.models import Region
 from matchmaking.dealings.forms import CountryChoiceField
+from matchmaking.deals.models import MANUAL_STAGES, Deal, DealStage
 from matchmaking.forums import selectors
 from matchmaking.forums.models import (
     Forum,
     ForumParticipant,
     ForumSlot,
     ForumTable,
-    MeetingOutcome,
 )
 from products.forms import DateInput, FlexibleDecimalField
 from products.models import Product
@@ -273,34 +273,47 @@ class RecordForm(forms.Form):
 
 
 class OutcomeForm(forms.Form):
-    stage = forms.ChoiceField(label=_("Stage"), choices=MeetingOutcome.Stage.choices)
+    """What a meeting led to, recorded into the deal of the product and the organisation."""
+
+    product = forms.ModelChoiceField(label=_("Product"), queryset=Product.objects.none())
+    stage = forms.ChoiceField(
+        label=_("Stage"), choices=[c for c in DealStage.choices if c[0] in MANUAL_STAGES]
+    )
     occurred_on = forms.DateField(label=_("Date"), required=False, widget=DateInput)
     volume_kg = FlexibleDecimalField(label=_("Volume (kg)"), required=False)
     value_usd = FlexibleDecimalField(label=_("Value (USD)"), required=False)
     destination = CountryChoiceField(label=_("Destination country"), required=False)
-    products = forms.ModelMultipleChoiceField(
-        label=_("Products"),
-        queryset=Product.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
     def __init__(self, *args, products, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["products"].queryset = products
-        self.fields["products"].label_from_instance = lambda p: f"{p.name_id} ({p.hs_code_id})"
+        field = self.fields["product"]
+        field.queryset = products
+        field.label_from_instance = lambda p: f"{p.name_id} ({p.hs_code_id})"
+        only = list(products[:2])
+        if len(only) == 1:
+            field.initial = only[0].pk
+            field.empty_label = None
         self.fields["destination"].use_language()
+
+
+class DealChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Deal) -> str:
+        return f"{obj.product.name_id} ↔ {obj.organisation.legal_name} ({obj.get_stage_display()})"
 
 
 class FollowUpForm(forms.Form):
     title = forms.CharField(label=_("Task"), max_length=200)
     due_on = forms.DateField(label=_("Due"), widget=DateInput)
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none())
+    deal = DealChoiceField(label=_("About the deal"), queryset=Deal.objects.none(), required=False)
 
-    def __init__(self, *args, owners, **kwargs):
+    def __init__(self, *args, owners, deals, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = User.objects.filter(pk__in=[u.pk for u in owners])
         self.fields["owner"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.fields["deal"].queryset = deals
+        if not deals.exists():
+            del self.fields["deal"]

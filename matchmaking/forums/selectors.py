@@ -2,26 +2,29 @@
 
 - Ministry staff see everything; organisers manage their forums.
 - Regional officers see their region's participants (BUMDes in the region, the region's
-  governments) with their requests, meetings and outcomes; operators their BUMDes'; exporters
-  their organisation's.
+  governments) with their requests and meetings; operators their BUMDes'; exporters their
+  organisation's.
+- What meetings led to are deals (``matchmaking.deals``), read through its selectors and access
+  rules: both sides of a deal, the officers of the product's region and ministry staff.
 - Approved participants of a forum see each other's listing (a directory for requesting
   meetings), not each other's requests or meetings.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils.translation import ngettext
 
 from bumdes_export.accounts.access import scope_for
 from bumdes_export.accounts.models import Role, User
 from exporters.models import Organisation
+from matchmaking.deals import selectors as deal_selectors
+from matchmaking.deals.models import Deal, DealChannel, DealStage, DealStep, Shipment
 from matchmaking.forums import access as forum_access
 from matchmaking.forums.access import Reader
 from matchmaking.forums.models import (
@@ -320,7 +323,7 @@ def suggested_counterparts(participant: ForumParticipant, limit: int = 20) -> li
     return suggestions[:limit]
 
 
-# --- Requests, meetings, outcomes ------------------------------------------------------------
+# --- Requests, meetings and their deals ---------------------------------------------------
 
 
 def _participant_rows_q(user: Reader, *prefixes: str) -> Q:
@@ -413,23 +416,62 @@ def meeting_detail(user: Reader, pk: int) -> Meeting:
     return visible_meetings(user).select_related(*MEETING_RELATED, "request").get(pk=pk)
 
 
-def visible_outcomes(user: Reader) -> QuerySet[MeetingOutcome]:
-    return MeetingOutcome.objects.filter(meeting__in=visible_meetings(user).values("pk"))
+def meeting_organisation(meeting: Meeting) -> Organisation | None:
+    """The exporter or buyer organisation that sat at the meeting (None when neither party is
+    one: such a meeting cannot lead to a deal)."""
+    for party in (meeting.party_a, meeting.party_b):
+        if party.kind == ParticipantKind.ORGANISATION and party.organisation is not None:
+            return party.organisation
+    return None
 
 
-def outcome_list(
-    user: Reader, *, forum: int | None = None, stage: str = "", meeting: int | None = None
-) -> QuerySet[MeetingOutcome]:
-    qs = visible_outcomes(user).select_related(
-        "meeting__forum", "meeting__party_a", "meeting__party_b", "destination"
+def meeting_deals_q(meeting: Meeting, prefix: str = "") -> Q:
+    """Deals (reached through ``prefix``) of a meeting: those it opened, and the deals of its
+    organisation with the meeting's products, which its outcome form records into (whichever
+    channel opened them)."""
+    q = Q(**{f"{prefix}meeting": meeting})
+    organisation = meeting_organisation(meeting)
+    if organisation is not None:
+        q |= Q(
+            **{
+                f"{prefix}organisation": organisation,
+                f"{prefix}product__in": meeting_products(meeting).values("pk"),
+            }
+        )
+    return q
+
+
+def meeting_deals(meeting: Meeting) -> QuerySet[Deal]:
+    """Every deal of the meeting (not scoped: what a follow-up may name)."""
+    return Deal.objects.filter(meeting_deals_q(meeting))
+
+
+def visible_meeting_deals(user: Reader, meeting: Meeting) -> QuerySet[Deal]:
+    """The meeting's deals the user may see (``matchmaking.deals.access``), with their stage."""
+    return deal_selectors.deal_list(user).filter(meeting_deals_q(meeting))
+
+
+def legacy_outcomes(meeting: Meeting) -> list[MeetingOutcome]:
+    """The meeting's outcomes recorded before deals existed that no deal holds (migration
+    ``0006`` moved the others into deals): those of a meeting without an organisation, or that
+    named no product when the meeting had several. Shown read-only on the meeting page."""
+    outcomes = list(
+        meeting.outcomes.select_related("destination", "recorded_by")
+        .prefetch_related("products")
+        .order_by("occurred_on", "id")
     )
-    if forum:
-        qs = qs.filter(meeting__forum_id=forum)
-    if stage:
-        qs = qs.filter(stage=stage)
-    if meeting:
-        qs = qs.filter(meeting_id=meeting)
-    return qs.prefetch_related("products").order_by("-recorded_at", "-id")
+    organisation = meeting_organisation(meeting)
+    if not outcomes or organisation is None:
+        return outcomes
+    dealt = set(Deal.objects.filter(organisation=organisation).values_list("product_id", flat=True))
+    candidates = set(meeting_products(meeting).values_list("pk", flat=True))
+    kept = []
+    for outcome in outcomes:
+        named = {p.pk for p in outcome.products.all()}
+        products = named or (candidates if len(candidates) == 1 else set())
+        if not products & dealt:
+            kept.append(outcome)
+    return kept
 
 
 def visible_follow_ups(user: Reader) -> QuerySet[FollowUp]:
@@ -437,11 +479,11 @@ def visible_follow_ups(user: Reader) -> QuerySet[FollowUp]:
         return FollowUp.objects.none()
     return FollowUp.objects.filter(
         Q(meeting__in=visible_meetings(user).values("pk")) | Q(owner=user)
-    ).select_related("meeting__forum", "owner", "outcome")
+    ).select_related("meeting__forum", "owner", "deal")
 
 
 def meeting_products(meeting: Meeting) -> QuerySet[Product]:
-    """Products an outcome of this meeting may name: those of a BUMDes side, or of BUMDes in a
+    """Products a meeting's deals may be about: those of a BUMDes side, or of BUMDes in a
     regional government's region."""
     q = Q(pk__in=[])
     for party in (meeting.party_a, meeting.party_b):
@@ -544,19 +586,50 @@ def table_plan(forum: Forum) -> TablePlan:
     )
 
 
+def _outcome_rows(deals: QuerySet[Deal], shipments: list[Shipment]) -> list[dict[str, Any]]:
+    """The statistics' rows as outcomes had them (kept for the API's old clients): per stage up
+    to the first shipment, the deals that reached it and the volume and value their steps say;
+    the first shipment's from each deal's first shipment record."""
+    steps: dict[str, Any] = {
+        row["stage"]: row
+        for row in DealStep.objects.filter(deal__in=deals.values("pk"))
+        .values("stage")
+        .annotate(n=Count("id"), value=Sum("value_usd"), volume=Sum("volume_kg"))
+    }
+    firsts: dict[int, Shipment] = {}
+    for shipment in shipments:
+        firsts.setdefault(shipment.deal_id, shipment)
+    first_kg = [s.volume for s in firsts.values() if s.volume_unit == Shipment.MetricUnit.KG]
+    rows = []
+    for stage, label in MeetingOutcome.Stage.choices:
+        row = steps.get(stage, {})
+        value = row.get("value") or Decimal("0")
+        volume = row.get("volume") or Decimal("0")
+        if stage == DealStage.FIRST_SHIPMENT:
+            value = sum((s.value_usd for s in firsts.values()), Decimal("0"))
+            volume = sum(first_kg, Decimal("0"))
+        rows.append(
+            {
+                "stage": stage,
+                "label": label,
+                "count": row.get("n", 0),
+                "value_usd": value,
+                "volume_kg": volume,
+            }
+        )
+    return rows
+
+
 def forum_statistics(forum: Forum) -> dict[str, Any]:
-    """Requests sent and answered, meetings held and missed, outcomes by stage and value."""
+    """Requests sent and answered, meetings held and missed, and what the meetings led to: the
+    deals opened at this forum's meetings by stage, and their shipments (count, volume, value).
+
+    ``outcomes`` keeps the rows the statistics had before deals (per stage up to the first
+    shipment) for the API's old clients."""
     requests = MeetingRequest.objects.filter(forum=forum)
     by_status: dict[str, int] = dict(requests.values_list("status").annotate(n=Count("id")))
     meetings = Meeting.objects.filter(forum=forum)
     meeting_status: dict[str, int] = dict(meetings.values_list("status").annotate(n=Count("id")))
-    outcomes = MeetingOutcome.objects.filter(meeting__forum=forum)
-    stages: dict[str, Any] = {
-        row["stage"]: row
-        for row in outcomes.values("stage").annotate(
-            n=Count("id"), value=Sum("value_usd"), volume=Sum("volume_kg")
-        )
-    }
     participants: dict[str, int] = dict(
         forum.participants.values_list("status").annotate(n=Count("id"))
     )
@@ -567,6 +640,16 @@ def forum_statistics(forum: Forum) -> dict[str, Any]:
         )
         if rating is not None
     ]
+    deals = Deal.objects.filter(meeting__forum=forum)
+    at_stage = deal_selectors.stage_counts(deals)
+    reached: dict[str, int] = dict(
+        DealStep.objects.filter(deal__in=deals.values("pk"))
+        .values_list("stage")
+        .annotate(n=Count("deal_id", distinct=True))
+    )
+    shipments = list(
+        Shipment.objects.filter(deal__in=deals.values("pk")).order_by("deal_id", "shipped_on", "id")
+    )
     return {
         "participants_approved": participants.get("approved", 0),
         "participants_pending": participants.get("pending", 0),
@@ -581,48 +664,69 @@ def forum_statistics(forum: Forum) -> dict[str, Any]:
         "no_shows": meeting_status.get("no_show", 0),
         "unplaced": unplaced_requests(forum).count(),
         "average_rating": round(sum(ratings) / len(ratings), 1) if ratings else None,
-        "outcomes": [
+        "deals_opened": sum(at_stage.values()),
+        "deals": [
             {
                 "stage": stage,
                 "label": label,
-                "count": stages.get(stage, {}).get("n", 0),
-                "value_usd": stages.get(stage, {}).get("value") or Decimal("0"),
-                "volume_kg": stages.get(stage, {}).get("volume") or Decimal("0"),
+                "count": at_stage.get(stage, 0),
+                "reached": reached.get(stage, 0),
             }
-            for stage, label in MeetingOutcome.Stage.choices
+            for stage, label in DealStage.choices
         ],
+        "shipments": {
+            "count": len(shipments),
+            "volume_kg": sum(
+                (s.volume for s in shipments if s.volume_unit == Shipment.MetricUnit.KG),
+                Decimal("0"),
+            ),
+            "volume_l": sum(
+                (s.volume for s in shipments if s.volume_unit == Shipment.MetricUnit.LITRE),
+                Decimal("0"),
+            ),
+            "value_usd": sum((s.value_usd for s in shipments), Decimal("0")),
+        },
+        "outcomes": _outcome_rows(deals, shipments),
     }
 
 
-# --- Panels ----------------------------------------------------------------------------------
+# --- The deprecated outcomes API -------------------------------------------------------------
+
+#: The stages forum outcomes had before deals: the rows ``/api/v1/outcomes/`` still lists.
+OUTCOME_STAGES: tuple[str, ...] = tuple(MeetingOutcome.Stage.values)
 
 
-def outcomes_for_product(user: Reader, product: Product) -> QuerySet[MeetingOutcome]:
-    return outcome_list(user).filter(products=product)
-
-
-def outcomes_for_bumdes(user: Reader, bumdes: Bumdes) -> QuerySet[MeetingOutcome]:
-    return outcome_list(user).filter(
-        Q(meeting__party_a__bumdes=bumdes) | Q(meeting__party_b__bumdes=bumdes)
+def outcome_steps(
+    user: Reader, *, forum: int | None = None, stage: str = "", meeting: int | None = None
+) -> QuerySet[DealStep]:
+    """What ``/api/v1/outcomes/`` (deprecated) lists: the steps, up to the first shipment, of
+    deals opened at forum meetings that the user may see (``matchmaking.deals.access``), with
+    each deal's shipments (a first shipment step carries its shipment's volume and value)."""
+    qs = DealStep.objects.filter(
+        deal__in=deal_selectors.visible_deals(user).values("pk"),
+        deal__channel=DealChannel.FORUM_MEETING,
+        stage__in=OUTCOME_STAGES,
+    )
+    if forum:
+        qs = qs.filter(deal__meeting__forum_id=forum)
+    if stage:
+        qs = qs.filter(stage=stage)
+    if meeting:
+        qs = qs.filter(deal__meeting_id=meeting)
+    return (
+        qs.select_related("deal__meeting", "destination")
+        .prefetch_related(
+            Prefetch(
+                "deal__shipments",
+                queryset=Shipment.objects.order_by("shipped_on", "id"),
+                to_attr="shipments_in_order",
+            )
+        )
+        .order_by("-recorded_at", "-id")
     )
 
 
-def outcomes_for_organisation(user: Reader, organisation: Organisation) -> QuerySet[MeetingOutcome]:
-    return outcome_list(user).filter(
-        Q(meeting__party_a__organisation=organisation)
-        | Q(meeting__party_b__organisation=organisation)
-    )
-
-
-def stage_counts(outcomes: QuerySet[MeetingOutcome]) -> list[dict[str, Any]]:
-    counts: defaultdict[str, int] = defaultdict(int)
-    for stage in outcomes.values_list("stage", flat=True):
-        counts[stage] += 1
-    return [
-        {"stage": stage, "label": label, "count": counts[stage]}
-        for stage, label in MeetingOutcome.Stage.choices
-        if counts[stage]
-    ]
+# --- Matching actions ------------------------------------------------------------------------
 
 
 def meeting_openings(

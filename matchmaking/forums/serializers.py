@@ -13,6 +13,7 @@ from rest_framework import serializers
 
 from bumdes_export.accounts.models import User
 from bumdes_export.reference.models import Region
+from matchmaking.deals import selectors as deal_selectors
 from matchmaking.forums import selectors as selectors
 from matchmaking.forums.models import (
     FollowUp,
@@ -22,14 +23,12 @@ from matchmaking.forums.models import (
     ForumSlot,
     ForumTable,
     Meeting,
-    MeetingOutcome,
     MeetingRecord,
     MeetingRequest,
 )
 from matchmaking.forums.selectors import unplaced_label
 from products import access as product_access
 from products.models import Product
-from products.serializers import CountryCodeField
 
 
 def _name(user) -> str | None:
@@ -333,44 +332,19 @@ class RecordSerializer(serializers.Serializer):
 # --- Outcomes and follow-ups -----------------------------------------------------------------
 
 
-class OutcomeSerializer(serializers.ModelSerializer):
-    meeting = ScopedField(selectors.visible_meetings)
-    destination = CountryCodeField(required=False, allow_null=True)
-    products = serializers.PrimaryKeyRelatedField(
-        queryset=Product.objects.all(), many=True, required=False
-    )
-    forum = serializers.IntegerField(source="meeting.forum_id", read_only=True)
-
-    class Meta:
-        model = MeetingOutcome
-        # The services check uniqueness (with a message); DRF's own validators would make
-        # optional fields of conditional unique constraints required.
-        validators: list = []
-        fields = [
-            "id",
-            "meeting",
-            "forum",
-            "stage",
-            "occurred_on",
-            "volume_kg",
-            "value_usd",
-            "destination",
-            "products",
-            "note",
-            "recorded_at",
-        ]
-        read_only_fields = ["recorded_at"]
-        extra_kwargs = {"note": {"required": False, "allow_blank": True}}
-
-    def validate(self, attrs):
-        return attrs
-
-
 class FollowUpSerializer(serializers.ModelSerializer):
     meeting = ScopedField(selectors.visible_meetings)
     owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
+    deal = ScopedField(
+        deal_selectors.visible_deals,
+        required=False,
+        allow_null=True,
+        help_text="one of the meeting's deals (the deal it opened, or the organisation's deal of "
+        "a product of the meeting)",
+    )
     outcome = serializers.PrimaryKeyRelatedField(
-        queryset=MeetingOutcome.objects.all(), required=False, allow_null=True
+        read_only=True,
+        help_text="deprecated: the outcome it followed before deals (read only); use deal",
     )
     owner_name = serializers.SerializerMethodField()
 
@@ -379,6 +353,7 @@ class FollowUpSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "meeting",
+            "deal",
             "outcome",
             "title",
             "due_on",

@@ -220,7 +220,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='shipment',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('idr_per_usd__isnull', True), ('value_idr__isnull', True)), models.Q(('idr_per_usd__gt', 0), ('value_idr__gt', 0)), _connector='OR'), name='shipment_rupiah_with_rate', violation_error_message='Give the exchange rate with the value in rupiah.'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('idr_per_usd__isnull', True), ('value_idr__isnull', True)), models.Q(('idr_per_usd__gt', 0), ('idr_per_usd__isnull', False), ('value_idr__gt', 0), ('value_idr__isnull', False)), _connector='OR'), name='shipment_rupiah_with_rate', violation_error_message='Give the exchange rate with the value in rupiah.'),
         ),
         migrations.AddConstraint(
             model_name='shipment',

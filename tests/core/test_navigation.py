@@ -52,6 +52,7 @@ FULL = {
     "ministry": (
         [
             "home",
+            "oversight:dashboard",
             "catalogue:list",
             "products:bumdes_list",
             "products:product_list",
@@ -59,6 +60,7 @@ FULL = {
             "products:import_list",
             "exporters:directory",
             "matchmaking:index",
+            "deals:deal_list",
             "forums:forum_list",
             "matching:region",
         ],
@@ -83,12 +85,14 @@ FULL = {
     "officer_konawe": (
         [
             "home",
+            "oversight:dashboard",
             "catalogue:list",
             "products:bumdes_list",
             "products:product_list",
             "products:import_list",
             "exporters:directory",
             "matchmaking:index",
+            "deals:deal_list",
             "forums:forum_list",
             "matching:region",
         ],
@@ -108,6 +112,7 @@ FULL = {
             "products:product_list",
             "exporters:directory",
             "matchmaking:index",
+            "deals:deal_list",
             "forums:forum_list",
             "matching:region",
         ],

@@ -1,10 +1,12 @@
-"""The matchmaking demo: every state the issue asks for, idempotent, tolerant of missing data."""
+"""The matchmaking demo: every state the issue asks for (the deals from an inquiry, an offer and
+a lost sample request among them), idempotent, tolerant of missing data."""
 
 from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
 
+from matchmaking import demo as matchmaking_demo
 from matchmaking.dealings import demo
 from matchmaking.dealings.models import (
     BuyingRequest,
@@ -13,6 +15,8 @@ from matchmaking.dealings.models import (
     ServiceRequest,
     ShortlistEntry,
 )
+from matchmaking.deals.models import Deal, DealStep
+from products.models import Product
 
 pytestmark = pytest.mark.django_db
 
@@ -31,13 +35,10 @@ def full_reference(db):
 
 def test_the_demo_tells_the_story_in_every_state(full_reference, client):
     call_command("load_demo_data")
-    counts = [
-        m.objects.count() for m in (ShortlistEntry, Inquiry, BuyingRequest, Offer, ServiceRequest)
-    ]
+    models = (ShortlistEntry, Inquiry, BuyingRequest, Offer, ServiceRequest, Deal, DealStep)
+    counts = [m.objects.count() for m in models]
     call_command("load_demo_data")  # idempotent
-    assert [
-        m.objects.count() for m in (ShortlistEntry, Inquiry, BuyingRequest, Offer, ServiceRequest)
-    ] == counts
+    assert [m.objects.count() for m in models] == counts
 
     buyer = ShortlistEntry.objects.get().organisation
     assert buyer.country_id == "HK"
@@ -52,10 +53,10 @@ def test_the_demo_tells_the_story_in_every_state(full_reference, client):
     assert interest.organisation.memberships.filter(user__username="eksportir").exists()
     assert interest.product.name_id == "Minyak alpukat murni"
 
-    rfq = BuyingRequest.objects.get()
-    assert rfq.organisation == buyer and rfq.hs_code_id == "0306" and rfq.status == "open"
-    offer = Offer.objects.get()
-    assert offer.created_by.username == "bumdes" and offer.buying_request == rfq
+    rfq = BuyingRequest.objects.get(organisation=buyer)
+    assert rfq.hs_code_id == "0306" and rfq.status == "open"
+    offer = Offer.objects.get(buying_request=rfq)
+    assert offer.created_by.username == "bumdes" and offer.status == "submitted"
 
     states = {
         (r.requested_by.username, r.service, r.status, r.provider.kind)
@@ -68,6 +69,27 @@ def test_the_demo_tells_the_story_in_every_state(full_reference, client):
     }
     documents = ServiceRequest.objects.get(service="documents")
     assert documents.notes.exclude(body="").filter(to_status="").exists()
+
+    # The deals the dealings led to (the forum's crab deal: tests/matchmaking/forums/test_demo.py).
+    avocado = Deal.objects.get(channel="inquiry")
+    assert avocado.inquiry == interest and avocado.stage == "loi_mou"
+    loi = avocado.steps.get(stage="loi_mou")
+    assert loi.destination_id == "SG" and loi.value_usd and loi.recorded_by.username == "eksportir"
+    flour = Deal.objects.get(channel="offer")
+    assert flour.product.name_id == "Tepung pisang kepok" and flour.product.status == "verified"
+    assert flour.offer.status == "accepted" and flour.offer.created_by.username == "sulteng"
+    assert flour.organisation == interest.organisation
+    assert flour.offer.buying_request.destination_id == "MY"
+    lost = Deal.objects.get(stage="lost")
+    assert lost.channel == "sample_request" and lost.inquiry.product.name_id == "Rajungan hidup"
+    assert lost.lost_reason == "logistics" and lost.lost_note
+    assert set(lost.steps.values_list("stage", flat=True)) == {"interest", "sample_sent", "lost"}
+    # The registry still has a product waiting for review.
+    assert Product.objects.filter(status="submitted").exists()
+    # The summary printed at the end names every deal.
+    summary = [text for username, text in matchmaking_demo.deal_summary() if not username]
+    assert len(summary) == 1 + Deal.objects.count()
+    assert any("Live mud crab" in line and "2 shipments" in line for line in summary)
 
     # The partner's demo account logs in and sees its requests.
     assert client.login(username="mitra", password=demo.DEMO_PASSWORD)

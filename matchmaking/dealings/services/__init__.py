@@ -8,7 +8,7 @@ recipient's language, sent after commit). The author of a message or change is n
 of it.
 
 One module per sub-domain: ``shortlists``, ``inquiries``, ``buying_requests`` (requests and
-offers), ``facilitation``; ``common`` holds what they share. Callers use this package's names:
+offers), ``facilitation``, ``deals`` (a deal opened from an inquiry or an accepted offer). Callers use this package's names:
 ``services.start_inquiry(...)``.
 """
 
@@ -23,6 +23,11 @@ from matchmaking.dealings.services.buying_requests import (
     expire_buying_requests,
     make_offer,
     update_buying_request,
+)
+from matchmaking.dealings.services.deals import (
+    DealOpening,
+    open_deal_from_inquiry,
+    open_deal_from_offer,
 )
 from matchmaking.dealings.services.facilitation import (
     SERVICE_NEEDS_REASON,
@@ -48,6 +53,7 @@ __all__ = [
     "ATTACHMENT_TYPES",
     "BUYING_REQUEST_FIELDS",
     "BUYING_REQUEST_MAX_DAYS",
+    "DealOpening",
     "OFFER_FIELDS",
     "SERVICE_NEEDS_REASON",
     "add_service_note",
@@ -61,6 +67,8 @@ __all__ = [
     # A read, kept here for the forums (``matchmaking.forums.services``) until they import it
     # from ``matchmaking.dealings.selectors``.
     "members_of",
+    "open_deal_from_inquiry",
+    "open_deal_from_offer",
     "post_message",
     "remove_from_shortlist",
     "request_service",

@@ -1,7 +1,10 @@
-"""Facilitation (service) requests: the product side asks a verified partner (a service provider
-or trading platform) for help with documents, quality, payment or logistics; the provider
-accepts or declines, works on it and completes it; the requesting side may cancel it. Both sides
-add notes and documents; every change is written down as a note.
+"""Facilitation (service) requests: either side of a trade asks a verified partner (a service
+provider or trading platform) for help with documents, quality, payment or logistics: the
+product's side for one of its products, or a member of a verified organisation (an exporter or a
+buyer) for a product it sources; either optionally on a deal. The provider accepts or declines,
+works on it and completes it (the answer and completion times are kept: the provider's
+turnaround); the requesting side may cancel it. Both sides add notes and documents; every change
+is written down as a note.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from matchmaking import access
 from matchmaking.dealings import access as dealings_access
 from matchmaking.dealings import selectors
 from matchmaking.dealings.models import ServiceRequest, ServiceRequestNote
+from matchmaking.deals.models import Deal
 from matchmaking.services import (
     check_choice,
     clean_text,
@@ -42,9 +46,28 @@ def _service_request_link(service_request: ServiceRequest) -> str:
 
 
 def _service_people(service_request: ServiceRequest) -> list[User]:
-    return selectors.members_of(service_request.provider) + product_side_people(
-        service_request.product
+    """The provider's members and the requesting side: the organisation's members when an
+    organisation asked, the product's side otherwise."""
+    requester = service_request.requesting_organisation
+    side = (
+        selectors.members_of(requester)
+        if requester is not None
+        else product_side_people(service_request.product)
     )
+    return selectors.members_of(service_request.provider) + side
+
+
+def _product_and_deal(product: Product | None, deal: Deal | None) -> Product:
+    """The product the service is for: the deal's, when the request is on a deal."""
+    if deal is not None:
+        if product is not None and product.pk != deal.product_id:
+            raise ValidationError({"deal": _("This deal is about another product.")})
+        if deal.is_lost:
+            raise ValidationError({"deal": _("This deal is closed as lost.")})
+        return deal.product
+    if product is None:
+        raise ValidationError({"product": _("Choose the product the service is for.")})
+    return product
 
 
 @transaction.atomic
@@ -56,15 +79,19 @@ def request_service(
     product: Product | None,
     description: str,
     shipment: str = "",
+    deal: Deal | None = None,
 ) -> ServiceRequest:
-    """A regional officer, operator or ministry staff asks a partner for a service."""
-    if product is None:
-        raise ValidationError({"product": _("Choose the product the service is for.")})
-    if not access.may_request_service(actor, product):
+    """The product's side, or a member of a verified organisation that sources the product, asks
+    a partner for a service; on ``deal`` (then the product is the deal's) when given."""
+    product = _product_and_deal(product, deal)
+    if not dealings_access.may_request_service(actor, product, deal):
         raise PermissionDenied
+    requester = dealings_access.requesting_organisation(actor)
     check_choice(service, Service, "service")
     if provider is None:
         raise ValidationError({"provider": _("Choose a service provider.")})
+    if requester is not None and provider.pk == requester.pk:
+        raise ValidationError({"provider": _("Your organisation cannot ask itself.")})
     if not access.offers_service(provider, service):
         raise ValidationError(
             {
@@ -77,11 +104,13 @@ def request_service(
         provider=provider,
         service=service,
         product=product,
+        requesting_organisation=requester,
+        deal=deal,
         shipment=(shipment or "").strip(),
         description=description,
         requested_by=actor,
     )
-    full_clean(service_request, exclude=["provider", "product"])
+    full_clean(service_request, exclude=["provider", "product", "requesting_organisation", "deal"])
     service_request.save()
     tell(
         _service_people(service_request),
@@ -106,8 +135,9 @@ def transition_service_request(
     """Move the request on (``matchmaking.dealings.access.SERVICE_TRANSITIONS`` says who moves
     it where); declining and cancelling say why."""
     service_request = (
-        ServiceRequest.objects.select_for_update()
-        .select_related("provider", "product__bumdes")
+        # Only this row is locked (PostgreSQL locks no nullable side of an outer join).
+        ServiceRequest.objects.select_for_update(of=("self",))
+        .select_related("provider", "product__bumdes", "requesting_organisation")
         .get(pk=service_request.pk)
     )
     check_choice(to, ServiceRequest.Status, "status")
@@ -177,9 +207,9 @@ def add_service_note(
     document: UploadedFile | None = None,
 ) -> ServiceRequestNote:
     """A note or a document from either side; everyone concerned is told."""
-    service_request = ServiceRequest.objects.select_related("provider", "product__bumdes").get(
-        pk=service_request.pk
-    )
+    service_request = ServiceRequest.objects.select_related(
+        "provider", "product__bumdes", "requesting_organisation"
+    ).get(pk=service_request.pk)
     if not dealings_access.may_add_service_note(actor, service_request):
         raise PermissionDenied
     body = (body or "").strip()

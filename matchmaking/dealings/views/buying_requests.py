@@ -16,8 +16,14 @@ from matchmaking.dealings import access as dealings_access
 from matchmaking.dealings import selectors, services
 from matchmaking.dealings.forms import BuyingRequestFilterForm, BuyingRequestForm, OfferForm
 from matchmaking.dealings.models import BuyingRequest, Offer
-from matchmaking.dealings.views.common import paginate, product_link, set_badge, tab_context
-from matchmaking.pages import signed_in
+from matchmaking.dealings.views.common import (
+    deal_opened,
+    open_deal,
+    paginate,
+    set_badge,
+    tab_context,
+)
+from matchmaking.pages import product_link, signed_in
 
 
 @signed_in
@@ -84,6 +90,9 @@ def _buying_request_page(
     for offer in offers:
         set_badge(offer)
         offer.product_url = product_link(user, offer.product)
+        if offer.status == Offer.Status.ACCEPTED:
+            offer.deal = open_deal(user, offer.product, buying_request.organisation)
+            offer.may_open_deal = dealings_access.may_open_deal_from_offer(user, offer)
     effective = selectors.effective_status(buying_request)
     set_badge(buying_request, effective)
     may_offer = dealings_access.may_offer(user, buying_request)
@@ -103,6 +112,10 @@ def _buying_request_page(
             "offers": offers,
             "may_change": may_change,
             "may_decide": may_change,
+            "deal_column": any(
+                getattr(offer, "deal", None) or getattr(offer, "may_open_deal", False)
+                for offer in offers
+            ),
             "may_offer": may_offer,
             "offer_form": offer_form,
         },
@@ -199,3 +212,17 @@ def offer_accept(request: HttpRequest, pk: int, offer_pk: int) -> HttpResponse:
 @require_POST
 def offer_decline(request: HttpRequest, pk: int, offer_pk: int) -> HttpResponse:
     return _decide(request, pk, offer_pk, accept=False)
+
+
+@signed_in
+@require_POST
+def offer_deal(request: HttpRequest, pk: int, offer_pk: int) -> HttpResponse:
+    """Open the deal an accepted offer led to, or go to the open deal already there."""
+    buying_request = _buying_request_or_404(request.user, pk)
+    offer = get_object_or_404(selectors.offers_on(request.user, buying_request), pk=offer_pk)
+    try:
+        opening = services.open_deal_from_offer(actor=request.user, offer=offer)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _buying_request_page(request, buying_request, status=400)
+    return deal_opened(request, opening)

@@ -5,15 +5,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.contrib import messages
 from django.core.paginator import Page, Paginator
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.utils.translation import gettext as _
 
+from exporters.models import Organisation
 from matchmaking import access
 from matchmaking.access import AnyUser
 from matchmaking.dealings import access as dealings_access
+from matchmaking.dealings.services import DealOpening
+from matchmaking.deals import access as deal_access
+from matchmaking.deals import selectors as deal_selectors
+from matchmaking.deals.models import Deal
 from matchmaking.pages import signed_in
 from products.models import Product
 
@@ -57,15 +63,20 @@ def tab_context(request: HttpRequest, current: str) -> dict[str, Any]:
     }
 
 
-def product_link(user: AnyUser, product: Product) -> str:
-    """The registry page for the product side, the catalogue entry for everyone else; no link
-    ("") when the product is not in the catalogue (a service provider helping with a product
-    that is not export-ready yet)."""
-    if access.may_open_registry_page(user, product):
-        return reverse("products:product_detail", args=[product.pk])
-    if product.status != Product.Status.EXPORT_READY:
-        return ""
-    return f"/catalogue/{product.pk}/"
+def open_deal(user: AnyUser, product: Product, organisation: Organisation) -> Deal | None:
+    """The open deal of a product and organisation, when there is one the user may see (a page
+    then links it instead of offering to open one)."""
+    deal = deal_selectors.open_deal_for(product, organisation)
+    return deal if deal is not None and deal_access.may_see_deal(user, deal) else None
+
+
+def deal_opened(request: HttpRequest, opening: DealOpening) -> HttpResponse:
+    """After opening a deal from a dealing: to the deal's page, saying whether it is new."""
+    if opening.created:
+        messages.success(request, _("The deal is opened. Record its next steps here."))
+    else:
+        messages.info(request, _("This product and organisation already have an open deal: here."))
+    return redirect("deals:deal_detail", pk=opening.deal.pk)
 
 
 def error_messages(form: BaseForm) -> list[str]:

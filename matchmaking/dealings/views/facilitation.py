@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from bumdes_export.core.forms import form_action
+from matchmaking import access
 from matchmaking.access import AnyUser
 from matchmaking.dealings import access as dealings_access
 from matchmaking.dealings import selectors, services
@@ -27,11 +28,12 @@ from matchmaking.dealings.models import ServiceRequest, ServiceRequestNote
 from matchmaking.dealings.views.common import (
     BADGES,
     paginate,
-    product_link,
     set_badge,
     tab_context,
 )
-from matchmaking.pages import attachment_response, int_param, signed_in
+from matchmaking.deals import access as deal_access
+from matchmaking.deals import selectors as deal_selectors
+from matchmaking.pages import attachment_response, int_param, product_link, signed_in
 
 SERVICE_ACTION_LABELS = {
     ServiceRequest.Status.ACCEPTED: gettext_lazy("Accept"),
@@ -44,20 +46,36 @@ SERVICE_ACTION_LABELS = {
 
 @signed_in
 def service_request_list(request: HttpRequest) -> HttpResponse:
+    """The queue: requests addressed to the user's organisation (a provider's) and those the
+    user's side made, with who asked, the deal and the providers' turnaround."""
+    user = request.user
     filters = ServiceRequestFilterForm(request.GET)
     rows = selectors.service_request_list(
-        request.user, status=filters.value("status"), service=filters.value("service")
+        user, status=filters.value("status"), service=filters.value("service")
     )
     page = paginate(request, rows)
+    # Links to the deals the reader may open (a provider sees a deal only through the request).
+    visible = set(
+        deal_selectors.visible_deals(user)
+        .filter(pk__in=[row.deal_id for row in page if row.deal_id])
+        .values_list("pk", flat=True)
+    )
     for row in page:
         set_badge(row)
+        row.deal_visible = row.deal_id in visible
+    organisation = access.organisation_of(user)
     return render(
         request,
         "matchmaking/service_request_list.html",
         {
             "page": page,
             "filters": filters,
-            "can_create": dealings_access.may_request_services(request.user),
+            "can_create": dealings_access.may_request_services(user),
+            "is_provider": organisation is not None and access.is_service_provider(organisation),
+            "turnarounds": [
+                (provider, selectors.turnaround(provider))
+                for provider in selectors.turnaround_providers(user)
+            ],
             **tab_context(request, "service_requests"),
         },
     )
@@ -65,26 +83,42 @@ def service_request_list(request: HttpRequest) -> HttpResponse:
 
 @signed_in
 def service_request_create(request: HttpRequest) -> HttpResponse:
-    if not dealings_access.may_request_services(request.user):
+    """Ask a partner for a service for ``?product=<id>``, or on ``?deal=<id>`` (preselected; the
+    request is then for the deal's product)."""
+    user = request.user
+    if not dealings_access.may_request_services(user):
+        if access.is_exporter_account(user):
+            access.acting_organisation(user)  # says the organisation is not verified yet
         raise PermissionDenied
-    product_id = int_param(request, "product")
-    product = get_object_or_404(selectors.requestable_products(request.user), pk=product_id or 0)
+    deal_id = int_param(request, "deal")
+    deal = None
+    if deal_id is not None:
+        deal = get_object_or_404(selectors.requestable_deals(user), pk=deal_id)
+        product = deal.product
+    else:
+        product_id = int_param(request, "product")
+        product = get_object_or_404(selectors.requestable_products(user), pk=product_id or 0)
     service = request.GET.get("service", "")
+    initial: dict[str, object] = {"deal": deal} if deal else {}
+    if service:
+        initial["service"] = service
     form = ServiceRequestForm(
         request.POST or None,
         providers=selectors.providers(),
-        initial={"service": service} if service else None,
+        deals=selectors.requestable_deals(user, product),
+        initial=initial,
     )
     if request.method == "POST" and (
         requested := form_action(
             form,
             lambda data: services.request_service(
-                actor=request.user,
+                actor=user,
                 provider=data["provider"],
                 service=data["service"],
                 product=product,
                 description=data["description"],
                 shipment=data["shipment"],
+                deal=data.get("deal"),
             ),
         )
     ):
@@ -96,6 +130,8 @@ def service_request_create(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "product": product,
+            "product_url": product_link(user, product),
+            "deal": deal,
             "no_providers": not selectors.providers().exists(),
         },
         status=400 if request.method == "POST" else 200,
@@ -143,6 +179,8 @@ def _service_request_page(
                 for to in dealings_access.allowed_service_statuses(user, service_request)
             ],
             "product_url": product_link(user, service_request.product),
+            "deal_visible": service_request.deal is not None
+            and deal_access.may_see_deal(user, service_request.deal),
         },
         status=status,
     )

@@ -24,13 +24,14 @@ from matchmaking.dealings.forms import (
 )
 from matchmaking.dealings.models import Inquiry, InquiryMessage
 from matchmaking.dealings.views.common import (
+    deal_opened,
     error_messages,
+    open_deal,
     paginate,
-    product_link,
     set_badge,
     tab_context,
 )
-from matchmaking.pages import attachment_response, int_param, signed_in
+from matchmaking.pages import attachment_response, int_param, product_link, signed_in
 from products.models import Product
 
 INQUIRY_ACTION_LABELS = {
@@ -132,6 +133,9 @@ def _inquiry_page(
         ],
         "product_url": product_link(user, inquiry.product),
         "pending": access.is_pending_exporter(user),
+        "deal": open_deal(user, inquiry.product, inquiry.organisation),
+        "may_open_deal": dealings_access.may_open_deal_from_inquiry(user, inquiry),
+        "may_request_service": dealings_access.may_request_service(user, inquiry.product),
     }
     return render(request, "matchmaking/inquiry_detail.html", context, status=status)
 
@@ -189,3 +193,12 @@ def inquiry_attachment(request: HttpRequest, pk: int, message_pk: int) -> HttpRe
     inquiry = _inquiry_or_404(request.user, pk)
     message = get_object_or_404(InquiryMessage, pk=message_pk, inquiry=inquiry)
     return attachment_response(message.attachment, message.attachment_name)
+
+
+@signed_in
+@require_POST
+def inquiry_deal(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open the deal this conversation led to, or go to the open deal already there."""
+    inquiry = _inquiry_or_404(request.user, pk)
+    opening = services.open_deal_from_inquiry(actor=request.user, inquiry=inquiry)
+    return deal_opened(request, opening)

@@ -1,7 +1,8 @@
 """Writes of forums, by sub-domain: set-up (``events``), registration and approval,
 availability and attendees (``registration``), meeting requests (``requests``), the scheduler,
-manual moves and confirmation (``placement``), meeting records, outcomes and follow-ups
-(``meetings``), reminders (``reminders``); ``common`` holds what they share.
+manual moves and confirmation (``placement``), meeting records, what meetings led to
+(recorded into deals) and follow-ups (``meetings``), reminders (``reminders``); ``common`` holds
+what they share.
 
 Every write checks who may do it (``matchmaking.forums.access``; ``PermissionDenied``), what a
 valid record is (``ValidationError`` with field messages) and tells the people concerned through
@@ -36,10 +37,10 @@ from matchmaking.forums.services.events import (
 )
 from matchmaking.forums.services.meetings import (
     add_follow_up,
-    add_outcome,
     complete_follow_up,
     follow_up_owners,
     record_meeting,
+    record_outcome,
 )
 from matchmaking.forums.services.placement import (
     SCHEDULER_TIME_LIMIT_S,
@@ -79,7 +80,6 @@ __all__ = [
     "ScheduleReport",
     "add_attendee",
     "add_follow_up",
-    "add_outcome",
     "add_slots",
     "add_table",
     "answer_request",
@@ -97,6 +97,7 @@ __all__ = [
     "people_of",
     "place_by_hand",
     "record_meeting",
+    "record_outcome",
     "register",
     "remove_attendee",
     "remove_slot",

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from bumdes_export.accounts.access import code_within
 from bumdes_export.accounts.models import Role, User
 from bumdes_export.notifications.services import notify, translated
-from matchmaking.dealings.services import members_of
+from matchmaking.dealings.selectors import members_of
 from matchmaking.forums import access as forum_access
 from matchmaking.forums.models import (
     Forum,

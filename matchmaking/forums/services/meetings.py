@@ -1,10 +1,10 @@
 """Writes after a meeting: each side's record (did it take place, notes, feedback), what the
-meeting led to (outcomes up to a first shipment) and follow-up tasks."""
+meeting led to (recorded into deals: ``matchmaking.deals``) and follow-up tasks."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,24 +15,30 @@ from django.utils.translation import gettext_lazy
 
 from bumdes_export.accounts.models import User
 from bumdes_export.notifications.services import translated
-from bumdes_export.reference.models import Country
+from matchmaking.deals import services as deal_services
+from matchmaking.deals.models import (
+    MANUAL_STAGES,
+    SHIPMENT_STAGES,
+    Deal,
+    DealChannel,
+    DealStage,
+    DealStep,
+)
 from matchmaking.forums import access as forum_access
 from matchmaking.forums import selectors
 from matchmaking.forums.models import (
     FollowUp,
     ForumParticipant,
     Meeting,
-    MeetingOutcome,
     MeetingRecord,
 )
 from matchmaking.forums.services.common import (
     meeting_link,
     organisers_of,
     people_of,
-    save_or_refuse,
     tell,
 )
-from matchmaking.services import decimal_or_none
+from products.models import Product
 
 
 def _rating(value: int | str | None) -> int | None:
@@ -87,61 +93,82 @@ def record_meeting(
     return record
 
 
+def _meeting_day(meeting: Meeting) -> date:
+    """The day the meeting took place, in the forum's time zone."""
+    return timezone.localtime(meeting.slot.starts_at, meeting.forum.tzinfo).date()
+
+
 @transaction.atomic
-def add_outcome(*, actor: User, meeting: Meeting, data: Mapping[str, Any]) -> MeetingOutcome:
-    """Either side (or the organiser) records a step the meeting led to. A first shipment
-    needs its volume, value in USD, destination and date."""
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+def record_outcome(*, actor: User, meeting: Meeting, data: Mapping[str, Any]) -> DealStep:
+    """Either side of a held meeting (or its organiser) records what it led to, into the deal of
+    the product and the organisation at the meeting: the meeting opens the deal (at "interest",
+    dated the meeting's day) unless that product and organisation already have an open one, and
+    the stage is recorded on it (``matchmaking.deals.services.record_step``).
+
+    ``data``: ``stage`` (interest, sample sent, letter of intent or MoU, contract), ``product``
+    (one of ``selectors.meeting_products``; may be left out when there is only one),
+    ``occurred_on``, ``note``, optional ``volume_kg``, ``value_usd`` and ``destination``.
+    Shipments are recorded on the deal's page. Returns the step."""
+    meeting = (
+        Meeting.objects.select_for_update(of=("self",))
+        .select_related("forum", "slot", "party_a__organisation", "party_b__organisation")
+        .get(pk=meeting.pk)
+    )
     if not forum_access.records_outcomes(actor, meeting):
         raise PermissionDenied(_("Only the two sides of the meeting record what it led to."))
     if meeting.status != Meeting.Status.HELD:
         raise ValidationError(_("Record that the meeting took place first."))
+    organisation = selectors.meeting_organisation(meeting)
+    if organisation is None:
+        raise ValidationError(
+            _(
+                "This meeting had no exporter or buyer at the table, so it cannot lead to a "
+                "deal: a deal links a product and an organisation."
+            )
+        )
     stage = data.get("stage") or ""
-    if stage not in MeetingOutcome.Stage.values:
-        raise ValidationError({"stage": _("Choose the stage.")})
-    if meeting.outcomes.filter(stage=stage).exists():
-        raise ValidationError({"stage": _("This meeting already has an outcome at this stage.")})
-    outcome = MeetingOutcome(
-        meeting=meeting,
-        stage=stage,
-        occurred_on=data.get("occurred_on"),
-        volume_kg=decimal_or_none(data.get("volume_kg"), "volume_kg"),
-        value_usd=decimal_or_none(data.get("value_usd"), "value_usd"),
-        destination=data.get("destination"),
-        note=(data.get("note") or "").strip(),
-        recorded_by=actor,
-    )
     errors: dict[str, str] = {}
-    if outcome.volume_kg is not None and outcome.volume_kg <= 0:
-        errors["volume_kg"] = _("The volume must be more than zero.")
-    if outcome.value_usd is not None and outcome.value_usd < 0:
-        errors["value_usd"] = _("The value cannot be negative.")
-    if outcome.destination is not None and not isinstance(outcome.destination, Country):
-        errors["destination"] = _("Choose a country.")
-    if stage == MeetingOutcome.Stage.FIRST_SHIPMENT:
-        needed = {
-            "volume_kg": _("Give the volume shipped."),
-            "value_usd": _("Give the value in USD."),
-            "destination": _("Give the destination country."),
-            "occurred_on": _("Give the shipment date."),
-        }
-        for name, message in needed.items():
-            if getattr(outcome, name) is None and name not in errors:
-                errors[name] = message
-    if outcome.occurred_on and outcome.occurred_on > timezone.localdate() + timedelta(days=1):
-        errors["occurred_on"] = _("The date cannot be in the future.")
-    products = list(data.get("products") or [])
-    allowed = set(selectors.meeting_products(meeting).values_list("pk", flat=True))
-    if any(p.pk not in allowed for p in products):
-        errors["products"] = _("Choose products of the BUMDes in this meeting.")
-    if stage == MeetingOutcome.Stage.FIRST_SHIPMENT and not products:
-        errors.setdefault("products", _("Name the products shipped."))
-    if errors:
+    if stage in SHIPMENT_STAGES:
+        errors["stage"] = _(
+            "Shipments are recorded as shipments, on the deal's page, with their documents."
+        )
+    elif stage == DealStage.LOST:
+        errors["stage"] = _("Close the deal as lost on its page, with the reason.")
+    elif stage not in MANUAL_STAGES:
+        errors["stage"] = _("Choose the stage.")
+    elif stage == DealStage.INTEREST:
+        for name in ("volume_kg", "value_usd", "destination"):
+            if data.get(name) not in (None, ""):
+                errors[name] = _(
+                    "An interest has no volume, value or destination yet: give them with the "
+                    "letter of intent or the contract."
+                )
+    products = selectors.meeting_products(meeting)
+    product = data.get("product")
+    if product is None:
+        only = list(products[:2])
+        if len(only) == 1:
+            product = only[0]
+        else:
+            errors["product"] = _("Choose the product.")
+    elif not isinstance(product, Product) or not products.filter(pk=product.pk).exists():
+        errors["product"] = _("Choose a product of the BUMDes in this meeting.")
+    if errors or product is None:
         raise ValidationError(errors)
-    outcome.full_clean(exclude=["meeting", "destination", "recorded_by"])
-    save_or_refuse(outcome, {"stage": _("This meeting already has an outcome at this stage.")})
-    outcome.products.set(products)
-    return outcome
+    opening = deal_services.open_deal(
+        actor=actor,
+        product=product,
+        organisation=organisation,
+        channel=DealChannel.FORUM_MEETING,
+        origin=meeting,
+        occurred_on=data.get("occurred_on")
+        if stage == DealStage.INTEREST
+        else _meeting_day(meeting),
+        note=(data.get("note") or "") if stage == DealStage.INTEREST else "",
+    )
+    if opening.created and stage == DealStage.INTEREST:
+        return opening.deal.steps.get(stage=DealStage.INTEREST)
+    return deal_services.record_step(actor=actor, deal=opening.deal, data=data)
 
 
 def follow_up_owners(meeting: Meeting) -> list[User]:
@@ -162,8 +189,10 @@ def add_follow_up(
     title: str,
     due_on: date | None,
     owner: User | None,
-    outcome: MeetingOutcome | None = None,
+    deal: Deal | None = None,
 ) -> FollowUp:
+    """Either side (or the organiser) gives someone of either side, or an organiser, a task,
+    optionally about one of the meeting's deals (``selectors.meeting_deals``)."""
     if not forum_access.records_outcomes(actor, meeting):
         raise PermissionDenied
     errors: dict[str, str] = {}
@@ -174,13 +203,13 @@ def add_follow_up(
         errors["due_on"] = _("Give a due date.")
     if owner is None or owner.pk not in {u.pk for u in follow_up_owners(meeting)}:
         errors["owner"] = _("Choose someone of either side or an organiser.")
-    if outcome is not None and outcome.meeting_id != meeting.pk:
-        errors["outcome"] = _("Choose an outcome of this meeting.")
+    if deal is not None and not selectors.meeting_deals(meeting).filter(pk=deal.pk).exists():
+        errors["deal"] = _("Choose a deal of this meeting.")
     if errors or due_on is None or owner is None:
         raise ValidationError(errors)
     task = FollowUp.objects.create(
         meeting=meeting,
-        outcome=outcome,
+        deal=deal,
         title=title[:200],
         due_on=due_on,
         owner=owner,

@@ -1,7 +1,7 @@
 """Forum pages, by sub-domain: the list, a forum's page and set-up (``events``), registration
 and the organiser's participant list (``registration``), a participant's page (``participants``),
 meeting requests (``requests``), the organiser's matrix, table plan, scheduler, statistics and
-exports (``organiser``), meetings with records, outcomes and follow-ups (``meetings``) and each
+exports (``organiser``), meetings with records, deals and follow-ups (``meetings``) and each
 participant's agenda (``agenda``); ``common`` holds the shared lookups.
 
 Thin: reads go through ``matchmaking.forums.selectors`` (a record outside the reader's scope

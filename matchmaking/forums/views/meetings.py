@@ -1,5 +1,6 @@
-"""Meeting pages: a meeting with its records, outcomes and follow-ups; the organiser's move;
-each side's record; outcomes and follow-up tasks."""
+"""Meeting pages: a meeting with its records, the deals it led to and its follow-ups; the
+organiser's move; each side's record; what it led to (recorded into a deal) and follow-up
+tasks."""
 
 from __future__ import annotations
 
@@ -37,6 +38,8 @@ def _meeting_page(
     own_record = next((r for r in records if side and r.participant_id == side.pk), None)
     products = selectors.meeting_products(meeting).select_related("bumdes")
     may_add = viewer.records_outcomes(meeting)
+    deal_rows = list(selectors.visible_meeting_deals(request.user, meeting))
+    organisation = selectors.meeting_organisation(meeting)
     return render(
         request,
         "matchmaking/forums/meeting_detail.html",
@@ -47,11 +50,10 @@ def _meeting_page(
             "side": side,
             "manages": manages,
             "records": records,
-            "outcomes": list(
-                meeting.outcomes.select_related("destination", "recorded_by").prefetch_related(
-                    "products"
-                )
-            ),
+            "deals": deal_rows,
+            "deal_ids": {d.pk for d in deal_rows},
+            "leads_to_deals": organisation is not None,
+            "legacy_outcomes": selectors.legacy_outcomes(meeting),
             "follow_ups": list(meeting.follow_ups.select_related("owner")),
             "attendees": list(meeting.attendees.all()),
             "move_form": move_form
@@ -75,11 +77,24 @@ def _meeting_page(
                 if side is not None
                 else None
             ),
-            "outcome_form": outcome_form or (OutcomeForm(products=products) if may_add else None),
+            "outcome_form": outcome_form
+            or (
+                OutcomeForm(products=products)
+                if may_add and organisation is not None and meeting.status == Meeting.Status.HELD
+                else None
+            ),
             "follow_up_form": follow_up_form
-            or (FollowUpForm(owners=services.follow_up_owners(meeting)) if may_add else None),
+            or (_follow_up_form(request, meeting) if may_add else None),
         },
         status=status,
+    )
+
+
+def _follow_up_form(request: HttpRequest, meeting: Meeting, data=None) -> FollowUpForm:
+    return FollowUpForm(
+        data,
+        owners=services.follow_up_owners(meeting),
+        deals=selectors.visible_meeting_deals(request.user, meeting),
     )
 
 
@@ -120,12 +135,18 @@ def meeting_record(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def meeting_outcome(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_or_404(request.user, pk)
+    if not access.records_outcomes(request.user, meeting):
+        raise PermissionDenied
     form = OutcomeForm(request.POST, products=selectors.meeting_products(meeting))
-    if form_action(
-        form, lambda data: services.add_outcome(actor=request.user, meeting=meeting, data=data)
+    if result := form_action(
+        form, lambda data: services.record_outcome(actor=request.user, meeting=meeting, data=data)
     ):
-        messages.success(request, _("Outcome recorded."))
-        return redirect("forums:meeting_detail", pk=pk)
+        assert result.value is not None
+        messages.success(
+            request,
+            _("Recorded on the deal: %(stage)s.") % {"stage": result.value.get_stage_display()},
+        )
+        return redirect(reverse("forums:meeting_detail", args=[pk]) + "#deals")
     return _meeting_page(request, meeting, status=400, outcome_form=form)
 
 
@@ -133,7 +154,9 @@ def meeting_outcome(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def meeting_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_or_404(request.user, pk)
-    form = FollowUpForm(request.POST, owners=services.follow_up_owners(meeting))
+    if not access.records_outcomes(request.user, meeting):
+        raise PermissionDenied
+    form = _follow_up_form(request, meeting, request.POST)
     if form_action(
         form, lambda data: services.add_follow_up(actor=request.user, meeting=meeting, **data)
     ):

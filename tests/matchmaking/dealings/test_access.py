@@ -133,12 +133,18 @@ def service_request(world, platform, officer_konawe) -> ServiceRequest:
     )
 
 
-def test_the_product_side_requests_services(
-    officer_sultra, linked_operator, ministry, verified_exporter, provider
+def test_the_product_side_and_verified_organisations_request_services(
+    officer_sultra,
+    linked_operator,
+    ministry,
+    verified_exporter,
+    provider,
+    pending_exporter,
+    exporter,
 ):
-    for user in (officer_sultra, linked_operator, ministry):
+    for user in (officer_sultra, linked_operator, ministry, verified_exporter, provider):
         assert dealings_access.may_request_services(user)
-    for user in (verified_exporter, provider, AnonymousUser()):
+    for user in (pending_exporter, exporter, AnonymousUser()):
         assert not dealings_access.may_request_services(user)
 
 

@@ -200,9 +200,8 @@ WRITES = {
             "product": s.world.crab.pk,
             "description": "Cargo space",
         },
-        {
-            **only(KONAWE_SIDE, 201, otherwise=403),
-        },
+        # The product's side, and the verified exporter whose organisation sources the crab.
+        only(KONAWE_SIDE | {"verified_exporter"}, 201, otherwise=403),
     ),
     "service_accept": (
         "post",

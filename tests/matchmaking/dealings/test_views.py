@@ -84,7 +84,12 @@ PAGES = {
     "service_request_list": ("/matchmaking/service-requests/", EVERYONE),
     "service_request_create": (
         "/matchmaking/service-requests/new/?product={crab}",
-        {**only(KONAWE_SIDE), **{role: 403 for role in EXPORTERS}},
+        # The product's side, and the verified exporter whose organisation sources the crab (it
+        # asked about it and shortlisted it); other organisations do not source it (404).
+        {
+            **only(KONAWE_SIDE | {"verified_exporter"}),
+            **{role: 403 for role in EXPORTERS - VERIFIED},
+        },
     ),
     "service_request_detail": (
         "/matchmaking/service-requests/{service_request}/",

@@ -137,7 +137,7 @@ def fs(
 
 
 SIGNED_IN = [r for r in FORUM_ROLES if r != "anonymous"]
-#: Who reads the Konawe BUMDes' requests, meetings and outcomes with org A.
+#: Who reads the Konawe BUMDes' requests and meetings with org A (and their deal).
 READERS = {
     "ministry",
     "organiser",
@@ -158,7 +158,8 @@ def only(allowed: set[str], code: int = 200, otherwise: int = 404) -> dict[str, 
 
 @pytest.fixture
 def held(fs: ForumScene, organiser, linked_operator, verified_exporter):
-    """The org A × Konawe meeting took place, led to interest and a follow-up."""
+    """The org A × Konawe meeting took place and opened a deal (the Konawe crab with org A, at
+    interest: ``fs.deal``, its step ``fs.step``), with a follow-up (``fs.task``)."""
     services.answer_request(actor=linked_operator, request=fs.request, accept=True)
     services.run_scheduler(actor=organiser, forum=fs.forum)
     for slot in fs.forum.slots.all():
@@ -167,8 +168,10 @@ def held(fs: ForumScene, organiser, linked_operator, verified_exporter):
         slot.save()
     meeting = Meeting.objects.get()
     services.record_meeting(actor=verified_exporter, meeting=meeting, held=True, rating=4)
-    outcome = services.add_outcome(
-        actor=verified_exporter, meeting=meeting, data={"stage": "interest"}
+    step = services.record_outcome(
+        actor=verified_exporter,
+        meeting=meeting,
+        data={"stage": "interest", "product": fs.world.crab},
     )
     task = services.add_follow_up(
         actor=verified_exporter,
@@ -177,5 +180,5 @@ def held(fs: ForumScene, organiser, linked_operator, verified_exporter):
         due_on=timezone.localdate() + timedelta(days=3),
         owner=linked_operator,
     )
-    fs.meeting, fs.outcome, fs.task = meeting, outcome, task
+    fs.meeting, fs.step, fs.deal, fs.task = meeting, step, step.deal, task
     return fs

@@ -7,10 +7,10 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import timezone
 
+from matchmaking.deals import services as deal_services
 from matchmaking.forums import services as services
-from matchmaking.forums.models import FollowUp, Meeting, MeetingOutcome
+from matchmaking.forums.models import FollowUp, Meeting
 from tests.matchmaking.forums.conftest import (
     AT_THE_FORUM,
     FORUM_ROLES,
@@ -83,7 +83,7 @@ def url_of(template: str, scene) -> str:
         konawe=scene.konawe.pk,
         request=scene.request.pk,
         meeting=scene.meeting.pk,
-        outcome=scene.outcome.pk,
+        outcome=scene.step.pk,
         task=scene.task.pk,
     )
 
@@ -293,45 +293,29 @@ def test_scheduling_moving_and_recording_by_the_api(api_as, fs, linked_operator)
     assert early.status_code == 400 and "held" in early.json()
 
 
-def test_outcomes_and_follow_ups_by_the_api(api_as, held, linked_operator):
+def test_follow_ups_by_the_api(api_as, held, linked_operator, ministry, world, org_a):
     meeting = held.meeting
-    response = api_as("linked_operator").post(
-        f"{API}/outcomes/", {"meeting": meeting.pk, "stage": "first_shipment"}, format="json"
-    )
-    assert response.status_code == 400
-    assert {"volume_kg", "value_usd", "destination", "occurred_on"} <= set(response.json())
-    response = api_as("linked_operator").post(
-        f"{API}/outcomes/",
-        {
-            "meeting": meeting.pk,
-            "stage": "first_shipment",
-            "volume_kg": "500",
-            "value_usd": "6250",
-            "destination": "hk",
-            "occurred_on": timezone.localdate().isoformat(),
-            "products": [held.world.crab.pk],
-        },
-        format="json",
+    body = {
+        "meeting": meeting.pk,
+        "title": "Ship",
+        "due_on": "2030-01-01",
+        "owner": linked_operator.pk,
+    }
+    response = api_as("verified_exporter").post(
+        f"{API}/follow-ups/", {**body, "deal": held.deal.pk}, format="json"
     )
     assert response.status_code == 201, response.content
-    assert response.json()["destination"] == "HK"
-    assert MeetingOutcome.objects.count() == 2
-    response = api_as("second_exporter").post(
-        f"{API}/outcomes/", {"meeting": meeting.pk, "stage": "contract"}, format="json"
-    )
-    assert response.status_code == 400 and "meeting" in response.json()
-    response = api_as("verified_exporter").post(
-        f"{API}/follow-ups/",
-        {
-            "meeting": meeting.pk,
-            "title": "Ship",
-            "due_on": "2030-01-01",
-            "owner": linked_operator.pk,
-        },
-        format="json",
-    )
-    assert response.status_code == 201
+    assert response.json()["deal"] == held.deal.pk and response.json()["outcome"] is None
     task = FollowUp.objects.get(pk=response.json()["id"])
+    assert task.deal == held.deal
+    # A deal the user sees, but not one of this meeting's.
+    elsewhere = deal_services.open_outside_deal(
+        actor=ministry, product=world.donggala_crab, organisation=org_a
+    )
+    response = api_as("verified_exporter").post(
+        f"{API}/follow-ups/", {**body, "deal": elsewhere.pk}, format="json"
+    )
+    assert response.status_code == 400 and "deal" in response.json()
     assert api_as("second_exporter").post(f"{API}/follow-ups/{task.pk}/done/").status_code == 404
     done = api_as("linked_operator").post(f"{API}/follow-ups/{task.pk}/done/")
     assert done.status_code == 200 and done.json()["done_at"]
@@ -420,12 +404,19 @@ WRITES = {
     ),
     "outcome_create": (
         "/outcomes/",
-        {"meeting": "{meeting}", "stage": "contract"},
+        {"meeting": "{meeting}", "stage": "contract", "products": ["{crab}"]},
         roles(s201=SIDES | {"organiser"}, s403={"ministry"}, rest=400),
     ),
     "follow_up_create": (
         "/follow-ups/",
-        {"meeting": "{meeting}", "title": "Call", "due_on": "2030-01-01", "owner": "{owner}"},
+        {
+            "meeting": "{meeting}",
+            "title": "Call",
+            "due_on": "2030-01-01",
+            "owner": "{owner}",
+            "deal": "{deal}",
+        },
+        # who may not see the deal: "no such deal" (400)
         roles(s201=SIDES | {"organiser"}, s403={"ministry"}, rest=400),
     ),
     "follow_up_done": (
@@ -445,11 +436,16 @@ def test_who_may_write_which_endpoint(api_as, held, linked_operator, role, endpo
         "slot": held.forum.slots.exclude(pk=held.meeting.slot_id).first().pk,
         "table": held.meeting.table_id,
         "owner": linked_operator.pk,
+        "crab": held.world.crab.pk,
+        "deal": held.deal.pk,
     }
-    data = {
-        key: (int(value.format(**values)) if isinstance(value, str) and "{" in value else value)
-        for key, value in body.items()
-    }
+
+    def fill(value):
+        if isinstance(value, list):
+            return [fill(v) for v in value]
+        return int(value.format(**values)) if isinstance(value, str) and "{" in value else value
+
+    data = {key: fill(value) for key, value in body.items()}
     response = api_as(role).post(url_of(template, held), data, format="json")
     if role == "anonymous":
         assert response.status_code == 401

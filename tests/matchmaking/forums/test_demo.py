@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
+from matchmaking.deals.models import Deal, DealStep, Shipment
 from matchmaking.forums import demo as forum_demo
 from matchmaking.forums.models import (
     FollowUp,
@@ -33,7 +35,16 @@ def full_reference(db):
 def counts():
     return [
         m.objects.count()
-        for m in (Forum, ForumParticipant, MeetingRequest, Meeting, MeetingOutcome, FollowUp)
+        for m in (
+            Forum,
+            ForumParticipant,
+            MeetingRequest,
+            Meeting,
+            FollowUp,
+            Deal,
+            DealStep,
+            Shipment,
+        )
     ]
 
 
@@ -62,17 +73,39 @@ def test_the_forum_of_the_story(full_reference, as_role, client):
     }
     assert not forum.meeting_requests.filter(status="accepted", meeting__isnull=True).exists()
     assert set(forum.meetings.values_list("status", flat=True)) == {"held", "no_show"}
-    shipment = MeetingOutcome.objects.get(stage="first_shipment")
-    assert shipment.destination_id == "HK" and shipment.volume_kg == 500
-    assert shipment.meeting.party_b.bumdes.name == "BUMDes Mina Bahari"
-    assert list(shipment.products.values_list("name_id", flat=True)) == ["Kepiting bakau hidup"]
-    assert set(shipment.meeting.outcomes.values_list("stage", flat=True)) == {
+    # The Hong Kong buyer × Mina Bahari meeting's crab deal, with two shipments to Hong Kong.
+    assert not MeetingOutcome.objects.exists()  # nothing writes outcomes any more
+    crab = Deal.objects.get(channel="forum_meeting", product__name_id="Kepiting bakau hidup")
+    assert crab.meeting.party_b.bumdes.name == "BUMDes Mina Bahari"
+    assert crab.organisation.legal_name == "Harbour Fresh Seafood Trading Ltd"
+    assert crab.stage == "repeat_shipments"
+    steps = dict(crab.steps.values_list("stage", "occurred_on"))
+    assert list(steps) == [
         "interest",
         "sample_sent",
         "loi_mou",
         "contract",
         "first_shipment",
-    }
+        "repeat_shipments",
+    ]
+    assert steps["interest"] == forum.starts_on
+    contract = crab.steps.get(stage="contract")
+    assert (contract.value_usd, contract.volume_kg, contract.destination_id) == (75000, 6000, "HK")
+    first, repeat = crab.shipments.order_by("shipped_on")
+    assert (first.volume, first.volume_unit, first.value_usd) == (500, "kg", 6250)
+    assert (repeat.volume, repeat.value_usd) == (800, 10000)
+    for shipment in (first, repeat):
+        assert shipment.destination_id == "HK" and shipment.gateway_id == "KDI"
+        assert shipment.idr_per_usd == 16000
+        assert shipment.value_idr == shipment.value_usd * 16000
+        assert shipment.peb_number and shipment.coo_number.startswith("AHK")
+        assert shipment.shipped_on <= timezone.localdate()
+    assert steps["first_shipment"] == first.shipped_on
+    assert steps["repeat_shipments"] == repeat.shipped_on
+    assert crab.follow_ups.filter(done_at__isnull=True).exists()
+    # The Alibaba × Sigi Makmur meeting opened a banana-flour deal at interest.
+    flour = Deal.objects.get(channel="forum_meeting", product__name_id="Tepung pisang kepok")
+    assert flour.stage == "interest" and flour.organisation.kind == "platform"
     assert FollowUp.objects.filter(done_at__isnull=True).exists()
     assert FollowUp.objects.filter(done_at__isnull=False).exists()
 
@@ -85,3 +118,9 @@ def test_the_forum_of_the_story(full_reference, as_role, client):
     client.force_login(User.objects.get(username="kemendes"))
     for url in ("statistics", "matrix", "table-plan", "participants", "schedule"):
         assert client.get(f"/forums/{forum.pk}/{url}/").status_code == 200
+    stats = client.get(f"/forums/{forum.pk}/statistics/").context["stats"]
+    assert stats["deals_opened"] == 2
+    assert stats["shipments"]["count"] == 2 and stats["shipments"]["value_usd"] == 16250
+    client.force_login(User.objects.get(username="bumdes"))
+    page = client.get(f"/forums/meetings/{crab.meeting_id}/")
+    assert page.status_code == 200 and crab in page.context["deals"]

@@ -61,6 +61,7 @@ def test_every_export_in_both_formats(as_role, fs, scheduled, what, fmt):
     else:
         assert [str(c) for c in rows[2][:2]] == ["Requests sent", "1"]
         assert [str(c) for c in rows[3][:2]] == ["Requests accepted", "1"]
+        assert "Deals opened at the meetings" in text and "Volume shipped (kg)" in text
 
 
 def test_unknown_exports_are_404(as_role, fs):

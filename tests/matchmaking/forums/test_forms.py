@@ -63,3 +63,27 @@ def test_registration_cannot_close_after_the_forums_last_day(organiser):
     with pytest.raises(ValidationError) as error:
         services.create_forum(actor=organiser, data=data)
     assert "registration_closes" in error.value.message_dict
+
+
+def test_the_outcome_form_preselects_the_only_product(world):
+    from matchmaking.forums.forms import OutcomeForm
+    from products.models import Product
+
+    only = OutcomeForm(products=Product.objects.filter(pk=world.donggala_crab.pk))
+    assert only.fields["product"].initial == world.donggala_crab.pk
+    several = OutcomeForm(products=world.konawe.products.all())
+    assert several.fields["product"].initial is None
+    bound = OutcomeForm({"stage": "contract"}, products=Product.objects.filter(pk=world.oil.pk))
+    assert not bound.is_valid() and "product" in bound.errors  # the choice is still sent
+
+
+def test_the_follow_up_form_asks_for_a_deal_only_when_the_meeting_has_one(world, ministry, org_a):
+    from matchmaking.deals import services as deal_services
+    from matchmaking.deals.models import Deal
+    from matchmaking.forums.forms import FollowUpForm
+
+    assert "deal" not in FollowUpForm(owners=[ministry], deals=Deal.objects.none()).fields
+    deal = deal_services.open_outside_deal(actor=ministry, product=world.crab, organisation=org_a)
+    form = FollowUpForm(owners=[ministry], deals=Deal.objects.filter(pk=deal.pk))
+    assert list(form.fields["deal"].queryset) == [deal]
+    assert "Kepiting bakau" in form.fields["deal"].label_from_instance(deal)

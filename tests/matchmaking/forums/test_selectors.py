@@ -1,13 +1,12 @@
 """Forum reads: suggested counterparts ranked by match score (or HS overlap), scoping of
-participants, requests and meetings, the organiser's matrix, table plan and statistics, and the
-outcome panels on the product, BUMDes and exporter pages."""
+participants, requests and meetings, a meeting's deals, the organiser's matrix, table plan and
+statistics (with the deals opened at the meetings and their shipments)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import pytest
-from django.test import RequestFactory
 
 from bumdes_export.reference.models import HsCode
 from matchmaking.forums import panels as forum_panels
@@ -97,36 +96,94 @@ def test_matrix_plan_and_statistics(
     assert stats["meetings_scheduled"] == 1 and stats["meetings_held"] == 0
 
 
-def test_outcome_panels_show_only_what_the_viewer_may_see(held, officer_sulteng, linked_operator):
-    forum_panels.register()
-    factory = RequestFactory()
+def test_forums_fill_no_page_slot_any_more(held):
+    """Deals show on product, BUMDes and organisation pages through the deals package's panels;
+    forums only offer meeting requests on matches."""
+    from exporters import panels as exporter_panels
+    from matchmaking.matching import actions as matching_actions
 
-    def panel(function, user, obj):
-        request = factory.get("/")
-        request.user = user
-        return str(function(request, obj))
+    assert forum_panels.register() == []
+    assert selectors.meeting_openings in matching_actions.opening_providers()
+    slots = [
+        *product_panels.PRODUCT_PAGE_PANELS,
+        *product_panels.BUMDES_PAGE_PANELS,
+        *exporter_panels.EXPORTER_PAGE_PANELS,
+    ]
+    assert not [p for p in slots if p.__module__ == forum_panels.__name__]
 
-    services.add_outcome(
+
+def test_statistics_count_the_deals_opened_at_the_meetings_and_their_shipments(
+    held, linked_operator, ministry, world, org_b
+):
+    from decimal import Decimal
+
+    from matchmaking.deals import services as deal_services
+    from tests.matchmaking.deals.conftest import shipment_data
+
+    services.record_outcome(
         actor=linked_operator,
         meeting=held.meeting,
-        data={"stage": "sample_sent", "products": [held.world.crab]},
+        data={
+            "stage": "contract",
+            "product": world.crab,
+            "value_usd": "75000",
+            "volume_kg": "6000",
+        },
     )
-    assert "Sample sent" in panel(
-        forum_panels.product_outcomes_panel, linked_operator, held.world.crab
+    oil = services.record_outcome(
+        actor=linked_operator, meeting=held.meeting, data={"stage": "loi_mou", "product": world.oil}
+    ).deal
+    deal_services.close_as_lost(actor=linked_operator, deal=oil, reason="price")
+    deal_services.record_shipment(actor=linked_operator, deal=held.deal, data=shipment_data())
+    deal_services.record_shipment(
+        actor=linked_operator,
+        deal=held.deal,
+        data=shipment_data(quantity=Decimal("800"), value_usd=Decimal("10000")),
     )
-    assert panel(forum_panels.product_outcomes_panel, linked_operator, held.world.oil) == ""
-    assert panel(forum_panels.product_outcomes_panel, officer_sulteng, held.world.crab) == ""
-    assert "Interest" in panel(
-        forum_panels.bumdes_outcomes_panel, linked_operator, held.world.konawe
+    # Not this forum's: a deal made outside the portal, with its own shipment.
+    outside = deal_services.open_outside_deal(
+        actor=ministry, product=world.crab, organisation=org_b
     )
-    assert panel(forum_panels.bumdes_outcomes_panel, officer_sulteng, held.world.konawe) == ""
-    org = held.org_a.organisation
-    assert "Interest" in panel(
-        forum_panels.organisation_outcomes_panel, held.org_a.attendees.get().user, org
-    )
-    assert panel(forum_panels.organisation_outcomes_panel, officer_sulteng, org) == ""
+    deal_services.record_shipment(actor=ministry, deal=outside, data=shipment_data())
 
-    assert forum_panels.bumdes_outcomes_panel in product_panels.BUMDES_PAGE_PANELS
+    stats = selectors.forum_statistics(held.forum)
+    assert stats["deals_opened"] == 2
+    deals = {row["stage"]: row for row in stats["deals"]}
+    assert deals["repeat_shipments"]["count"] == 1 and deals["lost"]["count"] == 1
+    assert deals["interest"]["count"] == 0 and deals["interest"]["reached"] == 2
+    assert deals["loi_mou"]["reached"] == 1 and deals["first_shipment"]["reached"] == 1
+    assert stats["shipments"] == {
+        "count": 2,
+        "volume_kg": Decimal("1300"),
+        "volume_l": Decimal("0"),
+        "value_usd": Decimal("16250"),
+    }
+    outcomes = {row["stage"]: row for row in stats["outcomes"]}
+    assert list(outcomes) == ["interest", "sample_sent", "loi_mou", "contract", "first_shipment"]
+    assert outcomes["contract"]["count"] == 1 and outcomes["contract"]["value_usd"] == 75000
+    assert outcomes["first_shipment"]["value_usd"] == Decimal("6250")
+    assert outcomes["first_shipment"]["volume_kg"] == Decimal("500")
+
+
+def test_a_meetings_deals(
+    held, verified_exporter, second_exporter, officer_sulteng, ministry, world
+):
+    from matchmaking.deals import services as deal_services
+
+    meeting = held.meeting
+    assert selectors.meeting_organisation(meeting) == held.org_a.organisation
+    # The organisation's deal of another product of the meeting, opened elsewhere, counts; a
+    # deal of another BUMDes' product does not.
+    oil = deal_services.open_outside_deal(
+        actor=ministry, product=world.oil, organisation=held.org_a.organisation
+    )
+    deal_services.open_outside_deal(
+        actor=ministry, product=world.donggala_crab, organisation=held.org_a.organisation
+    )
+    assert set(selectors.meeting_deals(meeting)) == {held.deal, oil}
+    assert set(selectors.visible_meeting_deals(verified_exporter, meeting)) == {held.deal, oil}
+    assert not selectors.visible_meeting_deals(second_exporter, meeting).exists()
+    assert not selectors.visible_meeting_deals(officer_sulteng, meeting).exists()
 
 
 def test_a_suggested_product_can_be_acted_on_at_a_forum_both_sides_attend(fs, org_a):
@@ -176,7 +233,7 @@ def test_co_organisers_are_active_ministry_staff(organiser, ministry, officer_su
     assert {organiser, ministry} <= candidates and officer_sultra not in candidates
 
 
-def test_an_outcome_names_products_of_the_bumdes_side(held, world):
+def test_a_meetings_deals_are_about_products_of_the_bumdes_side(held, world):
     assert set(selectors.meeting_products(held.meeting)) == set(
         world.konawe.products.all()
     ) and world.donggala_crab not in set(selectors.meeting_products(held.meeting))

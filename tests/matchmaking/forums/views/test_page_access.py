@@ -120,7 +120,7 @@ POSTS = {
     ),
     "outcome": (
         "/forums/meetings/{meeting}/outcomes/",
-        {"stage": "contract"},
+        {"stage": "contract", "product": "{crab}"},
         codes(404, s302=SIDES | {"organiser"}, s403={"ministry"}),
     ),
     "move": (
@@ -140,6 +140,7 @@ def test_who_may_post_which_form(as_role, held, role, form):
         "donggala": held.donggala.pk,
         "slot": held.forum.slots.exclude(pk=held.meeting.slot_id).first().pk,
         "table": held.meeting.table_id,
+        "crab": held.world.crab.pk,
     }
     data = {
         key: (
