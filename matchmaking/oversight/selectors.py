@@ -93,7 +93,7 @@ def targets_for(year: int, codes: Iterable[str]) -> dict[str, int]:
     return {code: set_targets.get(code, DEFAULT_EXPORT_READY_BUMDES) for code in codes}
 
 
-def _figures(user: AnyUser, length: int, within: str = "") -> dict[str, dict[str, int]]:
+def region_figures(user: AnyUser, length: int, within: str = "") -> dict[str, dict[str, int]]:
     """The counts per region code of ``length`` characters (2: provinces, 5: regencies), of the
     rows inside the reader's region (and inside ``within``, a region code, when given)."""
 
@@ -164,7 +164,7 @@ def province_statuses(user: AnyUser, year: int) -> list[ProvinceStatus]:
     provinces = list(visible_provinces(user).values_list("code", "name"))
     if not provinces:
         return []
-    figures = _figures(user, 2)
+    figures = region_figures(user, 2)
     targets = targets_for(year, [code for code, _name in provinces])
     return [_status(code, name, targets[code], figures.get(code, {})) for code, name in provinces]
 
@@ -182,7 +182,7 @@ def regency_statuses(user: AnyUser, province: Region, year: int) -> list[Provinc
         )
         if scope.is_officer and scope.region_code and len(scope.region_code) > 5:
             regencies = Region.objects.filter(code=scope.region_code[:5])
-    figures = _figures(user, 5, within=province.code)
+    figures = region_figures(user, 5, within=province.code)
     target = targets_for(year, [province.code])[province.code]
     return [
         _status(code, name, target, figures.get(code, {}))

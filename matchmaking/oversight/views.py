@@ -16,6 +16,7 @@ from bumdes_export.core.i18n import active_language
 from bumdes_export.reference.models import Region
 from matchmaking.oversight import access, selectors, services
 from matchmaking.oversight.forms import TargetForm, YearForm
+from matchmaking.oversight.map import regency_map
 from matchmaking.pages import signed_in
 
 
@@ -32,13 +33,14 @@ def _page(request: HttpRequest, year: int, target_form: TargetForm | None, statu
         "matchmaking/oversight/dashboard.html",
         {
             "year": year,
-            "year_form": YearForm(request.GET),
+            "year_form": YearForm({"year": year}),
             "statuses": statuses,
             "summary": summary,
             "common_gaps": selectors.common_gaps_of(
                 [s.code for s in summary.short], active_language()
             ),
             "target_form": target_form,
+            "regency_map": regency_map(request.user),
             "reasons": selectors.REASONS,
             "gap_sample": selectors.GAP_SAMPLE,
         },
