@@ -13,7 +13,9 @@ from django.views.decorators.http import require_POST
 
 from bumdes_export.core.forms import form_action
 from bumdes_export.core.i18n import active_language
+from bumdes_export.reference.access import can_manage_reference_data
 from bumdes_export.reference.models import Region
+from bumdes_export.reference.selectors import designation_in_force
 from matchmaking.oversight import access, selectors, services
 from matchmaking.oversight.forms import TargetForm, YearForm
 from matchmaking.oversight.map import regency_map
@@ -41,6 +43,8 @@ def _page(request: HttpRequest, year: int, target_form: TargetForm | None, statu
             ),
             "target_form": target_form,
             "regency_map": regency_map(request.user),
+            "in_force": designation_in_force(),
+            "may_load_designation": can_manage_reference_data(request.user),
             "reasons": selectors.REASONS,
             "gap_sample": selectors.GAP_SAMPLE,
         },
