@@ -60,7 +60,7 @@ class ProvinceStatus:
         return self.bumdes_export_ready >= self.target
 
 
-def _village_field_scope(user: AnyUser, field: str) -> Q:
+def village_scope(user: AnyUser, field: str) -> Q:
     """Rows (by their village code ``field``) inside the reader's region."""
     scope = scope_for(user)
     if scope.is_ministry:
@@ -98,7 +98,7 @@ def region_figures(user: AnyUser, length: int, within: str = "") -> dict[str, di
     rows inside the reader's region (and inside ``within``, a region code, when given)."""
 
     def scoped(field: str) -> Q:
-        q = _village_field_scope(user, field)
+        q = village_scope(user, field)
         if within:
             q &= Q(**{f"{field}__startswith": f"{within}."})
         return q

@@ -18,6 +18,7 @@ from bumdes_export.reference.models import Region
 from bumdes_export.reference.selectors import designation_in_force
 from matchmaking.oversight import access, selectors, services
 from matchmaking.oversight.forms import TargetForm, YearForm
+from matchmaking.oversight.funnel import funnel
 from matchmaking.oversight.map import regency_map
 from matchmaking.pages import signed_in
 
@@ -43,6 +44,7 @@ def _page(request: HttpRequest, year: int, target_form: TargetForm | None, statu
             ),
             "target_form": target_form,
             "regency_map": regency_map(request.user),
+            "funnel": funnel(request.user),
             "in_force": designation_in_force(),
             "may_load_designation": can_manage_reference_data(request.user),
             "reasons": selectors.REASONS,
