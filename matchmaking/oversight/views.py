@@ -16,7 +16,8 @@ from bumdes_export.core.i18n import active_language
 from bumdes_export.reference.access import can_manage_reference_data
 from bumdes_export.reference.models import Region
 from bumdes_export.reference.selectors import designation_in_force
-from matchmaking.oversight import access, selectors, services
+from matchmaking.access import AnyUser
+from matchmaking.oversight import access, selectors, services, shipments
 from matchmaking.oversight.forms import TargetForm, YearForm
 from matchmaking.oversight.funnel import funnel
 from matchmaking.oversight.map import regency_map
@@ -28,15 +29,32 @@ def _allowed(request: HttpRequest) -> None:
         raise PermissionDenied(_("The dashboard is for ministry staff and regional officers."))
 
 
+def shipment_figures(user: AnyUser, period: shipments.Period, language: str) -> dict[str, list]:
+    qs = shipments.shipments_in(user, period)
+    return {
+        "chapter": shipments.by_chapter(qs),
+        "heading": shipments.by_heading(qs),
+        "destination": shipments.by_destination(qs, language),
+        "province": shipments.by_province(qs),
+        "month": shipments.by_month(qs),
+        "top_bumdes": shipments.top_bumdes(qs),
+        "top_organisations": shipments.top_organisations(qs),
+    }
+
+
 def _page(request: HttpRequest, year: int, target_form: TargetForm | None, status: int = 200):
     statuses = selectors.province_statuses(request.user, year)
+    filters = YearForm(request.GET or {"year": year})
+    period = filters.period()
     summary = selectors.target_summary(statuses, year)
     return render(
         request,
         "matchmaking/oversight/dashboard.html",
         {
             "year": year,
-            "year_form": YearForm({"year": year}),
+            "year_form": filters,
+            "period": period,
+            "shipments": shipment_figures(request.user, period, active_language()),
             "statuses": statuses,
             "summary": summary,
             "common_gaps": selectors.common_gaps_of(
