@@ -154,3 +154,14 @@ def test_an_officer_cannot_set_targets(figures, as_role):
     )
     assert response.status_code == 404
     assert not ProvinceTarget.objects.exists()
+
+
+def test_each_number_leads_to_the_bumdes_and_products_behind_it(figures, as_role):
+    client = as_role("ministry")
+    html = client.get(reverse("oversight:province", args=["74"])).content.decode()
+    bumdes_link = f"{reverse('products:bumdes_list')}?regency=74.02&amp;status=verified"
+    assert bumdes_link in html
+    listed = client.get(f"{reverse('products:bumdes_list')}?regency=74.02&status=verified")
+    assert figures.konawe.name in listed.content.decode()
+    dashboard = client.get(reverse("oversight:dashboard")).content.decode()
+    assert f"{reverse('products:product_list')}?province=74&amp;status=export_ready" in dashboard
