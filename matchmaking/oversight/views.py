@@ -21,6 +21,7 @@ from matchmaking.oversight import access, selectors, services, shipments
 from matchmaking.oversight.forms import TargetForm, YearForm
 from matchmaking.oversight.funnel import funnel
 from matchmaking.oversight.map import regency_map
+from matchmaking.oversight.pipeline import own_pipeline
 from matchmaking.pages import signed_in
 
 
@@ -74,6 +75,12 @@ def _page(request: HttpRequest, year: int, target_form: TargetForm | None, statu
 
 @signed_in
 def dashboard(request: HttpRequest) -> HttpResponse:
+    if not access.may_see_dashboard(request.user) and access.has_own_pipeline(request.user):
+        return render(
+            request,
+            "matchmaking/oversight/pipeline.html",
+            {"pipeline": own_pipeline(request.user)},
+        )
     _allowed(request)
     year = YearForm(request.GET).year_or_current()
     form = TargetForm(initial={"year": year}) if access.may_set_targets(request.user) else None
