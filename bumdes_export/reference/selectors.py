@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
@@ -128,13 +129,14 @@ def designation_in_force(on: date | None = None) -> DesignationInForce | None:
     )
 
 
-def designation_periods() -> list[dict[str, object]]:
+def designation_periods() -> list[dict[str, Any]]:
     """Every designation loaded: its period, legal basis and how many regencies it names."""
-    return list(
+    rows = (
         DisadvantagedDesignation.objects.values("period_start", "period_end", "legal_basis")
         .annotate(regencies=Count("pk"))
         .order_by("-period_start")
     )
+    return [dict(row) for row in rows]
 
 
 def disadvantaged_regency_codes(on: date | None = None) -> set[str]:

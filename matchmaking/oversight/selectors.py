@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
@@ -105,10 +106,10 @@ def region_figures(user: AnyUser, length: int, within: str = "") -> dict[str, di
 
     figures: dict[str, dict[str, int]] = {}
 
-    def add(rows: Iterable[dict[str, object]]) -> None:
+    def add(rows: Iterable[Any]) -> None:
         for row in rows:
             code = str(row.pop("region"))
-            figures.setdefault(code, {}).update({k: int(v or 0) for k, v in row.items()})  # type: ignore[call-overload]
+            figures.setdefault(code, {}).update({k: int(v or 0) for k, v in row.items()})
 
     add(
         Bumdes.objects.filter(scoped("village__code"))
