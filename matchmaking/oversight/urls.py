@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("targets/", views.set_target, name="set_target"),
     path("provinces/<str:code>/", views.province, name="province"),
+    path("export/<slug:what>.<str:fmt>", views.export, name="export"),
 ]

@@ -13,11 +13,12 @@ from django.views.decorators.http import require_POST
 
 from bumdes_export.core.forms import form_action
 from bumdes_export.core.i18n import active_language
+from bumdes_export.core.spreadsheets import FORMATS, download
 from bumdes_export.reference.access import can_manage_reference_data
 from bumdes_export.reference.models import Region
 from bumdes_export.reference.selectors import designation_in_force
 from matchmaking.access import AnyUser
-from matchmaking.oversight import access, selectors, services, shipments
+from matchmaking.oversight import access, exports, selectors, services, shipments
 from matchmaking.oversight.forms import TargetForm, YearForm
 from matchmaking.oversight.funnel import funnel
 from matchmaking.oversight.map import regency_map
@@ -54,6 +55,7 @@ def _page(request: HttpRequest, year: int, target_form: TargetForm | None, statu
         {
             "year": year,
             "year_form": filters,
+            "query": request.GET.urlencode() if request.method == "GET" else f"year={year}",
             "period": period,
             "shipments": shipment_figures(request.user, period, active_language()),
             "statuses": statuses,
@@ -123,6 +125,7 @@ def province(request: HttpRequest, code: str) -> HttpResponse:
         {
             "year": year,
             "province": region,
+            "query": f"year={year}&province={region.code}",
             "status": statuses[0] if statuses else None,
             "regencies": selectors.regency_statuses(request.user, region, year),
             "common_gaps": selectors.common_gaps(code, active_language()),
@@ -130,3 +133,20 @@ def province(request: HttpRequest, code: str) -> HttpResponse:
             "gap_sample": selectors.GAP_SAMPLE,
         },
     )
+
+
+@signed_in
+def export(request: HttpRequest, what: str, fmt: str) -> HttpResponse:
+    """A dashboard table as CSV or XLSX, with the page's filters and access rules."""
+    _allowed(request)
+    if what not in exports.EXPORTS or fmt not in FORMATS:
+        raise Http404
+    filters = YearForm(request.GET)
+    province = request.GET.get("province", "")
+    if province and not selectors.visible_provinces(request.user).filter(code=province).exists():
+        raise Http404
+    table = exports.EXPORTS[what](
+        request.user,
+        exports.Filters(filters.year_or_current(), filters.period(), province),
+    )
+    return download(table, f"dashboard-{what}{'-' + province if province else ''}", fmt)
