@@ -61,8 +61,15 @@ class ProvinceStatus:
         return self.bumdes_export_ready >= self.target
 
 
-def village_scope(user: AnyUser, field: str) -> Q:
-    """Rows (by their village code ``field``) inside the reader's region."""
+#: The reader of figures for the whole country, with no user behind it (the monthly snapshot).
+Reader = AnyUser | None
+
+
+def village_scope(user: Reader, field: str) -> Q:
+    """Rows (by their village code ``field``) inside the reader's region (everything for
+    ``None``, the whole country)."""
+    if user is None:
+        return Q()
     scope = scope_for(user)
     if scope.is_ministry:
         return Q()
@@ -71,10 +78,12 @@ def village_scope(user: AnyUser, field: str) -> Q:
     return Q(pk__in=[])
 
 
-def visible_provinces(user: AnyUser) -> QuerySet[Region]:
-    """The provinces the reader's dashboard names: all 38 for ministry staff, his own for an
-    officer, none for anyone else."""
+def visible_provinces(user: Reader) -> QuerySet[Region]:
+    """The provinces the reader's dashboard names: all 38 for ministry staff (and the whole
+    country, ``None``), his own for an officer, none for anyone else."""
     provinces = Region.objects.filter(level=Region.Level.PROVINCE, retired_at__isnull=True)
+    if user is None:
+        return provinces.order_by("code")
     scope = scope_for(user)
     if scope.is_ministry:
         return provinces.order_by("code")
@@ -94,7 +103,7 @@ def targets_for(year: int, codes: Iterable[str]) -> dict[str, int]:
     return {code: set_targets.get(code, DEFAULT_EXPORT_READY_BUMDES) for code in codes}
 
 
-def region_figures(user: AnyUser, length: int, within: str = "") -> dict[str, dict[str, int]]:
+def region_figures(user: Reader, length: int, within: str = "") -> dict[str, dict[str, int]]:
     """The counts per region code of ``length`` characters (2: provinces, 5: regencies), of the
     rows inside the reader's region (and inside ``within``, a region code, when given)."""
 
@@ -159,7 +168,7 @@ def _status(code: str, name: str, target: int, row: dict[str, int]) -> ProvinceS
     return status
 
 
-def province_statuses(user: AnyUser, year: int) -> list[ProvinceStatus]:
+def province_statuses(user: Reader, year: int) -> list[ProvinceStatus]:
     """Every province the reader sees, with its figures, its target for ``year`` and, where it
     falls short, what it is missing."""
     provinces = list(visible_provinces(user).values_list("code", "name"))

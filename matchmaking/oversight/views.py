@@ -3,11 +3,14 @@ regencies. Ministry staff see the 38 provinces and set the targets; an officer h
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,7 +21,7 @@ from bumdes_export.reference.access import can_manage_reference_data
 from bumdes_export.reference.models import Region
 from bumdes_export.reference.selectors import designation_in_force
 from matchmaking.access import AnyUser
-from matchmaking.oversight import access, exports, selectors, services, shipments
+from matchmaking.oversight import access, exports, report, selectors, services, shipments
 from matchmaking.oversight.forms import TargetForm, YearForm
 from matchmaking.oversight.funnel import funnel
 from matchmaking.oversight.map import regency_map
@@ -150,3 +153,35 @@ def export(request: HttpRequest, what: str, fmt: str) -> HttpResponse:
         exports.Filters(filters.year_or_current(), filters.period(), province),
     )
     return download(table, f"dashboard-{what}{'-' + province if province else ''}", fmt)
+
+
+def _month(raw: str) -> date:
+    """``YYYY-MM`` from the query; the month before this one when absent or not understood."""
+    try:
+        year, month = (int(part) for part in raw.split("-"))
+        return date(year, month, 1)
+    except ValueError:
+        this_month = timezone.localdate().replace(day=1)
+        return (this_month - timedelta(days=1)).replace(day=1)
+
+
+@signed_in
+def monthly_report(request: HttpRequest) -> HttpResponse:
+    """The printable monthly report: target status, changes since the month began, top deals,
+    the provinces that need help, with the charts."""
+    _allowed(request)
+    month = _month(request.GET.get("month", ""))
+    return render(
+        request,
+        "matchmaking/oversight/report.html",
+        {
+            "report": report.monthly_report(request.user, month, active_language()),
+            "funnel": funnel(request.user),
+            "reasons": selectors.REASONS,
+            "compared": report.COMPARED,
+            "query": f"shipped_from={month:%Y-%m-%d}&shipped_until={report.month_end(month):%Y-%m-%d}",
+            "previous": (month - timedelta(days=1)).strftime("%Y-%m"),
+            "next": (report.month_end(month) + timedelta(days=1)).strftime("%Y-%m"),
+            "generated": timezone.now(),
+        },
+    )

@@ -26,3 +26,8 @@ def add_px(value: float, offset: float) -> float:
 @register.filter
 def bar_height(rows: int, each: int) -> int:
     return int(rows) * int(each) + 4
+
+
+@register.filter
+def get_item(mapping: dict, key: str) -> object:
+    return mapping.get(key)
