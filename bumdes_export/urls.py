@@ -29,6 +29,7 @@ api_v1 = [
     path("", include("matchmaking.dealings.api_urls")),
     path("", include("matchmaking.forums.api_urls")),
     path("", include("matchmaking.deals.api_urls")),
+    path("", include("matchmaking.oversight.api_urls")),
 ]
 
 urlpatterns = [

@@ -32,8 +32,9 @@ from bumdes_export.core.forms import form_action
 from bumdes_export.core.i18n import active_language
 from bumdes_export.core.identifiers import format_npwp
 from bumdes_export.core.panels import render_panels
+from bumdes_export.core.spreadsheets import FORMATS, download
 from bumdes_export.reference.models import CertificateType
-from exporters import access, panels, selectors, services
+from exporters import access, exports, panels, selectors, services
 from exporters.forms import (
     INCOTERM_ORDER,
     REGISTRATION_ERROR_FIELDS,
@@ -152,6 +153,9 @@ def directory(request: HttpRequest) -> HttpResponse:
     viewer = access.viewer(request.user)
     filters = DirectoryFilterForm(request.GET, with_status=viewer.filters_by_status)
     rows = selectors.directory(request.user, **filters.selector_kwargs())
+    if (fmt := request.GET.get("export", "")) in FORMATS:
+        table = exports.directory_table(rows, active_language(), viewer.filters_by_status)
+        return download(table, "directory", fmt)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     reader = active_language()
     service_labels = dict(Service.choices)

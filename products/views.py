@@ -31,8 +31,9 @@ from bumdes_export.accounts.decorators import allowed_by, ministry_required
 from bumdes_export.core.forms import form_action
 from bumdes_export.core.i18n import active_language
 from bumdes_export.core.panels import render_panels
+from bumdes_export.core.spreadsheets import FORMATS, download
 from bumdes_export.reference.selectors import disadvantaged_regency_codes
-from products import access, panels, selectors, services
+from products import access, exports, panels, selectors, services
 from products.forms import (
     BumdesFilterForm,
     BumdesForm,
@@ -166,6 +167,8 @@ def bumdes_list(request: HttpRequest) -> HttpResponse:
         rows, province=filters.value("province"), regency=filters.value("regency")
     )
     rows = rows.annotate(product_count=Count("products")).order_by("name", "id")
+    if (fmt := request.GET.get("export", "")) in FORMATS:
+        return download(exports.bumdes_table(rows), "bumdes", fmt)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     for bumdes in page:
         bumdes.badge = STATUS_BADGES.get(bumdes.status, "")
@@ -330,6 +333,8 @@ def product_list(request: HttpRequest) -> HttpResponse:
     # Place and HS filters go through narrow_products: product_list's own fail (FieldError).
     narrow = {k: kwargs.pop(k) for k in ("province", "regency", "hs_chapter", "disadvantaged")}
     rows = selectors.narrow_products(selectors.product_list(request.user, **kwargs), **narrow)
+    if (fmt := request.GET.get("export", "")) in FORMATS:
+        return download(exports.product_table(rows), "products", fmt)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     disadvantaged = disadvantaged_regency_codes()
     for product in page:

@@ -29,3 +29,15 @@ class MoveReferencesForm(forms.Form):
             raise forms.ValidationError(
                 _("There is no current region with the code %(code)s.") % {"code": code}
             ) from None
+
+
+class DesignationForm(forms.Form):
+    """A newer designation of disadvantaged regencies, as a CSV file in the shipped format."""
+
+    file = forms.FileField(
+        label=_("CSV file (columns kode, nama, provinsi)"),
+        help_text=_("One regency per row, as in the list shipped with the portal."),
+    )
+    period_start = forms.IntegerField(label=_("From year"), min_value=2000, max_value=2100)
+    period_end = forms.IntegerField(label=_("Until year"), min_value=2000, max_value=2100)
+    legal_basis = forms.CharField(label=_("Legal basis"), max_length=80)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
@@ -96,21 +98,58 @@ def export_gateways() -> QuerySet[ExportGateway]:
     return ExportGateway.objects.select_related("province")
 
 
-def disadvantaged_regency_codes(on: date | None = None) -> set[str]:
-    """Regencies designated daerah tertinggal in the period that covers ``on`` (default today).
+@dataclass(frozen=True)
+class DesignationInForce:
+    """The designation of disadvantaged regencies that applies: the one whose period covers the
+    year, or else the most recent one, which still applies until a newer decree is loaded
+    (``ended`` then says its period is over)."""
 
-    After the last designated period ends the most recent designation still applies until a new
-    decree is loaded.
-    """
+    period_start: int
+    period_end: int
+    legal_basis: str
+    regencies: int
+    ended: bool
+
+
+def designation_in_force(on: date | None = None) -> DesignationInForce | None:
     year = (on or date.today()).year
     designations = DisadvantagedDesignation.objects.all()
-    current = designations.filter(period_start__lte=year, period_end__gte=year)
-    if not current.exists():
-        latest = designations.order_by("-period_start").values_list("period_start", flat=True)
-        if not latest:
-            return set()
-        current = designations.filter(period_start=latest[0])
-    return set(current.values_list("region_id", flat=True))
+    current = designations.filter(period_start__lte=year, period_end__gte=year).order_by(
+        "-period_start"
+    )
+    first = current.first() or designations.order_by("-period_start").first()
+    if first is None:
+        return None
+    return DesignationInForce(
+        period_start=first.period_start,
+        period_end=first.period_end,
+        legal_basis=first.legal_basis,
+        regencies=designations.filter(period_start=first.period_start).count(),
+        ended=first.period_end < year,
+    )
+
+
+def designation_periods() -> list[dict[str, Any]]:
+    """Every designation loaded: its period, legal basis and how many regencies it names."""
+    rows = (
+        DisadvantagedDesignation.objects.values("period_start", "period_end", "legal_basis")
+        .annotate(regencies=Count("pk"))
+        .order_by("-period_start")
+    )
+    return [dict(row) for row in rows]
+
+
+def disadvantaged_regency_codes(on: date | None = None) -> set[str]:
+    """Regencies designated daerah tertinggal under the designation in force on ``on`` (default
+    today; see ``designation_in_force``)."""
+    designation = designation_in_force(on)
+    if designation is None:
+        return set()
+    return set(
+        DisadvantagedDesignation.objects.filter(period_start=designation.period_start).values_list(
+            "region_id", flat=True
+        )
+    )
 
 
 def retired_region_references() -> list[dict[str, object]]:

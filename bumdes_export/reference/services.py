@@ -205,6 +205,82 @@ def load_disadvantaged(
     return result
 
 
+#: The columns of a designation file, as shipped (``daerah_tertinggal_2020_2024.csv.gz``).
+DESIGNATION_COLUMNS = ("kode", "nama", "provinsi")
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    row: int
+    code: str
+    message: str
+
+
+class DesignationFileError(ValidationError):
+    """A designation file refused as a whole, with what is wrong on which row."""
+
+    def __init__(self, message: str, problems: list[RowProblem] | None = None) -> None:
+        super().__init__({"file": message})
+        self.problems = problems or []
+
+
+def import_designation(
+    content: bytes, *, period_start: int, period_end: int, legal_basis: str
+) -> LoadResult:
+    """Load a newer designation of disadvantaged regencies from a CSV file in the shipped format
+    (columns kode, nama, provinsi; one regency per row). All or nothing: any row that does not
+    name a current regency refuses the whole file, with a report of every such row."""
+    errors: dict[str, str] = {}
+    legal_basis = (legal_basis or "").strip()
+    if not legal_basis:
+        errors["legal_basis"] = _("Name the decree (e.g. Perpres 63/2020).")
+    if not 2000 <= period_start <= 2100 or not 2000 <= period_end <= 2100:
+        errors["period_start"] = _("Give the years of the period.")
+    elif period_end < period_start:
+        errors["period_end"] = _("The period ends after it starts.")
+    if errors:
+        raise ValidationError(errors)
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise DesignationFileError(
+            _("The file is not UTF-8 text (save it as CSV UTF-8).")
+        ) from None
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [c for c in DESIGNATION_COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise DesignationFileError(
+            _("The file lacks the columns: %(columns)s.") % {"columns": ", ".join(missing)}
+        )
+    rows = list(reader)
+    if not rows:
+        raise DesignationFileError(_("The file names no regency."))
+    current = set(
+        Region.objects.filter(level=Region.Level.REGENCY, retired_at__isnull=True).values_list(
+            "code", flat=True
+        )
+    )
+    problems: list[RowProblem] = []
+    seen: set[str] = set()
+    for number, row in enumerate(rows, start=2):
+        code = (row.get("kode") or "").strip()
+        if code not in current:
+            problems.append(RowProblem(number, code, _("not a current regency code")))
+        elif code in seen:
+            problems.append(RowProblem(number, code, _("named twice")))
+        seen.add(code)
+    if problems:
+        raise DesignationFileError(
+            _("%(n)d rows do not name a current regency; nothing was loaded.")
+            % {"n": len(problems)},
+            problems,
+        )
+    with transaction.atomic():
+        return load_disadvantaged(
+            rows, period_start=period_start, period_end=period_end, legal_basis=legal_basis
+        )
+
+
 # --- HS codes --------------------------------------------------------------------------------
 
 

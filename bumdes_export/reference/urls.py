@@ -6,4 +6,5 @@ app_name = "reference"
 urlpatterns = [
     path("retired/", views.retired_references, name="retired"),
     path("reload/", views.reload, name="reload"),
+    path("disadvantaged/", views.disadvantaged, name="disadvantaged"),
 ]

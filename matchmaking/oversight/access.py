@@ -1,7 +1,7 @@
 """Who sees the dashboard and who sets the targets.
 
 Ministry staff see every province and set the targets; a regional officer sees the same page
-limited to his region. Everyone else has no dashboard yet (their own pipeline is another page).
+limited to his region. BUMDes operators and organisation members see their own pipeline there.
 """
 
 from __future__ import annotations
@@ -13,6 +13,12 @@ from matchmaking.access import AnyUser
 def may_see_dashboard(user: AnyUser) -> bool:
     scope = scope_for(user)
     return scope.is_ministry or scope.is_officer
+
+
+def has_own_pipeline(user: AnyUser) -> bool:
+    """BUMDes operators and organisation members see their own pipeline on the dashboard."""
+    scope = scope_for(user)
+    return scope.is_operator or scope.is_exporter
 
 
 def may_set_targets(user: AnyUser) -> bool:

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bumdes_export.reference.models import Region
+from matchmaking.oversight.shipments import Period
 
 
 def _years() -> list[tuple[int, int]]:
@@ -15,7 +16,20 @@ def _years() -> list[tuple[int, int]]:
 
 
 class YearForm(forms.Form):
+    """The dashboard's filters: the target's year, and the period of the shipments shown."""
+
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, choices=_years, required=False)
+    shipped_from = forms.DateField(
+        label=_("Shipped from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    shipped_until = forms.DateField(
+        label=_("until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def period(self) -> Period:
+        if not self.is_valid():
+            return Period()
+        return Period(self.cleaned_data.get("shipped_from"), self.cleaned_data.get("shipped_until"))
 
     def year_or_current(self) -> int:
         if self.is_valid() and self.cleaned_data.get("year"):

@@ -59,3 +59,34 @@ class ProvinceTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.province_id} {self.year}: {self.export_ready_bumdes}"
+
+
+class TargetSnapshot(models.Model):
+    """A province's figures at the start of a month, kept so that the monthly report can say what
+    changed. Taken once a month by a periodic task (``take_target_snapshots``)."""
+
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    province = models.ForeignKey(
+        Region, verbose_name=_("province"), on_delete=models.PROTECT, related_name="+"
+    )
+    target = models.PositiveSmallIntegerField(_("target"))
+    bumdes_registered = models.PositiveIntegerField(default=0)
+    bumdes_verified = models.PositiveIntegerField(default=0)
+    bumdes_export_ready = models.PositiveIntegerField(default=0)
+    products_export_ready = models.PositiveIntegerField(default=0)
+    bumdes_exporting = models.PositiveIntegerField(default=0)
+    meets_target = models.BooleanField(default=False)
+    taken_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-month", "province_id"]
+        verbose_name = _("target snapshot")
+        verbose_name_plural = _("target snapshots")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "province"], name="target_snapshot_one_per_month"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.province_id} {self.month:%Y-%m}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
@@ -60,8 +61,15 @@ class ProvinceStatus:
         return self.bumdes_export_ready >= self.target
 
 
-def _village_field_scope(user: AnyUser, field: str) -> Q:
-    """Rows (by their village code ``field``) inside the reader's region."""
+#: The reader of figures for the whole country, with no user behind it (the monthly snapshot).
+Reader = AnyUser | None
+
+
+def village_scope(user: Reader, field: str) -> Q:
+    """Rows (by their village code ``field``) inside the reader's region (everything for
+    ``None``, the whole country)."""
+    if user is None:
+        return Q()
     scope = scope_for(user)
     if scope.is_ministry:
         return Q()
@@ -70,10 +78,12 @@ def _village_field_scope(user: AnyUser, field: str) -> Q:
     return Q(pk__in=[])
 
 
-def visible_provinces(user: AnyUser) -> QuerySet[Region]:
-    """The provinces the reader's dashboard names: all 38 for ministry staff, his own for an
-    officer, none for anyone else."""
+def visible_provinces(user: Reader) -> QuerySet[Region]:
+    """The provinces the reader's dashboard names: all 38 for ministry staff (and the whole
+    country, ``None``), his own for an officer, none for anyone else."""
     provinces = Region.objects.filter(level=Region.Level.PROVINCE, retired_at__isnull=True)
+    if user is None:
+        return provinces.order_by("code")
     scope = scope_for(user)
     if scope.is_ministry:
         return provinces.order_by("code")
@@ -93,22 +103,22 @@ def targets_for(year: int, codes: Iterable[str]) -> dict[str, int]:
     return {code: set_targets.get(code, DEFAULT_EXPORT_READY_BUMDES) for code in codes}
 
 
-def _figures(user: AnyUser, length: int, within: str = "") -> dict[str, dict[str, int]]:
+def region_figures(user: Reader, length: int, within: str = "") -> dict[str, dict[str, int]]:
     """The counts per region code of ``length`` characters (2: provinces, 5: regencies), of the
     rows inside the reader's region (and inside ``within``, a region code, when given)."""
 
     def scoped(field: str) -> Q:
-        q = _village_field_scope(user, field)
+        q = village_scope(user, field)
         if within:
             q &= Q(**{f"{field}__startswith": f"{within}."})
         return q
 
     figures: dict[str, dict[str, int]] = {}
 
-    def add(rows: Iterable[dict[str, object]]) -> None:
+    def add(rows: Iterable[Any]) -> None:
         for row in rows:
             code = str(row.pop("region"))
-            figures.setdefault(code, {}).update({k: int(v or 0) for k, v in row.items()})  # type: ignore[call-overload]
+            figures.setdefault(code, {}).update({k: int(v or 0) for k, v in row.items()})
 
     add(
         Bumdes.objects.filter(scoped("village__code"))
@@ -158,13 +168,13 @@ def _status(code: str, name: str, target: int, row: dict[str, int]) -> ProvinceS
     return status
 
 
-def province_statuses(user: AnyUser, year: int) -> list[ProvinceStatus]:
+def province_statuses(user: Reader, year: int) -> list[ProvinceStatus]:
     """Every province the reader sees, with its figures, its target for ``year`` and, where it
     falls short, what it is missing."""
     provinces = list(visible_provinces(user).values_list("code", "name"))
     if not provinces:
         return []
-    figures = _figures(user, 2)
+    figures = region_figures(user, 2)
     targets = targets_for(year, [code for code, _name in provinces])
     return [_status(code, name, targets[code], figures.get(code, {})) for code, name in provinces]
 
@@ -182,7 +192,7 @@ def regency_statuses(user: AnyUser, province: Region, year: int) -> list[Provinc
         )
         if scope.is_officer and scope.region_code and len(scope.region_code) > 5:
             regencies = Region.objects.filter(code=scope.region_code[:5])
-    figures = _figures(user, 5, within=province.code)
+    figures = region_figures(user, 5, within=province.code)
     target = targets_for(year, [province.code])[province.code]
     return [
         _status(code, name, target, figures.get(code, {}))

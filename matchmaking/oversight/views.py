@@ -3,19 +3,29 @@ regencies. Ministry staff see the 38 provinces and set the targets; an officer h
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bumdes_export.core.forms import form_action
 from bumdes_export.core.i18n import active_language
+from bumdes_export.core.spreadsheets import FORMATS, download
+from bumdes_export.reference.access import can_manage_reference_data
 from bumdes_export.reference.models import Region
-from matchmaking.oversight import access, selectors, services
+from bumdes_export.reference.selectors import designation_in_force
+from matchmaking.access import AnyUser
+from matchmaking.oversight import access, exports, report, selectors, services, shipments
 from matchmaking.oversight.forms import TargetForm, YearForm
+from matchmaking.oversight.funnel import funnel
+from matchmaking.oversight.map import regency_map
+from matchmaking.oversight.pipeline import own_pipeline
 from matchmaking.pages import signed_in
 
 
@@ -24,21 +34,43 @@ def _allowed(request: HttpRequest) -> None:
         raise PermissionDenied(_("The dashboard is for ministry staff and regional officers."))
 
 
+def shipment_figures(user: AnyUser, period: shipments.Period, language: str) -> dict[str, list]:
+    qs = shipments.shipments_in(user, period)
+    return {
+        "chapter": shipments.by_chapter(qs),
+        "heading": shipments.by_heading(qs),
+        "destination": shipments.by_destination(qs, language),
+        "province": shipments.by_province(qs),
+        "month": shipments.by_month(qs),
+        "top_bumdes": shipments.top_bumdes(qs),
+        "top_organisations": shipments.top_organisations(qs),
+    }
+
+
 def _page(request: HttpRequest, year: int, target_form: TargetForm | None, status: int = 200):
     statuses = selectors.province_statuses(request.user, year)
+    filters = YearForm(request.GET or {"year": year})
+    period = filters.period()
     summary = selectors.target_summary(statuses, year)
     return render(
         request,
         "matchmaking/oversight/dashboard.html",
         {
             "year": year,
-            "year_form": YearForm(request.GET),
+            "year_form": filters,
+            "query": request.GET.urlencode() if request.method == "GET" else f"year={year}",
+            "period": period,
+            "shipments": shipment_figures(request.user, period, active_language()),
             "statuses": statuses,
             "summary": summary,
             "common_gaps": selectors.common_gaps_of(
                 [s.code for s in summary.short], active_language()
             ),
             "target_form": target_form,
+            "regency_map": regency_map(request.user),
+            "funnel": funnel(request.user),
+            "in_force": designation_in_force(),
+            "may_load_designation": can_manage_reference_data(request.user),
             "reasons": selectors.REASONS,
             "gap_sample": selectors.GAP_SAMPLE,
         },
@@ -48,6 +80,12 @@ def _page(request: HttpRequest, year: int, target_form: TargetForm | None, statu
 
 @signed_in
 def dashboard(request: HttpRequest) -> HttpResponse:
+    if not access.may_see_dashboard(request.user) and access.has_own_pipeline(request.user):
+        return render(
+            request,
+            "matchmaking/oversight/pipeline.html",
+            {"pipeline": own_pipeline(request.user)},
+        )
     _allowed(request)
     year = YearForm(request.GET).year_or_current()
     form = TargetForm(initial={"year": year}) if access.may_set_targets(request.user) else None
@@ -90,10 +128,60 @@ def province(request: HttpRequest, code: str) -> HttpResponse:
         {
             "year": year,
             "province": region,
+            "query": f"year={year}&province={region.code}",
             "status": statuses[0] if statuses else None,
             "regencies": selectors.regency_statuses(request.user, region, year),
             "common_gaps": selectors.common_gaps(code, active_language()),
             "reasons": selectors.REASONS,
             "gap_sample": selectors.GAP_SAMPLE,
+        },
+    )
+
+
+@signed_in
+def export(request: HttpRequest, what: str, fmt: str) -> HttpResponse:
+    """A dashboard table as CSV or XLSX, with the page's filters and access rules."""
+    _allowed(request)
+    if what not in exports.EXPORTS or fmt not in FORMATS:
+        raise Http404
+    filters = YearForm(request.GET)
+    province = request.GET.get("province", "")
+    if province and not selectors.visible_provinces(request.user).filter(code=province).exists():
+        raise Http404
+    table = exports.EXPORTS[what](
+        request.user,
+        exports.Filters(filters.year_or_current(), filters.period(), province),
+    )
+    return download(table, f"dashboard-{what}{'-' + province if province else ''}", fmt)
+
+
+def _month(raw: str) -> date:
+    """``YYYY-MM`` from the query; the month before this one when absent or not understood."""
+    try:
+        year, month = (int(part) for part in raw.split("-"))
+        return date(year, month, 1)
+    except ValueError:
+        this_month = timezone.localdate().replace(day=1)
+        return (this_month - timedelta(days=1)).replace(day=1)
+
+
+@signed_in
+def monthly_report(request: HttpRequest) -> HttpResponse:
+    """The printable monthly report: target status, changes since the month began, top deals,
+    the provinces that need help, with the charts."""
+    _allowed(request)
+    month = _month(request.GET.get("month", ""))
+    return render(
+        request,
+        "matchmaking/oversight/report.html",
+        {
+            "report": report.monthly_report(request.user, month, active_language()),
+            "funnel": funnel(request.user),
+            "reasons": selectors.REASONS,
+            "compared": report.COMPARED,
+            "query": f"shipped_from={month:%Y-%m-%d}&shipped_until={report.month_end(month):%Y-%m-%d}",
+            "previous": (month - timedelta(days=1)).strftime("%Y-%m"),
+            "next": (report.month_end(month) + timedelta(days=1)).strftime("%Y-%m"),
+            "generated": timezone.now(),
         },
     )

@@ -23,7 +23,8 @@ from bumdes_export.accounts.decorators import ministry_required
 from bumdes_export.accounts.models import Role
 from bumdes_export.core.i18n import active_language
 from bumdes_export.core.panels import render_panels
-from products.catalogue import access, panels, presenters, selectors, services
+from bumdes_export.core.spreadsheets import FORMATS, download
+from products.catalogue import access, exports, panels, presenters, selectors, services
 from products.catalogue.models import ContactView
 from products.catalogue.serializers import CatalogueParams
 from products.models import Product
@@ -100,6 +101,9 @@ def catalogue_list(request: HttpRequest) -> HttpResponse:
     if dropped:
         messages.warning(request, _("Some filters were not understood and were left out."))
     query = params.query()
+    if (fmt := request.GET.get("export", "")) in FORMATS:
+        table = exports.catalogue_table(query, presenters.Reading(active_language()))
+        return download(table, "catalogue", fmt)
     current = {
         k: str(v) for k, v in params.validated_data.items() if k in FILTERS and v not in ("", None)
     }

@@ -1,0 +1,154 @@
+"""Every dashboard table as a CSV or XLSX download, with the page's access rules and filters:
+the provinces against the target, a province's regencies, the funnel and the shipment totals.
+Cells that look like formulas are neutralised by ``bumdes_export.core.spreadsheets``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.http import Http404
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from bumdes_export.core.i18n import active_language
+from bumdes_export.core.spreadsheets import Table
+from bumdes_export.reference.models import Region
+from matchmaking.access import AnyUser
+from matchmaking.oversight import selectors, shipments
+from matchmaking.oversight.funnel import funnel
+from matchmaking.oversight.selectors import ProvinceStatus
+
+
+@dataclass(frozen=True)
+class Filters:
+    year: int
+    period: shipments.Period
+    province: str = ""
+
+
+def _reasons(status: ProvinceStatus) -> str:
+    return "; ".join(str(selectors.REASONS[code]) for code in status.missing)
+
+
+def _status_rows(statuses: list[ProvinceStatus]) -> list[list[object]]:
+    return [
+        [
+            s.code,
+            s.name,
+            s.bumdes_registered,
+            s.bumdes_verified,
+            s.bumdes_export_ready,
+            s.products_export_ready,
+            s.products_in_review,
+            s.products_with_gaps,
+            s.bumdes_exporting,
+            s.target,
+            _("yes") if s.meets_target else _("no"),
+            _reasons(s),
+        ]
+        for s in statuses
+    ]
+
+
+def _status_header(first: str) -> list[str]:
+    return [
+        _("Code"),
+        first,
+        _("BUMDes registered"),
+        _("BUMDes verified"),
+        _("BUMDes with an export-ready product"),
+        _("Export-ready products"),
+        _("Products in review"),
+        _("Verified products with readiness gaps"),
+        _("Exporting BUMDes"),
+        _("Target"),
+        _("Meets the target"),
+        _("Missing"),
+    ]
+
+
+def provinces_table(user: AnyUser, filters: Filters) -> Table:
+    statuses = selectors.province_statuses(user, filters.year)
+    return Table(
+        _("Provinces %(year)d") % {"year": filters.year},
+        _status_header(_("Province")),
+        _status_rows(statuses),
+    )
+
+
+def regencies_table(user: AnyUser, filters: Filters) -> Table:
+    province = Region.objects.filter(code=filters.province, level=Region.Level.PROVINCE).first()
+    if province is None or not selectors.visible_provinces(user).filter(pk=province.pk).exists():
+        raise Http404
+    return Table(
+        province.name,
+        _status_header(_("Regency or city")),
+        _status_rows(selectors.regency_statuses(user, province, filters.year)),
+    )
+
+
+def funnel_table(user: AnyUser, filters: Filters) -> Table:
+    return Table(
+        _("Funnel"),
+        [_("Step"), _("Products"), _("Share of the step before"), _("Median days")],
+        [
+            [
+                step.label,
+                step.products,
+                "" if step.conversion is None else round(step.conversion, 4),
+                "" if step.median_days is None else step.median_days,
+            ]
+            for step in funnel(user)
+        ],
+    )
+
+
+def _shipments_table(
+    title: Promise, key: Promise, grouping: Callable[..., list[shipments.Total]]
+) -> Callable[[AnyUser, Filters], Table]:
+    def build(user: AnyUser, filters: Filters) -> Table:
+        qs = shipments.shipments_in(user, filters.period, region=filters.province)
+        if grouping is shipments.by_destination:
+            totals = grouping(qs, active_language())
+        else:
+            totals = grouping(qs)
+        return Table(
+            str(title),
+            [str(key), _("Shipments"), _("Volume (kg)"), _("Volume (litres)"), _("Value (USD)")],
+            [[t.label, t.shipments, t.volume_kg, t.volume_l, t.value_usd] for t in totals],
+        )
+
+    return build
+
+
+#: The downloads, by the name used in their address.
+EXPORTS: dict[str, Callable[[AnyUser, Filters], Table]] = {
+    "provinces": provinces_table,
+    "regencies": regencies_table,
+    "funnel": funnel_table,
+    "shipments-by-chapter": _shipments_table(
+        gettext_lazy("Shipments by HS chapter"), gettext_lazy("HS chapter"), shipments.by_chapter
+    ),
+    "shipments-by-heading": _shipments_table(
+        gettext_lazy("Shipments by HS heading"), gettext_lazy("HS heading"), shipments.by_heading
+    ),
+    "shipments-by-destination": _shipments_table(
+        gettext_lazy("Shipments by destination"), gettext_lazy("Country"), shipments.by_destination
+    ),
+    "shipments-by-province": _shipments_table(
+        gettext_lazy("Shipments by province"), gettext_lazy("Province"), shipments.by_province
+    ),
+    "shipments-by-month": _shipments_table(
+        gettext_lazy("Shipments by month"), gettext_lazy("Month"), shipments.by_month
+    ),
+    "top-bumdes": _shipments_table(
+        gettext_lazy("Top BUMDes"), gettext_lazy("BUMDes"), shipments.top_bumdes
+    ),
+    "top-organisations": _shipments_table(
+        gettext_lazy("Top exporters and buyers"),
+        gettext_lazy("Organisation"),
+        shipments.top_organisations,
+    ),
+}

@@ -1,0 +1,139 @@
+"""Shipments and their value on the dashboard: by commodity (HS chapter and heading), destination
+country, province and month, the top BUMDes and organisations, all within the reader's region
+and the chosen period. Counted in the database; volumes in kg and litres are kept apart."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import Substr, TruncMonth
+
+from bumdes_export.reference.models import Country, HsCode, Region
+from matchmaking.access import AnyUser
+from matchmaking.deals.models import Shipment
+from matchmaking.oversight.selectors import village_scope
+
+VILLAGE = "deal__product__bumdes__village__code"
+
+
+@dataclass(frozen=True)
+class Period:
+    """Shipments from ``start`` to ``end`` (both included; either may be open)."""
+
+    start: date | None = None
+    end: date | None = None
+
+    def q(self, field: str = "shipped_on") -> Q:
+        q = Q()
+        if self.start:
+            q &= Q(**{f"{field}__gte": self.start})
+        if self.end:
+            q &= Q(**{f"{field}__lte": self.end})
+        return q
+
+
+@dataclass(frozen=True)
+class Total:
+    key: str
+    label: str
+    shipments: int
+    value_usd: Decimal
+    volume_kg: Decimal
+    volume_l: Decimal
+
+
+def shipments_in(user: AnyUser, period: Period, region: str = "") -> QuerySet[Shipment]:
+    """The shipments of products in the reader's region (and in ``region``, a code within it,
+    when given) shipped in the period."""
+    qs = Shipment.objects.filter(village_scope(user, VILLAGE), period.q())
+    if region:
+        qs = qs.filter(Q(**{VILLAGE: region}) | Q(**{f"{VILLAGE}__startswith": f"{region}."}))
+    return qs
+
+
+def _totals(qs: QuerySet[Shipment], key: Any, labels: dict[str, str]) -> list[Total]:
+    rows = (
+        qs.annotate(group=key)
+        .values("group")
+        .annotate(
+            n=Count("pk"),
+            usd=Sum("value_usd"),
+            kg=Sum("volume", filter=Q(volume_unit="kg")),
+            litres=Sum("volume", filter=Q(volume_unit="l")),
+        )
+        .order_by("-usd", "group")
+    )
+    return [
+        Total(
+            key=str(row["group"]),
+            label=labels.get(str(row["group"]), str(row["group"])),
+            shipments=row["n"],
+            value_usd=row["usd"] or Decimal(0),
+            volume_kg=row["kg"] or Decimal(0),
+            volume_l=row["litres"] or Decimal(0),
+        )
+        for row in rows
+    ]
+
+
+def _hs_labels(codes: list[str]) -> dict[str, str]:
+    return {
+        code: f"{code} {description[:60]}"
+        for code, description in HsCode.objects.filter(code__in=codes).values_list(
+            "code", "description"
+        )
+    }
+
+
+def by_chapter(qs: QuerySet[Shipment]) -> list[Total]:
+    key = Substr("hs_code_id", 1, 2)
+    codes = [str(c) for c in qs.annotate(g=key).values_list("g", flat=True).distinct()]
+    return _totals(qs, key, _hs_labels(codes))
+
+
+def by_heading(qs: QuerySet[Shipment]) -> list[Total]:
+    key = Substr("hs_code_id", 1, 4)
+    codes = [str(c) for c in qs.annotate(g=key).values_list("g", flat=True).distinct()]
+    return _totals(qs, key, _hs_labels(codes))
+
+
+def by_destination(qs: QuerySet[Shipment], language: str) -> list[Total]:
+    name = "name_id" if language.startswith("id") else "name_en"
+    labels = dict(Country.objects.values_list("code", name))
+    return _totals(qs, F("destination_id"), labels)
+
+
+def by_province(qs: QuerySet[Shipment]) -> list[Total]:
+    labels = dict(Region.objects.filter(level=Region.Level.PROVINCE).values_list("code", "name"))
+    return _totals(qs, Substr("deal__product__bumdes__village_id", 1, 2), labels)
+
+
+def by_month(qs: QuerySet[Shipment]) -> list[Total]:
+    totals = _totals(qs, TruncMonth("shipped_on"), {})
+    return sorted(
+        (
+            Total(t.key[:7], t.key[:7], t.shipments, t.value_usd, t.volume_kg, t.volume_l)
+            for t in totals
+        ),
+        key=lambda t: t.key,
+    )
+
+
+def top_bumdes(qs: QuerySet[Shipment], limit: int = 5) -> list[Total]:
+    labels = dict(
+        qs.values_list("deal__product__bumdes_id", "deal__product__bumdes__name").distinct()
+    )
+    labels = {str(k): v for k, v in labels.items()}
+    return _totals(qs, F("deal__product__bumdes_id"), labels)[:limit]
+
+
+def top_organisations(qs: QuerySet[Shipment], limit: int = 5) -> list[Total]:
+    labels = dict(
+        qs.values_list("deal__organisation_id", "deal__organisation__legal_name").distinct()
+    )
+    labels = {str(k): v for k, v in labels.items()}
+    return _totals(qs, F("deal__organisation_id"), labels)[:limit]

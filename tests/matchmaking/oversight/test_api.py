@@ -1,0 +1,60 @@
+"""The dashboard's figures through the API, with the page's access rules."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.matchmaking.conftest import MM_ROLES
+from tests.matchmaking.oversight.test_dashboard import (
+    SEES_PROVINCES,
+    figures,  # noqa: F401 (fixture)
+)
+
+URLS = [
+    "/api/v1/dashboard/provinces/",
+    "/api/v1/dashboard/provinces/74/regencies/",
+    "/api/v1/dashboard/funnel/",
+    "/api/v1/dashboard/shipments/",
+]
+
+
+@pytest.mark.parametrize("role", MM_ROLES)
+@pytest.mark.parametrize("url", URLS)
+def test_who_reads_the_dashboard_api(figures, api_as, role, url):  # noqa: F811
+    response = api_as(role).get(url)
+    if role == "anonymous":
+        assert response.status_code in (401, 403)
+    elif role in SEES_PROVINCES:
+        expected = 404 if (url.endswith("regencies/") and role == "officer_sulteng") else 200
+        assert response.status_code == expected
+    else:
+        assert response.status_code == 403
+
+
+def test_provinces_and_their_figures(figures, api_as):  # noqa: F811
+    body = api_as("ministry").get("/api/v1/dashboard/provinces/", {"year": 2026}).json()
+    assert (body["year"], body["provinces"], body["meeting"]) == (2026, 38, 1)
+    sultra = next(r for r in body["results"] if r["code"] == "74")
+    assert (sultra["bumdes_registered"], sultra["bumdes_export_ready"], sultra["meets_target"]) == (
+        2,
+        1,
+        True,
+    )
+    officer = api_as("officer_sulteng").get("/api/v1/dashboard/provinces/").json()
+    assert [r["code"] for r in officer["results"]] == ["72"]
+
+
+def test_shipment_totals_grouped_and_filtered(figures, api_as):  # noqa: F811
+    client = api_as("ministry")
+    rows = client.get("/api/v1/dashboard/shipments/", {"group": "destination"}).json()
+    assert [(r["key"], r["shipments"]) for r in rows] == [("HK", 1)]
+    assert client.get("/api/v1/dashboard/shipments/", {"region": "72"}).json() == []
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"group": "secret"}, {"shipped_from": "yesterday"}, {"year": "1900"}, {"year": "x"}],
+)
+def test_bad_parameters_are_a_400(figures, api_as, params):  # noqa: F811
+    url = "/api/v1/dashboard/provinces/" if "year" in params else "/api/v1/dashboard/shipments/"
+    assert api_as("ministry").get(url, params).status_code == 400

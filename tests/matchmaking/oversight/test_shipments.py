@@ -1,0 +1,103 @@
+"""Shipments on the dashboard, counted by hand: crab (HS 030633, Konawe) to Hong Kong twice
+(USD 6,250 + 3,000, 500 + 240 kg, in two months) and avocado oil (HS 151590, Konawe, litres) to
+Japan once (USD 1,800, 120 l); Donggala crab (Sulawesi Tengah) to Singapore (USD 900, 80 kg)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from bumdes_export.reference.models import Country
+from matchmaking.deals import services as deal_services
+from matchmaking.oversight import shipments as figures
+from tests.matchmaking.deals.conftest import shipment_data
+
+
+@pytest.fixture
+def shipped(world, org_a, org_b, ministry):
+    crab = deal_services.open_outside_deal(actor=ministry, product=world.crab, organisation=org_a)
+    oil = deal_services.open_outside_deal(actor=ministry, product=world.oil, organisation=org_b)
+    donggala = deal_services.open_outside_deal(
+        actor=ministry, product=world.donggala_crab, organisation=org_b
+    )
+    record = deal_services.record_shipment
+    record(actor=ministry, deal=crab, data=shipment_data(shipped_on=date(2026, 10, 5)))
+    record(
+        actor=ministry,
+        deal=crab,
+        data=shipment_data(
+            shipped_on=date(2026, 11, 20), quantity=Decimal(240), value_usd=Decimal(3000)
+        ),
+    )
+    record(
+        actor=ministry,
+        deal=oil,
+        data=shipment_data(
+            shipped_on=date(2026, 11, 2),
+            quantity=Decimal(120),
+            value_usd=Decimal(1800),
+            destination=Country.objects.get(code="JP"),
+        ),
+    )
+    record(
+        actor=ministry,
+        deal=donggala,
+        data=shipment_data(
+            shipped_on=date(2026, 11, 3),
+            quantity=Decimal(80),
+            value_usd=Decimal(900),
+            destination=Country.objects.get(code="SG"),
+        ),
+    )
+    return world
+
+
+def _by_key(totals):
+    return {t.key: (t.shipments, t.value_usd, t.volume_kg, t.volume_l) for t in totals}
+
+
+def test_totals_by_commodity_destination_province_and_month(shipped, ministry):
+    qs = figures.shipments_in(ministry, figures.Period())
+    assert _by_key(figures.by_chapter(qs)) == {
+        "03": (3, Decimal("10150"), Decimal("820"), Decimal(0)),
+        "15": (1, Decimal("1800"), Decimal(0), Decimal("120")),
+    }
+    assert _by_key(figures.by_heading(qs))["0306"][1] == Decimal("10150")
+    assert {t.key: t.value_usd for t in figures.by_destination(qs, "en")} == {
+        "HK": Decimal("9250"),
+        "JP": Decimal("1800"),
+        "SG": Decimal("900"),
+    }
+    assert {t.key: t.value_usd for t in figures.by_province(qs)} == {
+        "74": Decimal("11050"),
+        "72": Decimal("900"),
+    }
+    assert [(t.key, t.value_usd) for t in figures.by_month(qs)] == [
+        ("2026-10", Decimal("6250")),
+        ("2026-11", Decimal("5700")),
+    ]
+    assert [t.label for t in figures.top_bumdes(qs)] == ["BUMDes Mina Uji", "BUMDes Bakau Uji"]
+
+
+def test_the_period_and_the_region_narrow_the_shipments(shipped, ministry, officer_sulteng):
+    november = figures.Period(date(2026, 11, 1), date(2026, 11, 30))
+    assert figures.shipments_in(ministry, november).count() == 3
+    assert figures.shipments_in(ministry, figures.Period(), region="72").count() == 1
+    assert figures.shipments_in(officer_sulteng, figures.Period()).count() == 1
+
+
+def test_the_dashboard_shows_each_chart_beside_its_table(shipped, as_role):
+    html = as_role("ministry").get(reverse("oversight:dashboard")).content.decode()
+    section = html.split('id="shipments"')[1].split("</section>")[0]
+    for chart in ("chapter", "heading", "destination", "province", "month", "top-bumdes"):
+        assert f'data-chart="{chart}"' in section
+    officer = as_role("officer_sulteng").get(reverse("oversight:dashboard")).content.decode()
+    assert "Hong Kong" not in officer.split('id="shipments"')[1].split("</section>")[0]
+
+
+def test_a_period_filter_that_is_not_a_date_is_ignored_not_a_500(shipped, as_role):
+    response = as_role("ministry").get(reverse("oversight:dashboard"), {"shipped_from": "soon"})
+    assert response.status_code == 200
