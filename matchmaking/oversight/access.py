@@ -23,3 +23,9 @@ def has_own_pipeline(user: AnyUser) -> bool:
 
 def may_set_targets(user: AnyUser) -> bool:
     return scope_for(user).is_ministry
+
+
+def opens_dashboard(user: AnyUser) -> bool:
+    """The dashboard link: the provinces for ministry staff and officers, the own pipeline for
+    operators and organisation members."""
+    return may_see_dashboard(user) or has_own_pipeline(user)

@@ -107,6 +107,7 @@ FULL = {
     "operator": (
         [
             "home",
+            "oversight:dashboard",
             "catalogue:list",
             "products:bumdes_list",
             "products:product_list",
@@ -122,6 +123,7 @@ FULL = {
     "exporter": (
         [
             "home",
+            "oversight:dashboard",
             "catalogue:list",
             "exporters:directory",
             "matchmaking:index",
