@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import ForeignKey
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from bumdes_export.reference.models import (
     Country,
@@ -237,7 +238,7 @@ def import_designation(
     if not 2000 <= period_start <= 2100 or not 2000 <= period_end <= 2100:
         errors["period_start"] = _("Give the years of the period.")
     elif period_end < period_start:
-        errors["period_end"] = _("The period ends after it starts.")
+        errors["period_end"] = _("The period cannot end before it starts.")
     if errors:
         raise ValidationError(errors)
     try:
@@ -271,7 +272,11 @@ def import_designation(
         seen.add(code)
     if problems:
         raise DesignationFileError(
-            _("%(n)d rows do not name a current regency; nothing was loaded.")
+            ngettext(
+                "%(n)d row does not name a current regency; nothing was loaded.",
+                "%(n)d rows do not name a current regency; nothing was loaded.",
+                len(problems),
+            )
             % {"n": len(problems)},
             problems,
         )

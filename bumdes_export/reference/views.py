@@ -6,6 +6,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from bumdes_export.accounts.decorators import allowed_by
@@ -78,7 +79,11 @@ def disadvantaged(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("Designation loaded: %(n)d regencies for %(start)d-%(end)d.")
+                ngettext(
+                    "Designation loaded: %(n)d regency for %(start)d-%(end)d.",
+                    "Designation loaded: %(n)d regencies for %(start)d-%(end)d.",
+                    result.created + result.unchanged,
+                )
                 % {
                     "n": result.created + result.unchanged,
                     "start": form.cleaned_data["period_start"],

@@ -233,7 +233,7 @@ class ServiceRequestForm(forms.Form):
         label=_("Deal"),
         queryset=Deal.objects.none(),
         required=False,
-        empty_label=_("None: for the product"),
+        empty_label=_("No deal: for the product in general"),
         help_text=_("Optional: the deal this help is for."),
     )
     shipment = forms.CharField(

@@ -31,7 +31,9 @@ from matchmaking.pages import signed_in
 
 def _allowed(request: HttpRequest) -> None:
     if not access.may_see_dashboard(request.user):
-        raise PermissionDenied(_("The dashboard is for ministry staff and regional officers."))
+        raise PermissionDenied(
+            _("The province figures are for ministry staff and regional officers.")
+        )
 
 
 def shipment_figures(user: AnyUser, period: shipments.Period, language: str) -> dict[str, list]:

@@ -75,7 +75,9 @@ def deal_opened(request: HttpRequest, opening: DealOpening) -> HttpResponse:
     if opening.created:
         messages.success(request, _("The deal is opened. Record its next steps here."))
     else:
-        messages.info(request, _("This product and organisation already have an open deal: here."))
+        messages.info(
+            request, _("This product and organisation already had an open deal; this is it.")
+        )
     return redirect("deals:deal_detail", pk=opening.deal.pk)
 
 
