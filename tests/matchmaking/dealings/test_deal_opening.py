@@ -266,7 +266,7 @@ def test_the_inquiry_page_offers_to_open_the_deal_then_links_it(
     # Opening again (a stale page) goes to the same deal, saying so.
     response = as_role("linked_operator").post(deal_url, follow=True)
     assert response.redirect_chain[-1][0] == f"/deals/{deal.pk}/"
-    assertContains(response, "already have an open deal")
+    assertContains(response, "already had an open deal; this is it")
     assert Deal.objects.count() == 1
     # A member of an organisation that lost its verification sees the deal, cannot open one.
     deal.delete()
