@@ -195,7 +195,7 @@ def test_a_whole_shipment_is_kept(crab_deal):
         ({"idr_per_usd": Decimal(0)}, "a rate of zero"),
         ({"value_idr": Decimal(0)}, "no rupiah"),
         ({"unit": "bucket"}, "an unknown unit"),
-        ({"volume_unit": "gal"}, "neither kg nor litres"),
+        ({"volume_unit": "gl"}, "neither kg nor litres"),
     ],
 )
 def test_the_database_refuses_a_broken_shipment(crab_deal, fields, why):
