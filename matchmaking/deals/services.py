@@ -282,6 +282,14 @@ def open_outside_deal(
         raise ValidationError(errors)
     if not deal_access.may_record_outside_deal(actor, product):
         raise PermissionDenied
+    if not selectors.outside_deal_products(actor).filter(pk=product.pk).exists():
+        errors["product"] = _("Only a verified or export-ready product can have a deal.")
+    if not selectors.deal_organisations().filter(pk=organisation.pk).exists():
+        errors["organisation"] = _(
+            "Choose a verified exporter, aggregator or buyer (not a service provider)."
+        )
+    if errors:
+        raise ValidationError(errors)
     if selectors.open_deal_for(product, organisation) is not None:
         raise ValidationError(
             {"organisation": _("This product and organisation already have an open deal.")}

@@ -19,11 +19,25 @@ from django.core import mail
 from django.utils import timezone
 
 from bumdes_export.reference.models import Country, ExportGateway
+from exporters.models import Organisation
 from matchmaking.deals import services as deal_services
 from matchmaking.deals.models import Deal, Shipment
 from matchmaking.forums import services as forum_services
 from matchmaking.forums.models import Meeting
 from tests.matchmaking.forums.conftest import attendee, make_forum
+
+
+def entered_while_verified(whose: Organisation, **deal):
+    """A deal made outside the portal, entered while ``whose`` (its organisation) was verified;
+    it is awaiting verification again afterwards (its members read the deal but cannot act)."""
+    Organisation.objects.filter(pk=whose.pk).update(
+        status=Organisation.Status.VERIFIED, verified_at=timezone.now()
+    )
+    entered = deal_services.open_outside_deal(**deal)
+    Organisation.objects.filter(pk=whose.pk).update(
+        status=Organisation.Status.PENDING, verified_at=None
+    )
+    return entered
 
 
 def shipment_data(**overrides) -> dict:
@@ -53,8 +67,8 @@ def crab_deal(world, org_a, ministry) -> Deal:
 # - ``ds.crab``: ``crab_deal`` (Konawe crab × org A) with one shipment to Hong Kong
 #   (``ds.shipment``): seen by the Konawe side and org A's members.
 # - ``ds.donggala``: the Donggala crab × org B (Sulawesi Tengah), at "interest".
-# - ``ds.pending``: the Konawe avocado oil × the organisation awaiting verification: its members
-#   read it, only the Konawe side records into it.
+# - ``ds.pending``: the Konawe avocado oil × an organisation awaiting verification again (the deal
+#   was entered while it was verified): its members read it, only the Konawe side records into it.
 
 
 @dataclass
@@ -97,8 +111,8 @@ def ds(crab_deal, world, ministry, org_b, org_pending) -> DealScene:
     donggala = deal_services.open_outside_deal(
         actor=ministry, product=world.donggala_crab, organisation=org_b
     )
-    pending = deal_services.open_outside_deal(
-        actor=ministry, product=world.oil, organisation=org_pending
+    pending = entered_while_verified(
+        org_pending, actor=ministry, product=world.oil, organisation=org_pending
     )
     crab_deal.refresh_from_db()
     mail.outbox.clear()

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from matchmaking.deals import services as deal_services
 from matchmaking.deals.models import Deal, Shipment
-from tests.matchmaking.deals.conftest import shipment_data
+from tests.matchmaking.deals.conftest import entered_while_verified, shipment_data
 
 #: Who sees each deal of the scene.
 KONAWE_SIDE = {"ministry", "officer_sultra", "officer_konawe", "linked_operator"}
@@ -72,7 +72,8 @@ class DealScene:
 
 def build_scene(world, crab_deal, org_b, org_pending, ministry) -> DealScene:
     shipment = deal_services.record_shipment(actor=ministry, deal=crab_deal, data=shipment_data())
-    oil = deal_services.open_outside_deal(
+    oil = entered_while_verified(
+        org_pending,
         actor=ministry,
         product=world.oil,
         organisation=org_pending,

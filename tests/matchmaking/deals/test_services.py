@@ -702,3 +702,16 @@ def test_a_refused_write_tells_nobody(crab_deal, ministry, django_capture_on_com
         services.record_shipment(actor=ministry, deal=crab_deal, data=shipment_data(value_usd="0"))
     assert not Notification.objects.exists() and not mail.outbox
     assert DealStep.objects.filter(deal=crab_deal).count() == 1
+
+
+def test_a_deal_made_outside_the_portal_needs_a_verified_product_and_a_trading_organisation(
+    world, ministry, org_pending, platform
+):
+    with pytest.raises(ValidationError) as refused:
+        services.open_outside_deal(
+            actor=ministry, product=world.crab_draft, organisation=org_pending
+        )
+    assert set(refused.value.message_dict) == {"product", "organisation"}
+    with pytest.raises(ValidationError) as refused:
+        services.open_outside_deal(actor=ministry, product=world.crab, organisation=platform)
+    assert set(refused.value.message_dict) == {"organisation"}
