@@ -36,6 +36,7 @@ from matchmaking.dealings.models import (
     ServiceRequestNote,
     ShortlistEntry,
 )
+from matchmaking.deals import access as deal_access
 from matchmaking.deals import selectors as deal_selectors
 from matchmaking.deals.models import Deal
 from products import access as product_access
@@ -317,19 +318,21 @@ def matching_buying_requests(product: Product) -> QuerySet[BuyingRequest]:
 
 def service_requests_q(user: AnyUser) -> Q:
     """The service requests a user may read: those addressed to the user's organisation or made
-    by it; the product side's requests about products on the user's side; every one for ministry
+    by it; the product side's requests about products on the user's side; requests on a deal the
+    user may see (both sides of a deal follow the help asked on it); every one for ministry
     staff."""
     scope = scope_for(user)
     if not scope.authenticated:
         return Q(pk__in=[])
     if scope.is_ministry:
         return Q()
+    on_visible_deal = Q(deal__isnull=False) & deal_access.deals_q(user, prefix="deal__")
     if scope.is_exporter:
         organisation = access.organisation_of(user)
         if organisation is None:
             return Q(pk__in=[])
-        return Q(provider=organisation) | Q(requesting_organisation=organisation)
-    return access.product_side_q(user) & Q(requesting_organisation__isnull=True)
+        return Q(provider=organisation) | Q(requesting_organisation=organisation) | on_visible_deal
+    return (access.product_side_q(user) & Q(requesting_organisation__isnull=True)) | on_visible_deal
 
 
 #: What a service request is shown with: the provider, the product, who asked, the deal.

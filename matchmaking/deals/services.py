@@ -21,8 +21,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import DecimalField, Model
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from bumdes_export.accounts.models import Role, User
 from bumdes_export.notifications.services import translated
@@ -529,7 +529,7 @@ def record_shipment(*, actor: User, deal: Deal, data: Mapping[str, Any]) -> Ship
         subject=translated(
             gettext_lazy("Shipment recorded: %(product)s to %(country)s"),
             product=product.name_id,
-            country=destination.name_en,
+            country=lambda: destination.localized_name(get_language() or "id"),
         ),
         context={"what": "shipment", "shipment": shipment},
     )

@@ -1,7 +1,8 @@
 """The programme's funnel: how far the products in the reader's region have come, from registered
 to repeat shipments, with the conversion between steps and the median days between them.
 
-Each step counts the products that reached it or any later step (a product with a contract was
+The steps from "matched" on count only products that reached export-ready (the ones the
+catalogue offers). Each step counts the products that reached it or any later step (a product with a contract was
 contacted, whichever way; a product returned after it shipped still shipped), so every step
 holds at most the products of the step before. Where the day is known it is the first time the
 product reached the step itself:
@@ -48,6 +49,9 @@ STEPS = (
     ("first_shipment", _("First shipment")),
     ("repeat_shipments", _("Repeat shipment")),
 )
+
+#: The steps after export-ready, counted among the products that reached export-ready.
+COMMERCIAL_STEPS = tuple(key for key, _label in STEPS[3:])
 
 #: Product -> the day it reached a step (None: reached, day unknown).
 Reached = dict[int, date | None]
@@ -157,6 +161,11 @@ def reached_by_step(user: AnyUser) -> dict[str, Reached]:
 
 def funnel(user: AnyUser) -> list[FunnelStep]:
     reached = reached_by_step(user)
+    # The commercial steps follow the export-ready products: a verified product with a good
+    # score or an offer is not counted there (nor made export-ready by it).
+    ready = reached["export_ready"].keys()
+    for key in COMMERCIAL_STEPS:
+        reached[key] = {pk: day for pk, day in reached[key].items() if pk in ready}
     # A product at a later step passed every earlier one (its day there may be unknown).
     later: set[int] = set()
     for key, _label in reversed(STEPS):

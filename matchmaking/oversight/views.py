@@ -161,6 +161,8 @@ def _month(raw: str) -> date:
     """``YYYY-MM`` from the query; the month before this one when absent or not understood."""
     try:
         year, month = (int(part) for part in raw.split("-"))
+        if not 2000 <= year <= 2100:
+            raise ValueError(year)
         return date(year, month, 1)
     except ValueError:
         this_month = timezone.localdate().replace(day=1)

@@ -7,7 +7,7 @@ from django import template
 register = template.Library()
 
 #: The width of a full bar, in the charts' own units.
-BAR_WIDTH = 360.0
+BAR_WIDTH = 300.0
 
 
 @register.filter
@@ -31,3 +31,9 @@ def bar_height(rows: int, each: int) -> int:
 @register.filter
 def get_item(mapping: dict, key: str) -> object:
     return mapping.get(key)
+
+
+@register.filter
+def largest(rows: list, attribute: str) -> float:
+    """The largest ``attribute`` of the rows (the full bar of a chart), 0 for none."""
+    return max((float(getattr(row, attribute) or 0) for row in rows), default=0.0)

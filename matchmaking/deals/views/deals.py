@@ -66,6 +66,14 @@ def _totals(shipments: list[Shipment]) -> dict[str, Any]:
     }
 
 
+def _next_stage(deal: Deal, stages: list[tuple[str, Any]]) -> dict[str, str]:
+    """The step form starts at the first open stage after the deal's current one (earlier open
+    stages stay in the list, to fill in what was skipped)."""
+    current = STAGE_ORDER.index(deal.stage) if deal.stage in STAGE_ORDER else -1
+    later = [value for value, _label in stages if STAGE_ORDER.index(value) > current]
+    return {"stage": later[0]} if later else {}
+
+
 def _deal_page(
     request: HttpRequest,
     deal: Deal,
@@ -109,7 +117,8 @@ def _deal_page(
         stages = open_stages(set(reached))
         context.update(
             {
-                "step_form": step_form or (StepForm(stages=stages) if stages else None),
+                "step_form": step_form
+                or (StepForm(stages=stages, initial=_next_stage(deal, stages)) if stages else None),
                 "shipment_form": shipment_form
                 or ShipmentForm(product=deal.product, initial=services.shipment_defaults(deal)),
                 "lost_form": lost_form or LostForm(),

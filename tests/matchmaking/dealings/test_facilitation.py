@@ -231,8 +231,9 @@ def test_who_sees_and_acts_on_each_kind(
 
     assert seen(provider) == seen(ministry) == {product_side, org_request}
     assert seen(verified_exporter) == seen(colleague_a) == {org_request}
+    # The Konawe side is the deal's other side: it reads the help asked on the deal.
     for user in (officer_konawe, officer_sultra, linked_operator):
-        assert seen(user) == {product_side}
+        assert seen(user) == {product_side, org_request}
     for user in (officer_sulteng, second_exporter, pending_exporter):
         assert seen(user) == set()
 
@@ -368,8 +369,11 @@ def test_the_provider_queue_shows_both_kinds_and_the_turnaround(as_role, scene, 
     assertNotContains(page, f"/matchmaking/service-requests/{scene.service_request.pk}/")
     assertContains(page, f"/deals/{deal.pk}/")
     assertNotContains(page, "Median hours to answer")
-    # Officers see the product side's requests only; ministry staff every provider's figures.
+    # Officers see their side's requests and those on their deals; ministry staff every
+    # provider's figures.
     page = as_role("officer_konawe").get("/matchmaking/service-requests/")
+    assertContains(page, f"/matchmaking/service-requests/{org_request.pk}/")
+    page = as_role("officer_sulteng").get("/matchmaking/service-requests/")
     assertNotContains(page, f"/matchmaking/service-requests/{org_request.pk}/")
     assertNotContains(page, "Median hours to answer")
     page = as_role("ministry").get("/matchmaking/service-requests/")
@@ -383,7 +387,11 @@ def test_who_may_open_an_organisations_request(as_role, org_request, role):
     if role == "anonymous":
         assert response.status_code == 302 and "/login/" in response["Location"]
         return
-    assert response.status_code == only({"verified_exporter", "provider", "ministry"})[role]
+    deal_side = {"officer_sultra", "officer_konawe", "linked_operator"}
+    readers = {"verified_exporter", "provider", "ministry"} | deal_side
+    assert response.status_code == only(readers)[role]
+    if role in deal_side:  # the deal's other side reads the request, does not act on it
+        assertNotContains(response, 'name="to"')
     if role == "verified_exporter":
         assertContains(response, "Cancel the request")
     elif role == "provider":
@@ -515,7 +523,11 @@ def test_who_reads_an_organisations_request_over_the_api(api_as, org_request, ro
     if role == "anonymous":
         assert response.status_code == 401
         return
-    readers = {"verified_exporter", "provider", "ministry"}
+    readers = {"verified_exporter", "provider", "ministry"} | {
+        "officer_sultra",
+        "officer_konawe",
+        "linked_operator",
+    }
     assert response.status_code == only(readers)[role]
     listed = client.get(f"{API}/service-requests/").json()
     assert (org_request.pk in {row["id"] for row in listed["results"]}) is (role in readers)
@@ -530,6 +542,9 @@ def test_who_reads_an_organisations_request_over_the_api(api_as, org_request, ro
             **only(readers),
             "provider": 403,
             "ministry": 403,
+            "officer_sultra": 403,
+            "officer_konawe": 403,
+            "linked_operator": 403,
         }[role]
     )
 
@@ -557,3 +572,33 @@ def test_the_turnaround_over_the_api(api_as, scene, org_request, platform):
     for role in ("officer_konawe", "verified_exporter", "operator"):
         assert api_as(role).get(f"{API}/service-requests/turnaround/").json() == []
     assert api_as("anonymous").get(f"{API}/service-requests/turnaround/").status_code == 401
+
+
+def test_both_sides_of_a_deal_read_the_help_asked_on_it(
+    scene, verified_exporter, provider, platform, linked_operator, officer_sultra, officer_sulteng
+):
+    """A buyer asks for help on its deal: the BUMDes side of that deal reads the request too (an
+    officer elsewhere does not), and only the asking side and the provider act on it."""
+    from matchmaking.dealings import access as dealings_access
+    from matchmaking.dealings import selectors as dealings_selectors
+    from matchmaking.dealings import services as dealings_services
+
+    opening = dealings_services.open_deal_from_inquiry(
+        actor=verified_exporter, inquiry=scene.inquiry
+    )
+    asked = dealings_services.request_service(
+        actor=verified_exporter,
+        provider=platform,
+        service="logistics",
+        product=None,
+        deal=opening.deal,
+        description="Air freight space KDI-HKG for 800 kg live crab",
+    )
+    for reader in (linked_operator, officer_sultra, provider, verified_exporter):
+        assert dealings_selectors.visible_service_requests(reader).filter(pk=asked.pk).exists()
+    assert (
+        not dealings_selectors.visible_service_requests(officer_sulteng)
+        .filter(pk=asked.pk)
+        .exists()
+    )
+    assert dealings_access.service_side(linked_operator, asked) is None

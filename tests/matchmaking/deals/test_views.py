@@ -299,10 +299,11 @@ def test_facilitation_on_the_deal_is_listed_for_those_who_may_read_it(
     ministry = as_role("ministry").get(url)
     assert [r.pk for r in ministry.context["service_requests"]] == [ours.pk, theirs.pk]
     assertContains(ministry, f'href="/matchmaking/service-requests/{theirs.pk}/"')
+    # Both sides of the deal follow the help asked on it, whoever asked.
     exporter = as_role("verified_exporter").get(url)
-    assert [r.pk for r in exporter.context["service_requests"]] == [theirs.pk]
+    assert [r.pk for r in exporter.context["service_requests"]] == [ours.pk, theirs.pk]
     konawe = as_role("officer_konawe").get(url)
-    assert [r.pk for r in konawe.context["service_requests"]] == [ours.pk]
+    assert [r.pk for r in konawe.context["service_requests"]] == [ours.pk, theirs.pk]
 
 
 @pytest.mark.parametrize("role", sorted(SEES["oil"]))
@@ -310,9 +311,9 @@ def test_forms_and_the_help_link_are_for_those_who_may_record(as_role, deals, ro
     response = as_role(role).get(f"/deals/{deals.oil.pk}/")
     help_link = f'href="/matchmaking/service-requests/new/?deal={deals.oil.pk}"'
     forms = (
-        f'action="/deals/{deals.oil.pk}/steps/"',
-        f'action="/deals/{deals.oil.pk}/shipments/"',
-        f'action="/deals/{deals.oil.pk}/lost/"',
+        f'action="/deals/{deals.oil.pk}/steps/#record-step"',
+        f'action="/deals/{deals.oil.pk}/shipments/#record-shipment"',
+        f'action="/deals/{deals.oil.pk}/lost/#lost"',
     )
     if role == "pending_exporter":
         for text in (help_link, *forms):
@@ -494,7 +495,7 @@ def test_closing_a_deal_as_lost(as_role, deals):
     assertContains(page, "Other (say what)")
     assertContains(page, "The buyer found crab in Vietnam.")
     # A lost deal takes no more records: no forms, and a post is refused with the reason.
-    assertNotContains(page, f'action="/deals/{deals.donggala.pk}/steps/"')
+    assertNotContains(page, f'action="/deals/{deals.donggala.pk}/steps/#record-step"')
     assertNotContains(page, "?deal=")
     refused = client.post(f"/deals/{deals.donggala.pk}/steps/", step_post())
     assertContains(refused, "This deal is closed as lost.", status_code=403)
@@ -604,3 +605,25 @@ def test_list_queries_do_not_grow_with_the_rows(as_role, deals, ministry, org_b,
         deal = deal_services.open_outside_deal(actor=ministry, product=product, organisation=org_b)
         deal_services.record_shipment(actor=ministry, deal=deal, data=shipment_data())
     assert queries() == before
+
+
+def test_countries_are_named_in_the_readers_language(crab_deal, ministry, as_role):
+    from matchmaking.deals import services as deal_services
+    from tests.matchmaking.deals.conftest import shipment_data
+
+    deal_services.record_shipment(actor=ministry, deal=crab_deal, data=shipment_data())
+    client = as_role("ministry")
+    client.cookies["django_language"] = "id"
+    page = client.get(f"/deals/{crab_deal.pk}/").content.decode()
+    assert "Hong Kong DAK Tiongkok" in page and "Hong Kong SAR China" not in page
+    client.cookies["django_language"] = "en"
+    assert "Hong Kong SAR China" in client.get(f"/deals/{crab_deal.pk}/").content.decode()
+
+
+def test_the_step_form_starts_at_the_next_stage(crab_deal, ministry, as_role):
+    from matchmaking.deals import services as deal_services
+
+    deal_services.record_step(actor=ministry, deal=crab_deal, data={"stage": "loi_mou"})
+    form = as_role("ministry").get(f"/deals/{crab_deal.pk}/").context["step_form"]
+    assert form.initial["stage"] == "contract"
+    assert "sample_sent" in dict(form.fields["stage"].choices)  # still there to fill in

@@ -94,3 +94,22 @@ def test_the_bars_have_plain_numbers_in_every_language(pipeline, as_role):
     widths = re.findall(r'<rect x="200" y="4" height="18" width="([^"]+)"', html)
     assert len(widths) == 10
     assert all(re.fullmatch(r"\d+(\.\d+)?", w) for w in widths), widths
+
+
+def test_a_verified_product_with_a_good_match_is_not_counted_as_export_ready(pipeline, ministry):
+    from matchmaking.matching.models import ProductMatches
+    from products.models import Product
+
+    Product.objects.filter(pk=pipeline.oil.pk).update(status=Product.Status.VERIFIED)
+    ProductMatches.objects.create(
+        product=pipeline.oil,
+        product_version=1,
+        weights_version=1,
+        best_score=950,
+        size=1,
+        computed_at=timezone.now(),
+    )
+    steps = _steps(ministry)
+    assert steps["export_ready"].products == 2  # the two crabs
+    assert steps["matched"].products == 1  # the Konawe crab, which went further
+    assert all(s.conversion is None or s.conversion <= 1 for s in steps.values())

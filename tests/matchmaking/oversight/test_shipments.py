@@ -101,3 +101,26 @@ def test_the_dashboard_shows_each_chart_beside_its_table(shipped, as_role):
 def test_a_period_filter_that_is_not_a_date_is_ignored_not_a_500(shipped, as_role):
     response = as_role("ministry").get(reverse("oversight:dashboard"), {"shipped_from": "soon"})
     assert response.status_code == 200
+
+
+def test_every_bar_fits_its_chart_and_the_largest_is_full(shipped, as_role, ministry):
+    """In date order a later month may be the largest: bars are scaled to the largest value."""
+    import re
+
+    from matchmaking.deals.models import Deal
+    from matchmaking.templatetags.charts import BAR_WIDTH
+
+    oil = Deal.objects.get(product=shipped.oil)
+    deal_services.record_shipment(
+        actor=ministry,
+        deal=oil,
+        data=shipment_data(
+            shipped_on=date(2026, 11, 25), quantity=Decimal(60), value_usd=Decimal(1000)
+        ),
+    )
+    html = as_role("ministry").get(reverse("oversight:dashboard")).content.decode()
+    chart = html.split('data-chart="month"')[1].split("</svg>")[0]
+    widths = [
+        float(w) for w in re.findall(r'<rect x="200" y="4" height="18" width="([^"]+)"', chart)
+    ]
+    assert widths == [round(BAR_WIDTH * 6250 / 6700, 1), BAR_WIDTH]  # October, November
