@@ -442,11 +442,12 @@ class Turnaround:
 
 def turnaround(provider: Organisation) -> Turnaround:
     """A provider's turnaround, from the answer and completion times of its requests."""
-    rows = list(
-        ServiceRequest.objects.filter(provider=provider).values_list(
-            "created_at", "answered_at", "completed_at"
-        )
-    )
+    return turnaround_of(ServiceRequest.objects.filter(provider=provider))
+
+
+def turnaround_of(requests: QuerySet[ServiceRequest]) -> Turnaround:
+    """The turnaround of any set of requests (a provider's, a region's, one service's)."""
+    rows = list(requests.values_list("created_at", "answered_at", "completed_at"))
     to_answer = [(a - c).total_seconds() / 3600 for c, a, _done in rows if a is not None]
     to_complete = [(d - c).total_seconds() / 86400 for c, _a, d in rows if d is not None]
     return Turnaround(

@@ -22,6 +22,7 @@ from bumdes_export.reference.models import Region
 from bumdes_export.reference.selectors import designation_in_force
 from matchmaking.access import AnyUser
 from matchmaking.oversight import access, exports, report, selectors, services, shipments
+from matchmaking.oversight.facilitation import facilitation_rows
 from matchmaking.oversight.forms import TargetForm, YearForm
 from matchmaking.oversight.funnel import funnel
 from matchmaking.oversight.map import regency_map
@@ -63,6 +64,7 @@ def _page(request: HttpRequest, year: int, target_form: TargetForm | None, statu
             "query": request.GET.urlencode() if request.method == "GET" else f"year={year}",
             "period": period,
             "shipments": shipment_figures(request.user, period, active_language()),
+            "facilitation": facilitation_rows(request.user, period),
             "statuses": statuses,
             "summary": summary,
             "common_gaps": selectors.common_gaps_of(

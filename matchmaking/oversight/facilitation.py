@@ -1,0 +1,37 @@
+"""Facilitation on the dashboard: the help asked for the products of the reader's region, by
+service, with the turnaround (``matchmaking.dealings.selectors.turnaround_of``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from exporters.models import Service
+from matchmaking.access import AnyUser
+from matchmaking.dealings.models import ServiceRequest
+from matchmaking.dealings.selectors import Turnaround, turnaround_of
+from matchmaking.oversight.selectors import village_scope
+from matchmaking.oversight.shipments import Period
+
+
+@dataclass(frozen=True)
+class FacilitationRow:
+    key: str
+    label: str
+    turnaround: Turnaround
+
+
+def facilitation_rows(user: AnyUser, period: Period) -> list[FacilitationRow]:
+    """One row per service and one for all, for the requests made in the period about products
+    in the reader's region."""
+    requests = ServiceRequest.objects.filter(
+        village_scope(user, "product__bumdes__village__code"),
+        period.q("created_at__date"),
+    )
+    rows = [
+        FacilitationRow(value, str(label), turnaround_of(requests.filter(service=value)))
+        for value, label in Service.choices
+    ]
+    rows.append(FacilitationRow("all", _("All services"), turnaround_of(requests)))
+    return rows
