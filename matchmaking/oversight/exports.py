@@ -17,6 +17,7 @@ from bumdes_export.core.spreadsheets import Table
 from bumdes_export.reference.models import Region
 from matchmaking.access import AnyUser
 from matchmaking.oversight import selectors, shipments
+from matchmaking.oversight.facilitation import facilitation_rows
 from matchmaking.oversight.funnel import funnel
 from matchmaking.oversight.selectors import ProvinceStatus
 
@@ -100,7 +101,7 @@ def funnel_table(user: AnyUser, filters: Filters) -> Table:
                 "" if step.conversion is None else round(step.conversion, 4),
                 "" if step.median_days is None else step.median_days,
             ]
-            for step in funnel(user)
+            for step in funnel(user, within=filters.province)
         ],
     )
 
@@ -123,11 +124,37 @@ def _shipments_table(
     return build
 
 
+def facilitation_table(user: AnyUser, filters: Filters) -> Table:
+    return Table(
+        _("Facilitation"),
+        [
+            _("Service"),
+            _("Requests"),
+            _("Answered"),
+            _("Median hours to answer"),
+            _("Completed"),
+            _("Median days to complete"),
+        ],
+        [
+            [
+                row.label,
+                row.turnaround.requests,
+                row.turnaround.answered,
+                row.turnaround.median_hours_to_answer,
+                row.turnaround.completed,
+                row.turnaround.median_days_to_complete,
+            ]
+            for row in facilitation_rows(user, filters.period, within=filters.province)
+        ],
+    )
+
+
 #: The downloads, by the name used in their address.
 EXPORTS: dict[str, Callable[[AnyUser, Filters], Table]] = {
     "provinces": provinces_table,
     "regencies": regencies_table,
     "funnel": funnel_table,
+    "facilitation": facilitation_table,
     "shipments-by-chapter": _shipments_table(
         gettext_lazy("Shipments by HS chapter"), gettext_lazy("HS chapter"), shipments.by_chapter
     ),

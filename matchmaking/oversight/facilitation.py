@@ -11,6 +11,7 @@ from exporters.models import Service
 from matchmaking.access import AnyUser
 from matchmaking.dealings.models import ServiceRequest
 from matchmaking.dealings.selectors import Turnaround, turnaround_of
+from matchmaking.oversight.funnel import within_q
 from matchmaking.oversight.selectors import village_scope
 from matchmaking.oversight.shipments import Period
 
@@ -22,11 +23,12 @@ class FacilitationRow:
     turnaround: Turnaround
 
 
-def facilitation_rows(user: AnyUser, period: Period) -> list[FacilitationRow]:
+def facilitation_rows(user: AnyUser, period: Period, within: str = "") -> list[FacilitationRow]:
     """One row per service and one for all, for the requests made in the period about products
-    in the reader's region."""
+    in the reader's region (and in ``within``, a region code, when given)."""
     requests = ServiceRequest.objects.filter(
         village_scope(user, "product__bumdes__village__code"),
+        within_q("product__bumdes__village__code", within),
         period.q("created_at__date"),
     )
     rows = [

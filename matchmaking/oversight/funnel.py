@@ -102,9 +102,19 @@ def _status_reached(
     return {pk: _day(changed.get(pk, created)) for pk, created in holders.items()}
 
 
-def reached_by_step(user: AnyUser) -> dict[str, Reached]:
-    """For each step, the products in the reader's region that reached it and when."""
-    scope_q = village_scope(user, "bumdes__village__code")
+def within_q(field: str, within: str) -> Q:
+    """Rows whose village code ``field`` lies in the region ``within`` (everything for "")."""
+    if not within:
+        return Q()
+    return Q(**{field: within}) | Q(**{f"{field}__startswith": f"{within}."})
+
+
+def reached_by_step(user: AnyUser, within: str = "") -> dict[str, Reached]:
+    """For each step, the products in the reader's region (and in ``within``, a province or
+    regency code, when given) that reached it and when."""
+    scope_q = village_scope(user, "bumdes__village__code") & within_q(
+        "bumdes__village__code", within
+    )
     products = list(Product.objects.filter(scope_q).values_list("pk", "status", "created_at"))
     ids = [pk for pk, _status, _created in products]
     in_scope = set(ids)
@@ -159,8 +169,8 @@ def reached_by_step(user: AnyUser) -> dict[str, Reached]:
     return steps
 
 
-def funnel(user: AnyUser) -> list[FunnelStep]:
-    reached = reached_by_step(user)
+def funnel(user: AnyUser, within: str = "") -> list[FunnelStep]:
+    reached = reached_by_step(user, within)
     # The commercial steps follow the export-ready products: a verified product with a good
     # score or an offer is not counted there (nor made export-ready by it).
     ready = reached["export_ready"].keys()

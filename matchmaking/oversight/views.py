@@ -37,8 +37,10 @@ def _allowed(request: HttpRequest) -> None:
         )
 
 
-def shipment_figures(user: AnyUser, period: shipments.Period, language: str) -> dict[str, list]:
-    qs = shipments.shipments_in(user, period)
+def shipment_figures(
+    user: AnyUser, period: shipments.Period, language: str, region: str = ""
+) -> dict[str, list]:
+    qs = shipments.shipments_in(user, period, region=region)
     return {
         "chapter": shipments.by_chapter(qs),
         "heading": shipments.by_heading(qs),
@@ -119,20 +121,43 @@ def set_target(request: HttpRequest) -> HttpResponse:
 
 
 @signed_in
+def province_pick(request: HttpRequest) -> HttpResponse:
+    """The dashboard's province picker: to the province's page, with the filters."""
+    _allowed(request)
+    code = request.GET.get("province", "")
+    if not selectors.visible_provinces(request.user).filter(code=code).exists():
+        return redirect("oversight:dashboard")
+    query = request.GET.copy()
+    query.pop("province", None)
+    return redirect(f"{reverse('oversight:province', args=[code])}?{query.urlencode()}")
+
+
+@signed_in
 def province(request: HttpRequest, code: str) -> HttpResponse:
     _allowed(request)
     region = get_object_or_404(Region, code=code, level=Region.Level.PROVINCE)
     if not selectors.visible_provinces(request.user).filter(code=region.code).exists():
         raise Http404
-    year = YearForm(request.GET).year_or_current()
+    filters = YearForm(request.GET)
+    year = filters.year_or_current()
+    period = filters.period()
     statuses = [s for s in selectors.province_statuses(request.user, year) if s.code == code]
+    query = request.GET.copy()
+    query["province"] = region.code
     return render(
         request,
         "matchmaking/oversight/province.html",
         {
             "year": year,
+            "year_form": YearForm(request.GET or {"year": year}),
+            "period": period,
             "province": region,
-            "query": f"year={year}&province={region.code}",
+            "query": query.urlencode(),
+            "funnel": funnel(request.user, within=region.code),
+            "shipments": shipment_figures(
+                request.user, period, active_language(), region=region.code
+            ),
+            "facilitation": facilitation_rows(request.user, period, within=region.code),
             "status": statuses[0] if statuses else None,
             "regencies": selectors.regency_statuses(request.user, region, year),
             "common_gaps": selectors.common_gaps(code, active_language()),

@@ -165,3 +165,18 @@ def test_each_number_leads_to_the_bumdes_and_products_behind_it(figures, as_role
     assert figures.konawe.name in listed.content.decode()
     dashboard = client.get(reverse("oversight:dashboard")).content.decode()
     assert f"{reverse('products:product_list')}?province=74&amp;status=export_ready" in dashboard
+
+
+def test_a_province_page_has_its_own_funnel_shipments_and_facilitation(figures, as_role):
+    client = as_role("ministry")
+    html = client.get(reverse("oversight:province", args=["72"])).content.decode()
+    for section in ('id="funnel"', 'id="shipments"', 'id="facilitation"'):
+        assert section in html
+    shipments = html.split('id="shipments"')[1].split("</section>")[0]
+    assert "Hong Kong" not in shipments  # the crab shipped from Sulawesi Tenggara
+    picked = client.get(reverse("oversight:province_pick"), {"province": "72", "year": "2026"})
+    assert picked.status_code == 302 and picked["Location"].startswith("/dashboard/provinces/72/")
+    stranger = as_role("officer_sulteng").get(
+        reverse("oversight:province_pick"), {"province": "74"}
+    )
+    assert stranger["Location"] == reverse("oversight:dashboard")

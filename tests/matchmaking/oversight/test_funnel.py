@@ -113,3 +113,12 @@ def test_a_verified_product_with_a_good_match_is_not_counted_as_export_ready(pip
     assert steps["export_ready"].products == 2  # the two crabs
     assert steps["matched"].products == 1  # the Konawe crab, which went further
     assert all(s.conversion is None or s.conversion <= 1 for s in steps.values())
+
+
+def test_the_funnel_of_one_region(pipeline, ministry):
+    from matchmaking.oversight.funnel import funnel as region_funnel
+
+    sulteng = {step.key: step.products for step in region_funnel(ministry, within="72")}
+    assert sulteng["registered"] == 1 and sulteng["contacted"] == 0
+    konawe = {step.key: step.products for step in region_funnel(ministry, within="74.02")}
+    assert konawe["registered"] == 3 and konawe["repeat_shipments"] == 1
