@@ -155,6 +155,14 @@ def open_deal_for(product: Product, organisation: Organisation) -> Deal | None:
     )
 
 
+def lost_deals_of(user: AnyUser, product: Product, organisation: Organisation) -> QuerySet[Deal]:
+    """The deals of this product and organisation that were lost, as far as the user may see
+    them (a page shows them before a new deal is opened)."""
+    return visible_deals(user).filter(
+        product=product, organisation=organisation, stage=Deal.Stage.LOST
+    )
+
+
 def deals_for_product(user: AnyUser, product: Product) -> QuerySet[Deal]:
     return deal_list(user, DealFilters(product=product.pk))
 

@@ -31,6 +31,7 @@ from matchmaking.dealings.views.common import (
     set_badge,
     tab_context,
 )
+from matchmaking.deals import selectors as deal_selectors
 from matchmaking.pages import attachment_response, int_param, product_link, signed_in
 from products.models import Product
 
@@ -134,6 +135,7 @@ def _inquiry_page(
         "product_url": product_link(user, inquiry.product),
         "pending": access.is_pending_exporter(user),
         "deal": open_deal(user, inquiry.product, inquiry.organisation),
+        "lost_deals": deal_selectors.lost_deals_of(user, inquiry.product, inquiry.organisation),
         "may_open_deal": dealings_access.may_open_deal_from_inquiry(user, inquiry),
         "may_request_service": dealings_access.may_request_service(user, inquiry.product),
     }

@@ -370,3 +370,15 @@ def test_the_deal_actions_are_documented():
         name = body["$ref"].rsplit("/", 1)[-1]
         fields = schema["components"]["schemas"][name]["properties"]
         assert {"id", "stage", "channel", "created"} <= set(fields)
+
+
+def test_the_inquiry_page_shows_an_earlier_lost_deal(scene, as_role, verified_exporter):
+    from matchmaking.deals import services as deal_services
+
+    opening = services.open_deal_from_inquiry(actor=verified_exporter, inquiry=scene.inquiry)
+    deal_services.close_as_lost(actor=verified_exporter, deal=opening.deal, reason="price")
+    page = as_role("verified_exporter").get(f"/matchmaking/inquiries/{scene.inquiry.pk}/")
+    assertContains(page, f'data-lost-deal="{opening.deal.pk}"')
+    assertContains(page, "Open a deal")  # a new deal may start after the lost one
+    stranger = as_role("second_exporter").get(f"/matchmaking/inquiries/{scene.inquiry.pk}/")
+    assert stranger.status_code == 404
