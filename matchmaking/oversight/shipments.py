@@ -91,13 +91,13 @@ def _hs_labels(codes: list[str]) -> dict[str, str]:
 
 def by_chapter(qs: QuerySet[Shipment]) -> list[Total]:
     key = Substr("hs_code_id", 1, 2)
-    codes = [str(c) for c in qs.annotate(g=key).values_list("g", flat=True).distinct()]
+    codes = [str(c) for c in qs.annotate(g=key).order_by().values_list("g", flat=True).distinct()]
     return _totals(qs, key, _hs_labels(codes))
 
 
 def by_heading(qs: QuerySet[Shipment]) -> list[Total]:
     key = Substr("hs_code_id", 1, 4)
-    codes = [str(c) for c in qs.annotate(g=key).values_list("g", flat=True).distinct()]
+    codes = [str(c) for c in qs.annotate(g=key).order_by().values_list("g", flat=True).distinct()]
     return _totals(qs, key, _hs_labels(codes))
 
 
@@ -125,7 +125,9 @@ def by_month(qs: QuerySet[Shipment]) -> list[Total]:
 
 def top_bumdes(qs: QuerySet[Shipment], limit: int = 5) -> list[Total]:
     labels = dict(
-        qs.values_list("deal__product__bumdes_id", "deal__product__bumdes__name").distinct()
+        qs.order_by()
+        .values_list("deal__product__bumdes_id", "deal__product__bumdes__name")
+        .distinct()
     )
     labels = {str(k): v for k, v in labels.items()}
     return _totals(qs, F("deal__product__bumdes_id"), labels)[:limit]
@@ -133,7 +135,9 @@ def top_bumdes(qs: QuerySet[Shipment], limit: int = 5) -> list[Total]:
 
 def top_organisations(qs: QuerySet[Shipment], limit: int = 5) -> list[Total]:
     labels = dict(
-        qs.values_list("deal__organisation_id", "deal__organisation__legal_name").distinct()
+        qs.order_by()
+        .values_list("deal__organisation_id", "deal__organisation__legal_name")
+        .distinct()
     )
     labels = {str(k): v for k, v in labels.items()}
     return _totals(qs, F("deal__organisation_id"), labels)[:limit]
