@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import models
+
+
+def in_choices(field: str, choices: Iterable[tuple[Any, Any]]) -> models.Q:
+    """A CHECK condition: ``field`` holds one of the ``choices`` (value, label) pairs."""
+    return models.Q(**{f"{field}__in": [value for value, _label in choices]})
 
 
 class Tomorrow(models.Func):

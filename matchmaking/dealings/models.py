@@ -29,14 +29,11 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bumdes_export.core.db import in_choices
 from bumdes_export.reference.models import Country, HsCode
 from exporters.models import Organisation, Service
 from matchmaking.deals.models import Deal
 from products.models import Incoterm, Product, Unit
-
-
-def _choices_q(field: str, choices) -> Q:
-    return Q(**{f"{field}__in": [value for value, _label in choices]})
 
 
 def _attachment_path(instance, filename: str) -> str:
@@ -127,10 +124,10 @@ class Inquiry(models.Model):
         verbose_name_plural = _("inquiries")
         constraints = [
             models.CheckConstraint(
-                condition=_choices_q("kind", InquiryKind.choices), name="inquiry_kind_valid"
+                condition=in_choices("kind", InquiryKind.choices), name="inquiry_kind_valid"
             ),
             models.CheckConstraint(
-                condition=_choices_q("status", InquiryStatus.choices), name="inquiry_status_valid"
+                condition=in_choices("status", InquiryStatus.choices), name="inquiry_status_valid"
             ),
             models.CheckConstraint(
                 condition=~Q(status="sample_sent") | Q(kind="sample_request"),
@@ -191,7 +188,7 @@ class InquiryMessage(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(body=""), name="inquiry_message_not_empty"),
             models.CheckConstraint(
-                condition=_choices_q("side", MessageSide.choices), name="inquiry_message_side_valid"
+                condition=in_choices("side", MessageSide.choices), name="inquiry_message_side_valid"
             ),
         ]
 
@@ -263,7 +260,7 @@ class BuyingRequest(models.Model):
                 name="buying_request_price_not_negative",
             ),
             models.CheckConstraint(
-                condition=_choices_q("status", BuyingRequestStatus.choices),
+                condition=in_choices("status", BuyingRequestStatus.choices),
                 name="buying_request_status_valid",
             ),
             models.CheckConstraint(
@@ -335,7 +332,7 @@ class Offer(models.Model):
                 violation_error_message=_("The quantity must be more than zero."),
             ),
             models.CheckConstraint(
-                condition=_choices_q("status", OfferStatus.choices), name="offer_status_valid"
+                condition=in_choices("status", OfferStatus.choices), name="offer_status_valid"
             ),
             models.CheckConstraint(
                 condition=Q(currency__regex=r"^[A-Z]{3}$"), name="offer_currency_iso"
@@ -427,11 +424,11 @@ class ServiceRequest(models.Model):
         verbose_name_plural = _("service requests")
         constraints = [
             models.CheckConstraint(
-                condition=_choices_q("status", ServiceRequestStatus.choices),
+                condition=in_choices("status", ServiceRequestStatus.choices),
                 name="service_request_status_valid",
             ),
             models.CheckConstraint(
-                condition=_choices_q("service", Service.choices),
+                condition=in_choices("service", Service.choices),
                 name="service_request_service_valid",
             ),
             models.CheckConstraint(

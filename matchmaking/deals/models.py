@@ -24,14 +24,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from bumdes_export.core.db import Tomorrow
+from bumdes_export.core.db import Tomorrow, in_choices
 from bumdes_export.reference.models import Country, ExportGateway, HsCode
 from exporters.models import Organisation
 from products.models import Product, Unit
-
-
-def _in(field: str, choices) -> Q:
-    return Q(**{f"{field}__in": [value for value, _label in choices]})
 
 
 class DealChannel(models.TextChoices):
@@ -140,13 +136,13 @@ class Deal(models.Model):
         verbose_name_plural = _("deals")
         constraints = [
             models.CheckConstraint(
-                condition=_in("channel", DealChannel.choices), name="deal_channel_valid"
+                condition=in_choices("channel", DealChannel.choices), name="deal_channel_valid"
             ),
             models.CheckConstraint(
-                condition=_in("stage", DealStage.choices), name="deal_stage_valid"
+                condition=in_choices("stage", DealStage.choices), name="deal_stage_valid"
             ),
             models.CheckConstraint(
-                condition=Q(lost_reason="") | _in("lost_reason", LostReason.choices),
+                condition=Q(lost_reason="") | in_choices("lost_reason", LostReason.choices),
                 name="deal_lost_reason_valid",
             ),
             # Lost, and only lost, has a reason; "other" says what.
@@ -255,7 +251,7 @@ class DealStep(models.Model):
         verbose_name_plural = _("deal steps")
         constraints = [
             models.CheckConstraint(
-                condition=_in("stage", DealStage.choices), name="deal_step_stage_valid"
+                condition=in_choices("stage", DealStage.choices), name="deal_step_stage_valid"
             ),
             models.UniqueConstraint(
                 fields=["deal", "stage"],
@@ -367,9 +363,12 @@ class Shipment(models.Model):
                 name="shipment_destination_abroad",
                 violation_error_message=_("An export goes to a country other than Indonesia."),
             ),
-            models.CheckConstraint(condition=_in("unit", Unit.choices), name="shipment_unit_valid"),
             models.CheckConstraint(
-                condition=_in("volume_unit", MetricUnit.choices), name="shipment_volume_unit_valid"
+                condition=in_choices("unit", Unit.choices), name="shipment_unit_valid"
+            ),
+            models.CheckConstraint(
+                condition=in_choices("volume_unit", MetricUnit.choices),
+                name="shipment_volume_unit_valid",
             ),
         ]
         indexes = [models.Index(fields=["destination", "shipped_on"])]

@@ -64,15 +64,6 @@ class ShipmentTotalSerializer(serializers.Serializer):
 
 
 YEAR = OpenApiParameter("year", int, description="The target's year (default: this year)")
-GROUPS = {
-    "chapter": shipments.by_chapter,
-    "heading": shipments.by_heading,
-    "destination": lambda qs: shipments.by_destination(qs, active_language()),
-    "province": shipments.by_province,
-    "month": shipments.by_month,
-    "bumdes": shipments.top_bumdes,
-    "organisation": shipments.top_organisations,
-}
 
 
 def _allowed(request: Request) -> None:
@@ -158,7 +149,10 @@ class ShipmentTotalsView(APIView):
         summary="Shipments and their value, grouped",
         parameters=[
             OpenApiParameter(
-                "group", str, enum=list(GROUPS), description="How to group (default: chapter)"
+                "group",
+                str,
+                enum=list(shipments.GROUPINGS),
+                description="How to group (default: chapter)",
             ),
             OpenApiParameter("shipped_from", date, description="First day (YYYY-MM-DD)"),
             OpenApiParameter("shipped_until", date, description="Last day (YYYY-MM-DD)"),
@@ -169,9 +163,13 @@ class ShipmentTotalsView(APIView):
     def get(self, request: Request) -> Response:
         _allowed(request)
         group = request.query_params.get("group", "chapter")
-        if group not in GROUPS:
-            raise serializers.ValidationError({"group": [f"Choose one of {', '.join(GROUPS)}."]})
+        if group not in shipments.GROUPINGS:
+            raise serializers.ValidationError(
+                {"group": [f"Choose one of {', '.join(shipments.GROUPINGS)}."]}
+            )
         period = shipments.Period(_date(request, "shipped_from"), _date(request, "shipped_until"))
         region = request.query_params.get("region", "").strip()
         qs = shipments.shipments_in(request.user, period, region=region)
-        return Response(ShipmentTotalSerializer(GROUPS[group](qs), many=True).data)
+        return Response(
+            ShipmentTotalSerializer(shipments.grouped(qs, group, active_language()), many=True).data
+        )

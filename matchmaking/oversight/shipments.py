@@ -141,3 +141,30 @@ def top_organisations(qs: QuerySet[Shipment], limit: int = 5) -> list[Total]:
     )
     labels = {str(k): v for k, v in labels.items()}
     return _totals(qs, F("deal__organisation_id"), labels)[:limit]
+
+
+def grouped(qs: QuerySet[Shipment], group: str, language: str) -> list[Total]:
+    """The totals of one grouping by its name (``GROUPINGS``)."""
+    if group == "destination":
+        return by_destination(qs, language)
+    return GROUPINGS[group](qs)
+
+
+#: The groupings the dashboard shows, by the name the page and the API use.
+GROUPINGS: dict[str, Any] = {
+    "chapter": by_chapter,
+    "heading": by_heading,
+    "destination": by_destination,
+    "province": by_province,
+    "month": by_month,
+    "bumdes": top_bumdes,
+    "organisation": top_organisations,
+}
+
+
+def figures(
+    user: AnyUser, period: Period, language: str, region: str = ""
+) -> dict[str, list[Total]]:
+    """Every grouping of the shipments the reader sees in the period (and region)."""
+    qs = shipments_in(user, period, region=region)
+    return {group: grouped(qs, group, language) for group in GROUPINGS}

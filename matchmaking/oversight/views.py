@@ -20,7 +20,6 @@ from bumdes_export.core.spreadsheets import FORMATS, download
 from bumdes_export.reference.access import can_manage_reference_data
 from bumdes_export.reference.models import Region
 from bumdes_export.reference.selectors import designation_in_force
-from matchmaking.access import AnyUser
 from matchmaking.oversight import access, exports, report, selectors, services, shipments
 from matchmaking.oversight.facilitation import facilitation_rows
 from matchmaking.oversight.forms import TargetForm, YearForm
@@ -37,21 +36,6 @@ def _allowed(request: HttpRequest) -> None:
         )
 
 
-def shipment_figures(
-    user: AnyUser, period: shipments.Period, language: str, region: str = ""
-) -> dict[str, list]:
-    qs = shipments.shipments_in(user, period, region=region)
-    return {
-        "chapter": shipments.by_chapter(qs),
-        "heading": shipments.by_heading(qs),
-        "destination": shipments.by_destination(qs, language),
-        "province": shipments.by_province(qs),
-        "month": shipments.by_month(qs),
-        "top_bumdes": shipments.top_bumdes(qs),
-        "top_organisations": shipments.top_organisations(qs),
-    }
-
-
 def _page(request: HttpRequest, year: int, target_form: TargetForm | None, status: int = 200):
     statuses = selectors.province_statuses(request.user, year)
     filters = YearForm(request.GET or {"year": year})
@@ -65,7 +49,7 @@ def _page(request: HttpRequest, year: int, target_form: TargetForm | None, statu
             "year_form": filters,
             "query": request.GET.urlencode() if request.method == "GET" else f"year={year}",
             "period": period,
-            "shipments": shipment_figures(request.user, period, active_language()),
+            "shipments": shipments.figures(request.user, period, active_language()),
             "facilitation": facilitation_rows(request.user, period),
             "statuses": statuses,
             "summary": summary,
@@ -154,7 +138,7 @@ def province(request: HttpRequest, code: str) -> HttpResponse:
             "province": region,
             "query": query.urlencode(),
             "funnel": funnel(request.user, within=region.code),
-            "shipments": shipment_figures(
+            "shipments": shipments.figures(
                 request.user, period, active_language(), region=region.code
             ),
             "facilitation": facilitation_rows(request.user, period, within=region.code),

@@ -10,13 +10,10 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from bumdes_export.core.db import in_choices
 from bumdes_export.reference.models import Region
 from exporters.models import Organisation
 from products.models import Bumdes, Product
-
-
-def _in(field: str, choices) -> Q:
-    return Q(**{f"{field}__in": [value for value, _label in choices]})
 
 
 class ForumTimeZone(models.TextChoices):
@@ -111,10 +108,11 @@ class Forum(models.Model):
                 violation_error_message=_("Give a venue, an online link, or both."),
             ),
             models.CheckConstraint(
-                condition=_in("time_zone", ForumTimeZone.choices), name="forum_time_zone_valid"
+                condition=in_choices("time_zone", ForumTimeZone.choices),
+                name="forum_time_zone_valid",
             ),
             models.CheckConstraint(
-                condition=_in("status", ForumStatus.choices), name="forum_status_valid"
+                condition=in_choices("status", ForumStatus.choices), name="forum_status_valid"
             ),
         ]
 
@@ -291,7 +289,7 @@ class ForumParticipant(models.Model):
                 name="forum_participant_one_party",
             ),
             models.CheckConstraint(
-                condition=_in("status", ParticipantStatus.choices),
+                condition=in_choices("status", ParticipantStatus.choices),
                 name="forum_participant_status_valid",
             ),
             models.UniqueConstraint(

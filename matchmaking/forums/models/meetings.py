@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from bumdes_export.core.db import in_choices
 from bumdes_export.reference.models import Country
 from matchmaking.deals.models import Deal
 from matchmaking.forums.models.events import (
@@ -16,7 +17,6 @@ from matchmaking.forums.models.events import (
     ForumParticipant,
     ForumSlot,
     ForumTable,
-    _in,
 )
 from products.models import Product
 
@@ -78,7 +78,8 @@ class MeetingRequest(models.Model):
                 name="forum_request_not_to_self",
             ),
             models.CheckConstraint(
-                condition=_in("status", RequestStatus.choices), name="forum_request_status_valid"
+                condition=in_choices("status", RequestStatus.choices),
+                name="forum_request_status_valid",
             ),
             models.CheckConstraint(
                 condition=Q(status="pending", answered_at__isnull=True)
@@ -163,10 +164,12 @@ class Meeting(models.Model):
                 condition=~Q(party_a=F("party_b")), name="forum_meeting_two_parties"
             ),
             models.CheckConstraint(
-                condition=_in("status", MeetingStatus.choices), name="forum_meeting_status_valid"
+                condition=in_choices("status", MeetingStatus.choices),
+                name="forum_meeting_status_valid",
             ),
             models.CheckConstraint(
-                condition=_in("placed_by", PlacedBy.choices), name="forum_meeting_placed_by_valid"
+                condition=in_choices("placed_by", PlacedBy.choices),
+                name="forum_meeting_placed_by_valid",
             ),
             # A table holds one meeting per slot.
             models.UniqueConstraint(
@@ -295,7 +298,8 @@ class MeetingOutcome(models.Model):
         verbose_name_plural = _("outcomes")
         constraints = [
             models.CheckConstraint(
-                condition=_in("stage", OutcomeStage.choices), name="forum_outcome_stage_valid"
+                condition=in_choices("stage", OutcomeStage.choices),
+                name="forum_outcome_stage_valid",
             ),
             models.UniqueConstraint(
                 fields=["meeting", "stage"],
