@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
@@ -235,3 +236,19 @@ def deal_organisations() -> QuerySet[Organisation]:
         .select_related("country")
         .order_by("legal_name", "pk")
     )
+
+
+def shipment_totals(shipments: list[Shipment]) -> dict[str, Any]:
+    """A deal's shipments added up: USD, rupiah (partial when a shipment has no rate), and the
+    volume per unit (kg and litres kept apart)."""
+    volumes: dict[str, Decimal] = {}
+    for shipment in shipments:
+        label = str(shipment.get_volume_unit_display())
+        volumes[label] = volumes.get(label, Decimal(0)) + shipment.volume
+    known_idr = [s.value_idr for s in shipments if s.value_idr is not None]
+    return {
+        "value_usd": sum((s.value_usd for s in shipments), Decimal(0)),
+        "value_idr": sum(known_idr, Decimal(0)),
+        "idr_partial": len(known_idr) < len(shipments),
+        "volumes": sorted(volumes.items()),
+    }

@@ -5,7 +5,6 @@ may record (``access.may_record``)."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -23,7 +22,7 @@ from matchmaking.deals import access as deal_access
 from matchmaking.deals import panels, selectors, services
 from matchmaking.deals.badges import SERVICE_BADGES, stage_badge
 from matchmaking.deals.forms import LostForm, ShipmentForm, StepForm, open_stages
-from matchmaking.deals.models import STAGE_ORDER, Deal, Shipment
+from matchmaking.deals.models import STAGE_ORDER, Deal
 from matchmaking.pages import product_link, signed_in
 
 
@@ -50,20 +49,6 @@ def _origin(deal: Deal) -> dict[str, str] | None:
             "url": reverse("matchmaking:buying_request_detail", args=[offer.buying_request_id]),
         }
     return None
-
-
-def _totals(shipments: list[Shipment]) -> dict[str, Any]:
-    volumes: dict[str, Decimal] = {}
-    for shipment in shipments:
-        label = str(shipment.get_volume_unit_display())
-        volumes[label] = volumes.get(label, Decimal(0)) + shipment.volume
-    known_idr = [s.value_idr for s in shipments if s.value_idr is not None]
-    return {
-        "value_usd": sum((s.value_usd for s in shipments), Decimal(0)),
-        "value_idr": sum(known_idr, Decimal(0)),
-        "idr_partial": len(known_idr) < len(shipments),
-        "volumes": sorted(volumes.items()),
-    }
 
 
 def _next_stage(deal: Deal, stages: list[tuple[str, Any]]) -> dict[str, str]:
@@ -109,7 +94,7 @@ def _deal_page(
         ],
         "steps": steps,
         "shipments": shipments,
-        "totals": _totals(shipments),
+        "totals": selectors.shipment_totals(shipments),
         "service_requests": service_requests,
         "may_record": may_record,
     }
