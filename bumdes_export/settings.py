@@ -238,6 +238,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "matchmaking.forums.tasks.send_meeting_reminders",
         "schedule": 3600.0,
     },
+    "refresh-dashboard-tallies": {
+        "task": "matchmaking.oversight.tasks.refresh_all_tallies",
+        "schedule": 3600.0,
+    },
     "take-target-snapshots": {
         "task": "matchmaking.oversight.tasks.take_target_snapshots",
         "schedule": 6 * 3600.0,

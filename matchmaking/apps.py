@@ -17,6 +17,7 @@ class MatchmakingConfig(AppConfig):
         from matchmaking.forums import panels as forum_panels
         from matchmaking.matching import panels as matching_panels
         from matchmaking.matching import receivers
+        from matchmaking.oversight import receivers as oversight_receivers
 
         # Products and exporters offer page slots; matchmaking fills them (never the reverse).
         panels.register()
@@ -26,5 +27,7 @@ class MatchmakingConfig(AppConfig):
         deal_panels.register(service_requests=dealings_selectors.visible_service_requests)
         # Changes in products and exporters reach the workers through their events.
         receivers.connect()
+        # ... and, with the deals' events, keep the dashboard's tallies counted.
+        oversight_receivers.connect()
         # Its links in the navigation and on the home page.
         navigation.register_links()

@@ -13,6 +13,7 @@ from matchmaking.dealings import demo as dealings_demo
 from matchmaking.deals.models import Deal
 from matchmaking.forums import demo as forums_demo
 from matchmaking.matching import tasks
+from matchmaking.oversight import tasks as oversight_tasks
 
 
 def deal_summary() -> list[tuple[str, str]]:
@@ -53,4 +54,6 @@ def load() -> list[tuple[str, str]]:
     # Every demo product scored as soon as the demo is committed (tasks run in-process in the
     # embedded mode).
     transaction.on_commit(lambda: tasks.start_full_run())
+    # ... and the dashboard counted once the scores are in.
+    transaction.on_commit(lambda: oversight_tasks.refresh_all_tallies.delay())
     return accounts

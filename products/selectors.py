@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
@@ -53,23 +54,56 @@ def active_rules() -> list[RuleSpec]:
 
 def facts_of(product: Product, on: date | None = None) -> ProductFacts:
     on = on or timezone.localdate()
+    return _facts(
+        product,
+        product.certificates.select_related("type"),
+        set(product.exported_to.values_list("code", flat=True))
+        | set(product.target_markets.values_list("code", flat=True)),
+        product.photos.exists(),
+        on,
+    )
+
+
+def facts_of_many(products: QuerySet[Product], on: date | None = None) -> dict[int, ProductFacts]:
+    """The readiness facts of many products in a handful of queries (``facts_of`` for each)."""
+    on = on or timezone.localdate()
+    products = products.select_related("bumdes").prefetch_related(
+        Prefetch("certificates", queryset=Certificate.objects.select_related("type")),
+        "exported_to",
+        "target_markets",
+        "photos",
+    )
+    return {
+        product.pk: _facts(
+            product,
+            product.certificates.all(),
+            {c.code for c in product.exported_to.all()}
+            | {c.code for c in product.target_markets.all()},
+            bool(product.photos.all()),
+            on,
+        )
+        for product in products
+    }
+
+
+def _facts(
+    product: Product,
+    certificates: Iterable[Certificate],
+    destinations: set[str],
+    has_photo: bool,
+    on: date,
+) -> ProductFacts:
     bumdes = product.bumdes
-    valid = frozenset(
-        c.type.code for c in product.certificates.select_related("type") if c.is_valid(on)
-    )
-    destinations = frozenset(product.exported_to.values_list("code", flat=True)) | frozenset(
-        product.target_markets.values_list("code", flat=True)
-    )
     return ProductFacts(
         hs_code=product.hs_code_id,
         form=product.form,
-        destinations=destinations,
-        valid_certificates=valid,
+        destinations=frozenset(destinations),
+        valid_certificates=frozenset(c.type.code for c in certificates if c.is_valid(on)),
         bumdes_nib=bool(bumdes.nib),
         bumdes_npwp=bool(bumdes.npwp),
         bumdes_legal_entity=bumdes.legal_status == Bumdes.LegalStatus.LEGAL_ENTITY,
         bumdes_verified=bumdes.status == Bumdes.Status.VERIFIED,
-        has_photo=product.photos.exists(),
+        has_photo=has_photo,
         has_price=product.price is not None,
         has_capacity=bool(product.capacity_per_month),
         has_harvest_calendar=product.available_months not in (0,),

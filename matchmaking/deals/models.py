@@ -25,7 +25,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from bumdes_export.core.db import Tomorrow, in_choices
-from bumdes_export.reference.models import Country, ExportGateway, HsCode
+from bumdes_export.reference.models import Country, ExportGateway, HsCode, Region
 from exporters.models import Organisation
 from products.models import Product, Unit
 
@@ -289,7 +289,16 @@ class Shipment(models.Model):
     MetricUnit = MetricUnit
 
     deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="shipments")
-    shipped_on = models.DateField(_("shipment date"))
+    #: Where it shipped from: the deal's product's BUMDes and that BUMDes' village on the day it
+    #: was recorded (kept with the shipment, so that the dashboard groups shipments by origin
+    #: without going through the deal and the product).
+    bumdes = models.ForeignKey(
+        "products.Bumdes", verbose_name=_("BUMDes"), on_delete=models.PROTECT, related_name="+"
+    )
+    village = models.ForeignKey(
+        Region, verbose_name=_("village of origin"), on_delete=models.PROTECT, related_name="+"
+    )
+    shipped_on = models.DateField(_("shipment date"), db_index=True)
     hs_code = models.ForeignKey(
         HsCode, verbose_name=_("HS subheading"), on_delete=models.PROTECT, related_name="+"
     )

@@ -30,7 +30,7 @@ from bumdes_export.reference.models import Country, ExportGateway, HsCode
 from exporters.models import Organisation
 from matchmaking import access
 from matchmaking.deals import access as deal_access
-from matchmaking.deals import selectors
+from matchmaking.deals import events, selectors
 from matchmaking.deals.models import (
     MANUAL_STAGES,
     SHIPMENT_STAGES,
@@ -180,6 +180,7 @@ def _add_step(deal: Deal, *, actor: User, stage: str, occurred_on: date, **value
             step.save()
     except IntegrityError:
         raise ValidationError({"stage": _("This deal has already reached this stage.")}) from None
+    events.announce_deal(deal.pk, deal.product_id)
     return step
 
 
@@ -505,6 +506,8 @@ def record_shipment(*, actor: User, deal: Deal, data: Mapping[str, Any]) -> Ship
     assert shipped_on and quantity and volume and value_usd and isinstance(destination, Country)
     shipment = Shipment(
         deal=deal,
+        bumdes_id=product.bumdes_id,
+        village_id=product.bumdes.village_id,
         shipped_on=shipped_on,
         hs_code=hs_code,
         quantity=quantity,
@@ -519,8 +522,11 @@ def record_shipment(*, actor: User, deal: Deal, data: Mapping[str, Any]) -> Ship
         recorded_by=actor,
         **texts,
     )
-    shipment.full_clean(exclude=["deal", "hs_code", "destination", "gateway", "recorded_by"])
+    shipment.full_clean(
+        exclude=["deal", "bumdes", "village", "hs_code", "destination", "gateway", "recorded_by"]
+    )
     shipment.save()
+    events.announce_deal(deal.pk, deal.product_id)
     _after_shipment(deal, actor=actor)
     _tell(
         deal,

@@ -17,7 +17,6 @@ from rest_framework.views import APIView
 from bumdes_export.core.i18n import active_language
 from bumdes_export.reference.models import Region
 from matchmaking.oversight import access, selectors, shipments
-from matchmaking.oversight.funnel import funnel
 from matchmaking.oversight.selectors import ProvinceStatus
 
 
@@ -141,7 +140,7 @@ class FunnelView(APIView):
     )
     def get(self, request: Request) -> Response:
         _allowed(request)
-        return Response(FunnelStepSerializer(funnel(request.user), many=True).data)
+        return Response(FunnelStepSerializer(selectors.funnel_steps(request.user), many=True).data)
 
 
 class ShipmentTotalsView(APIView):

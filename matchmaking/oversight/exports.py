@@ -18,7 +18,6 @@ from bumdes_export.reference.models import Region
 from matchmaking.access import AnyUser
 from matchmaking.oversight import selectors, shipments
 from matchmaking.oversight.facilitation import facilitation_rows
-from matchmaking.oversight.funnel import funnel
 from matchmaking.oversight.selectors import ProvinceStatus
 
 
@@ -101,7 +100,7 @@ def funnel_table(user: AnyUser, filters: Filters) -> Table:
                 "" if step.conversion is None else round(step.conversion, 4),
                 "" if step.median_days is None else step.median_days,
             ]
-            for step in funnel(user, within=filters.province)
+            for step in selectors.funnel_steps(user, within=filters.province)
         ],
     )
 

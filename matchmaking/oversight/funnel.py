@@ -19,7 +19,6 @@ product reached the step itself:
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -28,13 +27,11 @@ from django.db.models import Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from matchmaking.access import AnyUser
 from matchmaking.dealings.models import Inquiry, Offer
 from matchmaking.deals.models import DealStage, DealStep
 from matchmaking.forums.models import Meeting, MeetingRequest
 from matchmaking.matching.models import ProductMatches
 from matchmaking.matching.selectors import weights
-from matchmaking.oversight.selectors import village_scope
 from products.models import HistoryEntry, Product
 
 STEPS = (
@@ -109,13 +106,14 @@ def within_q(field: str, within: str) -> Q:
     return Q(**{field: within}) | Q(**{f"{field}__startswith": f"{within}."})
 
 
-def reached_by_step(user: AnyUser, within: str = "") -> dict[str, Reached]:
-    """For each step, the products in the reader's region (and in ``within``, a province or
-    regency code, when given) that reached it and when."""
-    scope_q = village_scope(user, "bumdes__village__code") & within_q(
-        "bumdes__village__code", within
+def reached_by_step(within: str = "") -> dict[str, Reached]:
+    """For each step, the products in the region ``within`` (a province, regency or smaller
+    region code; "" the whole country) that reached it and when."""
+    products = list(
+        Product.objects.filter(within_q("bumdes__village__code", within)).values_list(
+            "pk", "status", "created_at"
+        )
     )
-    products = list(Product.objects.filter(scope_q).values_list("pk", "status", "created_at"))
     ids = [pk for pk, _status, _created in products]
     in_scope = set(ids)
     steps: dict[str, Reached] = {"registered": {pk: _day(c) for pk, _s, c in products}}
@@ -169,8 +167,16 @@ def reached_by_step(user: AnyUser, within: str = "") -> dict[str, Reached]:
     return steps
 
 
-def funnel(user: AnyUser, within: str = "") -> list[FunnelStep]:
-    reached = reached_by_step(user, within)
+#: Step -> products that reached it; step -> {days from the step before: products}.
+Counts = dict[str, int]
+Days = dict[str, dict[str, int]]
+
+
+def progress(within: str = "") -> tuple[Counts, Days]:
+    """How far the products of the region came: the products at each step and, for each step
+    after the first, how many took how many days from the step before (products with both days
+    known and in order). Counts and day tallies add up across regions."""
+    reached = reached_by_step(within)
     # The commercial steps follow the export-ready products: a verified product with a good
     # score or an offer is not counted there (nor made export-ready by it).
     ready = reached["export_ready"].keys()
@@ -182,20 +188,55 @@ def funnel(user: AnyUser, within: str = "") -> list[FunnelStep]:
         for pk in later - reached[key].keys():
             reached[key][pk] = None
         later |= reached[key].keys()
-    result: list[FunnelStep] = []
+    counts: Counts = {}
+    days: Days = {}
     previous: Reached | None = None
-    for key, label in STEPS:
+    for key, _label in STEPS:
         now = reached[key]
+        counts[key] = len(now)
+        if previous is not None:
+            tally: dict[str, int] = {}
+            for pk, day in now.items():
+                before = previous.get(pk)
+                if day is not None and before is not None and before <= day:
+                    gap = str((day - before).days)
+                    tally[gap] = tally.get(gap, 0) + 1
+            days[key] = tally
+        previous = now
+    return counts, days
+
+
+def median_of(tally: dict[str, int]) -> float | None:
+    """The median of values given as {value: how often} (the mean of the two middle ones for an
+    even count), None for none."""
+    total = sum(tally.values())
+    if not total:
+        return None
+    ordered = sorted((int(value), n) for value, n in tally.items() if n)
+
+    def nth(index: int) -> int:
+        for value, n in ordered:
+            if index < n:
+                return value
+            index -= n
+        raise IndexError(index)
+
+    if total % 2:
+        return float(nth(total // 2))
+    return (nth(total // 2 - 1) + nth(total // 2)) / 2
+
+
+def steps_of(counts: Counts, days: Days) -> list[FunnelStep]:
+    """The funnel's steps from the tallied counts and days."""
+    result: list[FunnelStep] = []
+    previous: int | None = None
+    for key, label in STEPS:
+        now = counts.get(key, 0)
         conversion = None
         median_days = None
         if previous is not None:
-            conversion = (len(now) / len(previous)) if previous else None
-            gaps = [
-                (day - before).days
-                for pk, day in now.items()
-                if day is not None and (before := previous.get(pk)) is not None and before <= day
-            ]
-            median_days = float(statistics.median(gaps)) if gaps else None
-        result.append(FunnelStep(key, str(label), len(now), conversion, median_days))
+            conversion = (now / previous) if previous else None
+            median_days = median_of(days.get(key, {}))
+        result.append(FunnelStep(key, str(label), now, conversion, median_days))
         previous = now
     return result

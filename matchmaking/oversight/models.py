@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import In
 from django.utils.translation import gettext_lazy as _
 
 from bumdes_export.reference.models import Region
@@ -90,3 +92,39 @@ class TargetSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.province_id} {self.month:%Y-%m}"
+
+
+class RegionTally(models.Model):
+    """The dashboard's figures for one region, counted ahead of the reading (``tallies``): a
+    regency's from the registry and the deals, a province's as the sum of its regencies, the
+    whole country's (``code`` "") as the sum of the provinces. Kept up to date after every change
+    of a product, BUMDes, deal or shipment and rebuilt every hour; the dashboard says when."""
+
+    code = models.CharField(_("region"), max_length=5, primary_key=True)
+    bumdes_registered = models.PositiveIntegerField(default=0)
+    bumdes_verified = models.PositiveIntegerField(default=0)
+    bumdes_export_ready = models.PositiveIntegerField(default=0)
+    products_export_ready = models.PositiveIntegerField(default=0)
+    products_in_review = models.PositiveIntegerField(default=0)
+    products_with_gaps = models.PositiveIntegerField(default=0)
+    bumdes_exporting = models.PositiveIntegerField(default=0)
+    #: Funnel step -> products that reached it.
+    funnel = models.JSONField(default=dict)
+    #: Funnel step -> {days from the step before: products}.
+    funnel_days = models.JSONField(default=dict)
+    #: Readiness rule code -> verified products with that gap.
+    readiness_gaps = models.JSONField(default=dict)
+    refreshed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("region tally")
+        verbose_name_plural = _("region tallies")
+        constraints = [
+            models.CheckConstraint(
+                condition=In(Length("code"), [0, 2, 5]),
+                name="region_tally_code_is_country_province_or_regency",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code or "ID"

@@ -9,20 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import Substr
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from bumdes_export.accounts.access import scope_for
+from bumdes_export.accounts.access import code_within, scope_for
 from bumdes_export.reference.models import Region
 from matchmaking.access import AnyUser
-from matchmaking.deals.models import Shipment
+from matchmaking.oversight import tallies
+from matchmaking.oversight.funnel import FunnelStep, steps_of
 from matchmaking.oversight.models import DEFAULT_EXPORT_READY_BUMDES, ProvinceTarget
 from products import selectors as product_selectors
-from products.models import Bumdes, Product
-from products.readiness import evaluate
+from products.readiness import Gap
 
 #: Why a province does not meet its target, in the order a province gets there.
 NO_BUMDES = "no_bumdes"
@@ -103,52 +101,48 @@ def targets_for(year: int, codes: Iterable[str]) -> dict[str, int]:
     return {code: set_targets.get(code, DEFAULT_EXPORT_READY_BUMDES) for code in codes}
 
 
+def reading_region(user: Reader, within: str = "") -> str | None:
+    """The region whose figures the reader gets when he asks for ``within`` ("" everything he
+    may see): ``within`` itself inside his region, his region when he asks for a larger one that
+    holds it, None when he may see nothing of it."""
+    if user is None:
+        return within
+    scope = scope_for(user)
+    if scope.is_ministry:
+        return within
+    if not (scope.is_officer and scope.region_code):
+        return None
+    own = scope.region_code
+    if within and code_within(within, own):
+        return within
+    if not within or code_within(own, within):
+        return own
+    return None
+
+
 def region_figures(user: Reader, length: int, within: str = "") -> dict[str, dict[str, int]]:
     """The counts per region code of ``length`` characters (2: provinces, 5: regencies), of the
     rows inside the reader's region (and inside ``within``, a region code, when given)."""
+    region = reading_region(user, within)
+    if region is None:
+        return {}
+    if len(region) < length:
+        by_region = tallies.counts_by_region(length, within=region)
+    else:  # the reader's region lies inside one region of that length
+        by_region = {region[:length]: tallies.figures_of(region, tallies=())}
+    return {code: _counts(figures) for code, figures in by_region.items()}
 
-    def scoped(field: str) -> Q:
-        q = village_scope(user, field)
-        if within:
-            q &= Q(**{f"{field}__startswith": f"{within}."})
-        return q
 
-    figures: dict[str, dict[str, int]] = {}
-
-    def add(rows: Iterable[Any]) -> None:
-        for row in rows:
-            code = str(row.pop("region"))
-            figures.setdefault(code, {}).update({k: int(v or 0) for k, v in row.items()})
-
-    add(
-        Bumdes.objects.filter(scoped("village__code"))
-        .annotate(region=Substr("village_id", 1, length))
-        .values("region")
-        .annotate(
-            registered=Count("pk"),
-            verified=Count("pk", filter=Q(status=Bumdes.Status.VERIFIED)),
-        )
-    )
-    add(
-        Product.objects.filter(scoped("bumdes__village__code"))
-        .annotate(region=Substr("bumdes__village_id", 1, length))
-        .values("region")
-        .annotate(
-            ready=Count("pk", filter=Q(status=Product.Status.EXPORT_READY)),
-            ready_bumdes=Count(
-                "bumdes", filter=Q(status=Product.Status.EXPORT_READY), distinct=True
-            ),
-            in_review=Count("pk", filter=Q(status=Product.Status.SUBMITTED)),
-            with_gaps=Count("pk", filter=Q(status=Product.Status.VERIFIED)),
-        )
-    )
-    add(
-        Shipment.objects.filter(scoped("deal__product__bumdes__village__code"))
-        .annotate(region=Substr("deal__product__bumdes__village_id", 1, length))
-        .values("region")
-        .annotate(exporting=Count("deal__product__bumdes", distinct=True))
-    )
-    return figures
+def _counts(figures: tallies.Figures) -> dict[str, int]:
+    return {
+        "registered": figures.bumdes_registered,
+        "verified": figures.bumdes_verified,
+        "ready": figures.products_export_ready,
+        "ready_bumdes": figures.bumdes_export_ready,
+        "in_review": figures.products_in_review,
+        "with_gaps": figures.products_with_gaps,
+        "exporting": figures.bumdes_exporting,
+    }
 
 
 def _status(code: str, name: str, target: int, row: dict[str, int]) -> ProvinceStatus:
@@ -216,10 +210,6 @@ def missing_for(status: ProvinceStatus) -> list[str]:
     return missing or [TOO_FEW]
 
 
-#: How many products of a province are read to find its most common readiness gaps.
-GAP_SAMPLE = 300
-
-
 @dataclass(frozen=True)
 class CommonGap:
     code: str
@@ -229,32 +219,36 @@ class CommonGap:
 
 def common_gaps(province_code: str, language: str, limit: int = 3) -> list[CommonGap]:
     """The readiness gaps most verified (not yet export-ready) products of a province share, in
-    the reader's language; read from at most ``GAP_SAMPLE`` products."""
+    the reader's language."""
     return common_gaps_of([province_code], language, limit)
 
 
 def common_gaps_of(province_codes: list[str], language: str, limit: int = 3) -> list[CommonGap]:
-    """The most common readiness gaps of verified products in these provinces (at most
-    ``GAP_SAMPLE`` products read)."""
+    """The most common readiness gaps of the verified products in these provinces, counted
+    over all of them."""
     if not province_codes:
         return []
-    rules = product_selectors.active_rules()
-    in_provinces = Q(pk__in=[])
-    for code in province_codes:
-        in_provinces |= Q(bumdes__village__code__startswith=f"{code}.")
-    products = (
-        Product.objects.filter(in_provinces, status=Product.Status.VERIFIED)
-        .select_related("bumdes")
-        .order_by("pk")[:GAP_SAMPLE]
-    )
-    counts: dict[str, int] = {}
-    messages: dict[str, str] = {}
-    for product in products:
-        for gap in evaluate(product_selectors.facts_of(product), rules).gaps:
-            counts[gap.code] = counts.get(gap.code, 0) + 1
-            messages.setdefault(gap.code, gap.message(language))
-    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
+    counts = tallies.gaps_of(province_codes)
+    messages = {
+        rule.code: Gap(rule.code, rule.required, rule.weight, rule.gap, rule.next_step).message(
+            language
+        )
+        for rule in product_selectors.active_rules()
+    }
+    ranked = sorted(
+        ((code, n) for code, n in counts.items() if n and code in messages),
+        key=lambda item: (-item[1], item[0]),
+    )[:limit]
     return [CommonGap(code, messages[code], n) for code, n in ranked]
+
+
+def funnel_steps(user: Reader, within: str = "") -> list[FunnelStep]:
+    """The funnel of the products in the reader's region (and in ``within`` when given)."""
+    region = reading_region(user, within)
+    if region is None:
+        return steps_of({}, {})
+    figures = tallies.figures_of(region, tallies=("funnel", "funnel_days"))
+    return steps_of(figures.funnel, figures.funnel_days)
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,14 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Substr, TruncMonth
 
 from bumdes_export.reference.models import Country, HsCode, Region
+from exporters.models import Organisation
 from matchmaking.access import AnyUser
 from matchmaking.deals.models import Shipment
 from matchmaking.oversight.selectors import village_scope
+from products.models import Bumdes
 
-VILLAGE = "deal__product__bumdes__village__code"
+#: The shipment's village of origin (kept on the shipment).
+VILLAGE = "village__code"
 
 
 @dataclass(frozen=True)
@@ -55,8 +58,13 @@ def shipments_in(user: AnyUser, period: Period, region: str = "") -> QuerySet[Sh
     return qs
 
 
-def _totals(qs: QuerySet[Shipment], key: Any, labels: dict[str, str]) -> list[Total]:
-    rows = (
+def _totals(
+    qs: QuerySet[Shipment], key: Any, labels: Any = None, limit: int | None = None
+) -> list[Total]:
+    """The shipments grouped by ``key``, largest value first (the first ``limit`` groups);
+    ``labels`` names the groups found (a function of their keys; the key itself where it gives
+    none)."""
+    grouped = (
         qs.annotate(group=key)
         .values("group")
         .annotate(
@@ -67,10 +75,12 @@ def _totals(qs: QuerySet[Shipment], key: Any, labels: dict[str, str]) -> list[To
         )
         .order_by("-usd", "group")
     )
+    rows = list(grouped[:limit] if limit else grouped)
+    names = labels([str(row["group"]) for row in rows]) if labels else {}
     return [
         Total(
             key=str(row["group"]),
-            label=labels.get(str(row["group"]), str(row["group"])),
+            label=names.get(str(row["group"]), str(row["group"])),
             shipments=row["n"],
             value_usd=row["usd"] or Decimal(0),
             volume_kg=row["kg"] or Decimal(0),
@@ -90,30 +100,32 @@ def _hs_labels(codes: list[str]) -> dict[str, str]:
 
 
 def by_chapter(qs: QuerySet[Shipment]) -> list[Total]:
-    key = Substr("hs_code_id", 1, 2)
-    codes = [str(c) for c in qs.annotate(g=key).order_by().values_list("g", flat=True).distinct()]
-    return _totals(qs, key, _hs_labels(codes))
+    return _totals(qs, Substr("hs_code_id", 1, 2), _hs_labels)
 
 
 def by_heading(qs: QuerySet[Shipment]) -> list[Total]:
-    key = Substr("hs_code_id", 1, 4)
-    codes = [str(c) for c in qs.annotate(g=key).order_by().values_list("g", flat=True).distinct()]
-    return _totals(qs, key, _hs_labels(codes))
+    return _totals(qs, Substr("hs_code_id", 1, 4), _hs_labels)
 
 
 def by_destination(qs: QuerySet[Shipment], language: str) -> list[Total]:
     name = "name_id" if language.startswith("id") else "name_en"
-    labels = dict(Country.objects.values_list("code", name))
+
+    def labels(codes: list[str]) -> dict[str, str]:
+        return dict(Country.objects.filter(code__in=codes).values_list("code", name))
+
     return _totals(qs, F("destination_id"), labels)
 
 
+def _region_labels(codes: list[str]) -> dict[str, str]:
+    return dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+
+
 def by_province(qs: QuerySet[Shipment]) -> list[Total]:
-    labels = dict(Region.objects.filter(level=Region.Level.PROVINCE).values_list("code", "name"))
-    return _totals(qs, Substr("deal__product__bumdes__village_id", 1, 2), labels)
+    return _totals(qs, Substr("village_id", 1, 2), _region_labels)
 
 
 def by_month(qs: QuerySet[Shipment]) -> list[Total]:
-    totals = _totals(qs, TruncMonth("shipped_on"), {})
+    totals = _totals(qs, TruncMonth("shipped_on"))
     return sorted(
         (
             Total(t.key[:7], t.key[:7], t.shipments, t.value_usd, t.volume_kg, t.volume_l)
@@ -123,24 +135,23 @@ def by_month(qs: QuerySet[Shipment]) -> list[Total]:
     )
 
 
+def _top(qs: QuerySet[Shipment], key: str, model: Any, name: str, limit: int) -> list[Total]:
+    top = _totals(qs, F(key), limit=limit)
+    names = dict(model.objects.filter(pk__in=[t.key for t in top]).values_list("pk", name))
+    return [
+        Total(
+            t.key, names.get(int(t.key), t.key), t.shipments, t.value_usd, t.volume_kg, t.volume_l
+        )
+        for t in top
+    ]
+
+
 def top_bumdes(qs: QuerySet[Shipment], limit: int = 5) -> list[Total]:
-    labels = dict(
-        qs.order_by()
-        .values_list("deal__product__bumdes_id", "deal__product__bumdes__name")
-        .distinct()
-    )
-    labels = {str(k): v for k, v in labels.items()}
-    return _totals(qs, F("deal__product__bumdes_id"), labels)[:limit]
+    return _top(qs, "bumdes_id", Bumdes, "name", limit)
 
 
 def top_organisations(qs: QuerySet[Shipment], limit: int = 5) -> list[Total]:
-    labels = dict(
-        qs.order_by()
-        .values_list("deal__organisation_id", "deal__organisation__legal_name")
-        .distinct()
-    )
-    labels = {str(k): v for k, v in labels.items()}
-    return _totals(qs, F("deal__organisation_id"), labels)[:limit]
+    return _top(qs, "deal__organisation_id", Organisation, "legal_name", limit)
 
 
 def grouped(qs: QuerySet[Shipment], group: str, language: str) -> list[Total]:

@@ -20,10 +20,9 @@ from bumdes_export.core.spreadsheets import FORMATS, download
 from bumdes_export.reference.access import can_manage_reference_data
 from bumdes_export.reference.models import Region
 from bumdes_export.reference.selectors import designation_in_force
-from matchmaking.oversight import access, exports, report, selectors, services, shipments
+from matchmaking.oversight import access, exports, report, selectors, services, shipments, tallies
 from matchmaking.oversight.facilitation import facilitation_rows
 from matchmaking.oversight.forms import TargetForm, YearForm
-from matchmaking.oversight.funnel import funnel
 from matchmaking.oversight.map import regency_map
 from matchmaking.oversight.pipeline import own_pipeline
 from matchmaking.pages import signed_in
@@ -58,11 +57,11 @@ def _page(request: HttpRequest, year: int, target_form: TargetForm | None, statu
             ),
             "target_form": target_form,
             "regency_map": regency_map(request.user),
-            "funnel": funnel(request.user),
+            "funnel": selectors.funnel_steps(request.user),
             "in_force": designation_in_force(),
             "may_load_designation": can_manage_reference_data(request.user),
             "reasons": selectors.REASONS,
-            "gap_sample": selectors.GAP_SAMPLE,
+            "counted_at": tallies.counted_at(),
         },
         status=status,
     )
@@ -137,7 +136,7 @@ def province(request: HttpRequest, code: str) -> HttpResponse:
             "period": period,
             "province": region,
             "query": query.urlencode(),
-            "funnel": funnel(request.user, within=region.code),
+            "funnel": selectors.funnel_steps(request.user, within=region.code),
             "shipments": shipments.figures(
                 request.user, period, active_language(), region=region.code
             ),
@@ -146,7 +145,7 @@ def province(request: HttpRequest, code: str) -> HttpResponse:
             "regencies": selectors.regency_statuses(request.user, region, year),
             "common_gaps": selectors.common_gaps(code, active_language()),
             "reasons": selectors.REASONS,
-            "gap_sample": selectors.GAP_SAMPLE,
+            "counted_at": tallies.counted_at(),
         },
     )
 
@@ -191,7 +190,7 @@ def monthly_report(request: HttpRequest) -> HttpResponse:
         "matchmaking/oversight/report.html",
         {
             "report": report.monthly_report(request.user, month, active_language()),
-            "funnel": funnel(request.user),
+            "funnel": selectors.funnel_steps(request.user),
             "reasons": selectors.REASONS,
             "compared": report.COMPARED,
             "query": f"shipped_from={month:%Y-%m-%d}&shipped_until={report.month_end(month):%Y-%m-%d}",

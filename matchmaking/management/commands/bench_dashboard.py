@@ -90,8 +90,11 @@ from matchmaking.management.commands.bench_matching import (
     _copy,
     zipf_weights,
 )
+from matchmaking.oversight import tallies
+from matchmaking.oversight.models import RegionTally
 from products.catalogue.selectors import shared_cache
 from products.management.commands.bench_catalogue import free_port, percentile
+from products.models import Product
 
 MARKER = "bench-dashboard"  # Bumdes.business_units, Organisation.description, Forum.description
 BENCH_USER = "bench-dashboard"
@@ -287,6 +290,15 @@ class Command(BaseCommand):
             self._generate(random.Random(seed), user, options)
             timings["generate_seconds"] = round(time.perf_counter() - began, 1)
             self._say(f"Generated in {timings['generate_seconds']} s.")
+        if options["reuse"] and RegionTally.objects.filter(code="").exists():
+            self._say("Reusing the tallies counted by an earlier run (--reuse).")
+        else:
+            # What the hourly task and the change events keep in a running portal.
+            self._say("Counting the dashboard's tallies (every regency, then the provinces) …")
+            began = time.perf_counter()
+            tallies.refresh_all()
+            timings["tallies_seconds"] = round(time.perf_counter() - began, 1)
+            self._say(f"Counted in {timings['tallies_seconds']} s.")
         scale = self._scale()
         others = scale.pop("_other_products")
         if others:
@@ -495,6 +507,7 @@ class Command(BaseCommand):
                 )
                 for name, _sql in ID_SETS:
                     cursor.execute(f"DROP TABLE {name}")
+        tallies.refresh_all()  # what is left, counted again
         if not keep_user:
             User.objects.filter(username=BENCH_USER).delete()
 
@@ -1156,6 +1169,16 @@ class Command(BaseCommand):
             if deal["offer_id"] is not None:
                 deal["offer_id"] = offer_ids[deal["offer_id"]]
             deal["meeting_id"] = meetings.get(d)
+        # Each shipment names where it shipped from: the product's BUMDes and its village.
+        origin = {
+            pk: (bumdes, village)
+            for pk, bumdes, village in Product.objects.filter(
+                pk__in={deal["product_id"] for deal in deals}
+            ).values_list("pk", "bumdes_id", "bumdes__village_id")
+        }
+        product_of = {deal["id"]: deal["product_id"] for deal in deals}
+        for shipment in shipments:
+            shipment["bumdes_id"], shipment["village_id"] = origin[product_of[shipment["deal_id"]]]
         self._write("matchmaking_deal", deals, note="", opened_by_id=user.pk)
         self._write("matchmaking_dealstep", steps, recorded_by_id=user.pk)
         self._write(

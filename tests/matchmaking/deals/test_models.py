@@ -169,6 +169,8 @@ def a_shipment(deal: Deal, **fields) -> Shipment:
         "value_idr": Decimal(6250 * 15800),
         "destination_id": "HK",
         "gateway": ExportGateway.objects.get(code="KDI"),
+        "bumdes_id": deal.product.bumdes_id,
+        "village_id": deal.product.bumdes.village_id,
     }
     return Shipment(deal=deal, **(values | fields))
 

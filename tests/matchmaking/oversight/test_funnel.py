@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from matchmaking.dealings import services as dealing_services
 from matchmaking.deals import services as deal_services
-from matchmaking.oversight.funnel import funnel
+from matchmaking.oversight.selectors import funnel_steps as funnel
 from tests.matchmaking.deals.conftest import shipment_data
 
 
@@ -116,7 +116,7 @@ def test_a_verified_product_with_a_good_match_is_not_counted_as_export_ready(pip
 
 
 def test_the_funnel_of_one_region(pipeline, ministry):
-    from matchmaking.oversight.funnel import funnel as region_funnel
+    from matchmaking.oversight.selectors import funnel_steps as region_funnel
 
     sulteng = {step.key: step.products for step in region_funnel(ministry, within="72")}
     assert sulteng["registered"] == 1 and sulteng["contacted"] == 0

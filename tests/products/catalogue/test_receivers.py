@@ -165,8 +165,10 @@ def test_an_import_refreshes_the_entries_it_touched(
 def test_the_import_event_is_refreshed_in_one_go(cat, django_assert_max_num_queries):
     Product.objects.filter(pk__in=[cat.coffee.pk, cat.flour.pk]).update(name_en="Renamed")
     Product.objects.filter(pk=cat.seaweed.pk).update(status="submitted")
-    # Only the catalogue's own work is counted: the matching engine listens to the event too.
+    # Only the catalogue's own work is counted: the matching engine and the dashboard's tallies
+    # listen to the event too.
     events.products_imported.disconnect(dispatch_uid="matching-import")
+    events.products_imported.disconnect(dispatch_uid="oversight-import")
     try:
         with django_assert_max_num_queries(16):
             events.products_imported.send(
@@ -174,8 +176,10 @@ def test_the_import_event_is_refreshed_in_one_go(cat, django_assert_max_num_quer
             )
     finally:
         from matchmaking.matching import receivers
+        from matchmaking.oversight import receivers as oversight_receivers
 
         receivers.connect()
+        oversight_receivers.connect()
     assert set(CatalogueEntry.objects.filter(name_en="Renamed").values_list("pk", flat=True)) == {
         cat.coffee.pk,
         cat.flour.pk,
