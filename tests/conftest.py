@@ -84,6 +84,8 @@ def regions(db):
 
 @pytest.fixture(autouse=True)
 def _fast_and_in_process(settings):
+    from django.core.cache import cache
+
     from bumdes_export.celery import app
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -92,6 +94,8 @@ def _fast_and_in_process(settings):
     settings.BACKGROUND_JOBS_IN_THREAD = False  # run embedded-mode jobs synchronously in tests
     eager = app.conf.task_always_eager
     app.conf.task_always_eager = True
+    # Each test starts with an empty process cache (what one test counted is not another's).
+    cache.clear()
     yield
     app.conf.task_always_eager = eager
 

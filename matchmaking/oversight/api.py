@@ -168,7 +168,5 @@ class ShipmentTotalsView(APIView):
             )
         period = shipments.Period(_date(request, "shipped_from"), _date(request, "shipped_until"))
         region = request.query_params.get("region", "").strip()
-        qs = shipments.shipments_in(request.user, period, region=region)
-        return Response(
-            ShipmentTotalSerializer(shipments.grouped(qs, group, active_language()), many=True).data
-        )
+        totals = shipments.totals(request.user, period, group, active_language(), region=region)
+        return Response(ShipmentTotalSerializer(totals, many=True).data)

@@ -106,14 +106,12 @@ def funnel_table(user: AnyUser, filters: Filters) -> Table:
 
 
 def _shipments_table(
-    title: Promise, key: Promise, grouping: Callable[..., list[shipments.Total]]
+    title: Promise, key: Promise, group: str
 ) -> Callable[[AnyUser, Filters], Table]:
     def build(user: AnyUser, filters: Filters) -> Table:
-        qs = shipments.shipments_in(user, filters.period, region=filters.province)
-        if grouping is shipments.by_destination:
-            totals = grouping(qs, active_language())
-        else:
-            totals = grouping(qs)
+        totals = shipments.totals(
+            user, filters.period, group, active_language(), region=filters.province
+        )
         return Table(
             str(title),
             [str(key), _("Shipments"), _("Volume (kg)"), _("Volume (litres)"), _("Value (USD)")],
@@ -155,26 +153,24 @@ EXPORTS: dict[str, Callable[[AnyUser, Filters], Table]] = {
     "funnel": funnel_table,
     "facilitation": facilitation_table,
     "shipments-by-chapter": _shipments_table(
-        gettext_lazy("Shipments by HS chapter"), gettext_lazy("HS chapter"), shipments.by_chapter
+        gettext_lazy("Shipments by HS chapter"), gettext_lazy("HS chapter"), "chapter"
     ),
     "shipments-by-heading": _shipments_table(
-        gettext_lazy("Shipments by HS heading"), gettext_lazy("HS heading"), shipments.by_heading
+        gettext_lazy("Shipments by HS heading"), gettext_lazy("HS heading"), "heading"
     ),
     "shipments-by-destination": _shipments_table(
-        gettext_lazy("Shipments by destination"), gettext_lazy("Country"), shipments.by_destination
+        gettext_lazy("Shipments by destination"), gettext_lazy("Country"), "destination"
     ),
     "shipments-by-province": _shipments_table(
-        gettext_lazy("Shipments by province"), gettext_lazy("Province"), shipments.by_province
+        gettext_lazy("Shipments by province"), gettext_lazy("Province"), "province"
     ),
     "shipments-by-month": _shipments_table(
-        gettext_lazy("Shipments by month"), gettext_lazy("Month"), shipments.by_month
+        gettext_lazy("Shipments by month"), gettext_lazy("Month"), "month"
     ),
-    "top-bumdes": _shipments_table(
-        gettext_lazy("Top BUMDes"), gettext_lazy("BUMDes"), shipments.top_bumdes
-    ),
+    "top-bumdes": _shipments_table(gettext_lazy("Top BUMDes"), gettext_lazy("BUMDes"), "bumdes"),
     "top-organisations": _shipments_table(
         gettext_lazy("Top exporters and buyers"),
         gettext_lazy("Organisation"),
-        shipments.top_organisations,
+        "organisation",
     ),
 }

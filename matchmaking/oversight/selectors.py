@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from bumdes_export.accounts.access import code_within, scope_for
@@ -118,6 +118,12 @@ def reading_region(user: Reader, within: str = "") -> str | None:
     if not within or code_within(own, within):
         return own
     return None
+
+
+def targets_version(year: int) -> str:
+    """When the targets of the year were last set (what a kept page of them is valid for)."""
+    latest = ProvinceTarget.objects.filter(year=year).aggregate(latest=Max("set_at"))["latest"]
+    return latest.isoformat() if latest else ""
 
 
 def region_figures(user: Reader, length: int, within: str = "") -> dict[str, dict[str, int]]:

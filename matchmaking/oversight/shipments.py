@@ -11,11 +11,13 @@ from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Substr, TruncMonth
+from django.utils.translation import ngettext
 
 from bumdes_export.reference.models import Country, HsCode, Region
 from exporters.models import Organisation
 from matchmaking.access import AnyUser
 from matchmaking.deals.models import Shipment
+from matchmaking.oversight import cache
 from matchmaking.oversight.selectors import village_scope
 from products.models import Bumdes
 
@@ -173,9 +175,52 @@ GROUPINGS: dict[str, Any] = {
 }
 
 
+def totals(
+    user: AnyUser, period: Period, group: str, language: str, region: str = ""
+) -> list[Total]:
+    """The totals of one grouping of the shipments the reader sees in the period (and region),
+    kept in the dashboard's cache."""
+    parts = (cache.reader_key(user), region, period.start, period.end, group, language[:2])
+    return cache.remembered(
+        "shipments",
+        parts,
+        lambda: grouped(shipments_in(user, period, region=region), group, language),
+    )
+
+
+#: The groups a page shows of a grouping that can be long (the rest as one "other" row); the
+#: exports and the API give every group.
+SHOWN = 12
+#: The groupings a page shortens that way.
+SHORTENED = ("chapter", "heading", "destination")
+#: The key of the row that holds the rest.
+OTHER = "other"
+
+
+def shortened(totals: list[Total], shown: int = SHOWN) -> list[Total]:
+    """The ``shown`` largest groups and, when there are more, one row adding up the rest."""
+    if len(totals) <= shown + 1:
+        return totals
+    rest = totals[shown:]
+    return [
+        *totals[:shown],
+        Total(
+            OTHER,
+            ngettext("%(n)s more", "%(n)s more", len(rest)) % {"n": len(rest)},
+            sum(t.shipments for t in rest),
+            sum((t.value_usd for t in rest), Decimal(0)),
+            sum((t.volume_kg for t in rest), Decimal(0)),
+            sum((t.volume_l for t in rest), Decimal(0)),
+        ),
+    ]
+
+
 def figures(
     user: AnyUser, period: Period, language: str, region: str = ""
 ) -> dict[str, list[Total]]:
-    """Every grouping of the shipments the reader sees in the period (and region)."""
-    qs = shipments_in(user, period, region=region)
-    return {group: grouped(qs, group, language) for group in GROUPINGS}
+    """Every grouping of the shipments the reader sees in the period (and region), the long
+    ones shortened for a page."""
+    figures = {group: totals(user, period, group, language, region) for group in GROUPINGS}
+    return {
+        group: shortened(rows) if group in SHORTENED else rows for group, rows in figures.items()
+    }

@@ -53,3 +53,16 @@ def test_a_regency_officer_sees_the_rest_of_his_province_uncounted(figures, as_r
     dots = _dots(as_role("officer_konawe").get(reverse("oversight:dashboard")).content.decode())
     assert dots["74.02"] == regency_map.EXPORTING
     assert {status for code, status in dots.items() if code != "74.02"} == {regency_map.OUTSIDE}
+
+
+def test_beside_the_map_a_table_gives_every_regency_its_status(figures, as_role):  # noqa: F811
+    html = as_role("officer_konawe").get(reverse("oversight:dashboard")).content.decode()
+    table = html.split('id="regency-table"')[1].split("</details>")[0]
+    rows = re.findall(r"<tr><td>([^<]+)</td><td>([\d.]+)</td><td>([^<]+)</td>", table)
+    # The officer of Konawe: his regency only (the rest of the province is not counted for him).
+    assert [(code, status) for _name, code, status in rows] == [
+        ("74.02", str(regency_map.STATUS_LABELS[regency_map.EXPORTING]))
+    ]
+    html = as_role("ministry").get(reverse("oversight:dashboard")).content.decode()
+    table = html.split('id="regency-table"')[1].split("</details>")[0]
+    assert table.count("<tr><td>") == 514

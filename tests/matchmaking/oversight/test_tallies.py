@@ -162,3 +162,14 @@ def test_medians_of_added_regions_are_the_median_of_all_their_products():
     )
     north.add(south)
     assert median_of(north.funnel_days["verified"]) == 4.0  # of 2, 4 and 9
+
+
+def test_the_command_counts_everything_again(world):
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("refresh_dashboard", stdout=out)
+    assert "Counted 2 regencies" in out.getvalue()
+    assert _tally("").bumdes_registered == Bumdes.objects.count()

@@ -1,0 +1,58 @@
+"""The dashboard's cache of what it counts from the shipments for a period.
+
+A period's totals (by commodity, destination, province, month, top BUMDes and organisations)
+are counted from up to 100,000 shipments; the dashboard, a province's page, their exports and the
+API ask for the same ones, so each is kept (in the process and in the cache all processes share,
+``products.catalogue.selectors.shared_cache``) under the tallies' count time: when a deal changes,
+its regency is counted again, the time moves and every entry kept before is left to expire.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.core.cache import cache
+
+from bumdes_export.accounts.access import scope_for
+from matchmaking.access import AnyUser
+from matchmaking.oversight import tallies
+from products.catalogue.selectors import shared_cache
+
+T = TypeVar("T")
+#: How long an entry is kept at most (the hourly count moves the generation anyway).
+SECONDS = 3600
+
+
+def generation() -> str:
+    """What the entries kept now are valid for: the time the country's tallies were added up."""
+    counted = tallies.counted_at()
+    return counted.isoformat() if counted else "never"
+
+
+def reader_key(user: AnyUser) -> str:
+    """Who reads, as far as the figures go: all of them (ministry staff), a region's (an
+    officer), none (anyone else)."""
+    scope = scope_for(user)
+    if scope.is_ministry:
+        return "all"
+    if scope.is_officer and scope.region_code:
+        return scope.region_code
+    return "-"
+
+
+def remembered(name: str, parts: tuple[object, ...], compute: Callable[[], T]) -> T:
+    """``compute()``, kept under ``name``, ``parts`` and the generation."""
+    digest = hashlib.sha1(repr((generation(), parts)).encode(), usedforsecurity=False)
+    key = f"oversight:{name}:{digest.hexdigest()}"
+    value = cache.get(key)
+    if value is not None:
+        return value  # type: ignore[no-any-return]
+    shared = shared_cache()
+    value = shared.get(key)
+    if value is None:
+        value = compute()
+        shared.set(key, value, SECONDS)
+    cache.set(key, value, SECONDS)
+    return value  # type: ignore[no-any-return]

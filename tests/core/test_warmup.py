@@ -1,0 +1,32 @@
+"""A web process is ready before its first request: importing the WSGI module imports the URL
+patterns with every view module and compiles the base template."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_wsgi_module_readies_the_process_before_any_request():
+    probe = (
+        "import sys, bumdes_export.wsgi\n"
+        "from django.template import engines\n"
+        "print('matchmaking.forums.views' in sys.modules, 'matchmaking.oversight.views' in sys.modules)\n"
+        "loader = engines['django'].engine.template_loaders[0]\n"
+        "print(any('base.html' in str(key) for key in getattr(loader, 'get_template_cache', {})))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL",)}
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "True", "True"]
