@@ -136,11 +136,26 @@ class RegenciesView(APIView):
 class FunnelView(APIView):
     @extend_schema(
         summary="Products at each step from registered to repeat shipments",
+        description="Every product registered so far (the funnel takes no period), in the "
+        "reader's region or in ``region``, a province or regency code inside it.",
+        parameters=[OpenApiParameter("region", str, description="A province or regency code")],
         responses=FunnelStepSerializer(many=True),
     )
     def get(self, request: Request) -> Response:
         _allowed(request)
-        return Response(FunnelStepSerializer(selectors.funnel_steps(request.user), many=True).data)
+        region = request.query_params.get("region", "").strip()
+        if region:
+            known = Region.objects.filter(
+                code=region, level__in=[Region.Level.PROVINCE, Region.Level.REGENCY]
+            ).exists()
+            if not known:
+                raise serializers.ValidationError(
+                    {"region": ["Give the code of a province (74) or a regency (74.02)."]}
+                )
+            if selectors.reading_region(request.user, region) != region:
+                raise Http404
+        steps = selectors.funnel_steps(request.user, within=region)
+        return Response(FunnelStepSerializer(steps, many=True).data)
 
 
 class ShipmentTotalsView(APIView):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from datetime import datetime
 from typing import TypeVar
 
 from django.core.cache import cache
@@ -25,9 +26,10 @@ T = TypeVar("T")
 SECONDS = 3600
 
 
-def generation() -> str:
-    """What the entries kept now are valid for: the time the country's tallies were added up."""
-    counted = tallies.counted_at()
+def generation(counted: datetime | None = None) -> str:
+    """What the entries kept now are valid for: the time the country's tallies were added up
+    (``counted``, when the caller has read it already)."""
+    counted = counted or tallies.counted_at()
     return counted.isoformat() if counted else "never"
 
 
@@ -42,9 +44,17 @@ def reader_key(user: AnyUser) -> str:
     return "-"
 
 
-def remembered(name: str, parts: tuple[object, ...], compute: Callable[[], T]) -> T:
-    """``compute()``, kept under ``name``, ``parts`` and the generation."""
-    digest = hashlib.sha1(repr((generation(), parts)).encode(), usedforsecurity=False)
+def remembered(
+    name: str,
+    parts: tuple[object, ...],
+    compute: Callable[[], T],
+    *,
+    seconds: int = SECONDS,
+    kept_for: str | None = None,
+) -> T:
+    """``compute()``, kept under ``name``, ``parts`` and the generation (``kept_for``: the
+    generation already read for this request) for at most ``seconds``."""
+    digest = hashlib.sha1(repr((kept_for or generation(), parts)).encode(), usedforsecurity=False)
     key = f"oversight:{name}:{digest.hexdigest()}"
     value = cache.get(key)
     if value is not None:
@@ -53,6 +63,6 @@ def remembered(name: str, parts: tuple[object, ...], compute: Callable[[], T]) -
     value = shared.get(key)
     if value is None:
         value = compute()
-        shared.set(key, value, SECONDS)
-    cache.set(key, value, SECONDS)
+        shared.set(key, value, seconds)
+    cache.set(key, value, seconds)
     return value  # type: ignore[no-any-return]

@@ -176,7 +176,13 @@ GROUPINGS: dict[str, Any] = {
 
 
 def totals(
-    user: AnyUser, period: Period, group: str, language: str, region: str = ""
+    user: AnyUser,
+    period: Period,
+    group: str,
+    language: str,
+    region: str = "",
+    *,
+    kept_for: str | None = None,
 ) -> list[Total]:
     """The totals of one grouping of the shipments the reader sees in the period (and region),
     kept in the dashboard's cache."""
@@ -185,6 +191,7 @@ def totals(
         "shipments",
         parts,
         lambda: grouped(shipments_in(user, period, region=region), group, language),
+        kept_for=kept_for,
     )
 
 
@@ -216,11 +223,19 @@ def shortened(totals: list[Total], shown: int = SHOWN) -> list[Total]:
 
 
 def figures(
-    user: AnyUser, period: Period, language: str, region: str = ""
+    user: AnyUser,
+    period: Period,
+    language: str,
+    region: str = "",
+    *,
+    kept_for: str | None = None,
 ) -> dict[str, list[Total]]:
     """Every grouping of the shipments the reader sees in the period (and region), the long
     ones shortened for a page."""
-    figures = {group: totals(user, period, group, language, region) for group in GROUPINGS}
+    figures = {
+        group: totals(user, period, group, language, region, kept_for=kept_for)
+        for group in GROUPINGS
+    }
     return {
         group: shortened(rows) if group in SHORTENED else rows for group, rows in figures.items()
     }

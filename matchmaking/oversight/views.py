@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -50,6 +51,8 @@ def _page(request: HttpRequest, year: int, target_form: TargetForm | None, statu
     filters = YearForm(request.GET or {"year": year})
     period = filters.period()
     language = active_language()
+    counted = tallies.counted_at()
+    generation = cache.generation(counted)
     # Handed over unevaluated: a part of the page found in the dashboard's cache counts nothing.
     statuses = SimpleLazyObject(lambda: selectors.province_statuses(user, year))
     summary = SimpleLazyObject(lambda: selectors.target_summary(statuses, year))
@@ -61,10 +64,14 @@ def _page(request: HttpRequest, year: int, target_form: TargetForm | None, statu
             "year_form": filters,
             "query": request.GET.urlencode() if request.method == "GET" else f"year={year}",
             "period": period,
+            "period_query": _period_query(request),
             "reader": cache.reader_key(user),
+            "generation": generation,
             "targets": selectors.targets_version(year),
-            "shipments": SimpleLazyObject(lambda: shipments.figures(user, period, language)),
-            "facilitation": facilitation_rows(user, period),
+            "shipments": SimpleLazyObject(
+                lambda: shipments.figures(user, period, language, kept_for=generation)
+            ),
+            "facilitation": SimpleLazyObject(lambda: facilitation_rows(user, period)),
             "statuses": statuses,
             "summary": summary,
             "common_gaps": SimpleLazyObject(
@@ -73,13 +80,23 @@ def _page(request: HttpRequest, year: int, target_form: TargetForm | None, statu
             "target_form": target_form,
             "regency_map": SimpleLazyObject(lambda: regency_map(user)),
             "funnel": SimpleLazyObject(lambda: selectors.funnel_steps(user)),
-            "counted_at": tallies.counted_at(),
+            "counted_at": counted,
             "in_force": designation_in_force(),
             "may_load_designation": can_manage_reference_data(user),
             "reasons": selectors.REASONS,
         },
         status=status,
     )
+
+
+def _period_query(request: HttpRequest, **more: str) -> str:
+    """The query of the downloads whose figures follow the period only (not the year)."""
+    kept = {
+        name: request.GET[name]
+        for name in ("shipped_from", "shipped_until")
+        if request.GET.get(name)
+    }
+    return urlencode({**more, **kept})
 
 
 @signed_in
@@ -141,6 +158,8 @@ def province(request: HttpRequest, code: str) -> HttpResponse:
     period = filters.period()
     user = request.user
     language = active_language()
+    counted = tallies.counted_at()
+    generation = cache.generation(counted)
     statuses = [s for s in selectors.province_statuses(user, year) if s.code == code]
     query = request.GET.copy()
     query["province"] = region.code
@@ -153,16 +172,22 @@ def province(request: HttpRequest, code: str) -> HttpResponse:
             "period": period,
             "province": region,
             "query": query.urlencode(),
+            "period_query": _period_query(request, province=region.code),
             "reader": cache.reader_key(user),
+            "generation": generation,
             "funnel": SimpleLazyObject(lambda: selectors.funnel_steps(user, within=region.code)),
             "shipments": SimpleLazyObject(
-                lambda: shipments.figures(user, period, language, region=region.code)
+                lambda: shipments.figures(
+                    user, period, language, region=region.code, kept_for=generation
+                )
             ),
-            "facilitation": facilitation_rows(user, period, within=region.code),
+            "facilitation": SimpleLazyObject(
+                lambda: facilitation_rows(user, period, within=region.code)
+            ),
             "status": statuses[0] if statuses else None,
             "regencies": SimpleLazyObject(lambda: selectors.regency_statuses(user, region, year)),
             "common_gaps": SimpleLazyObject(lambda: selectors.common_gaps(code, language)),
-            "counted_at": tallies.counted_at(),
+            "counted_at": counted,
             "reasons": selectors.REASONS,
         },
     )

@@ -12,16 +12,20 @@
    (``--service-requests``) and ministry targets per province and year that some provinces
    miss. Written with ``COPY``; every row hangs off a BUMDes, organisation or forum marked
    ``MARKER`` (or the bench user), and ``_clean`` deletes them all.
+   Then counts the dashboard's tallies (``matchmaking.oversight.tallies.refresh_all``, what the
+   hourly task and the change events keep in a running portal; ``tallies_seconds``). They are
+   data, not a cache: the cold requests below find them counted, as a restarted portal would.
 2. Serves the portal with gunicorn (``--workers``, 3 by default; ``DEBUG=0``, static files
    collected into a temporary directory as in production) and signs in as a ministry user
    it creates (the login form for the pages, ``POST /api/v1/auth/token/`` for the API).
 3. Times four views with seeded random province and period filters: ``dashboard``
    (``/dashboard/?year=&shipped_from=&shipped_until=``), ``province``
-   (``/dashboard/provinces/<code>/?...``), ``funnel`` (``/api/v1/dashboard/funnel/``, which
-   takes no filter) and ``shipments`` (``/api/v1/dashboard/shipments/?group=&shipped_from=
+   (``/dashboard/provinces/<code>/?...``), ``funnel`` (``/api/v1/dashboard/funnel/?region=``,
+   the country or a province: the funnel takes no period) and ``shipments`` (``/api/v1/dashboard/shipments/?group=&shipped_from=
    &shipped_until=&region=``): ``--requests`` requests each, first with 1 client, then with
    ``--clients`` (10) threads. Every (view, clients) phase starts from cleared caches (Django's
-   cache and the catalogue's shared cache) and a restarted gunicorn. A request is **cold** when
+   cache and the shared cache, which hold the dashboard's kept shipment totals and page parts)
+   and a restarted gunicorn. A request is **cold** when
    no request with the same URL had completed before it started (the first of each distinct
    filter; with 10 clients also its concurrent twins), **warm** otherwise. About one request
    in three brings a new filter, so any prefix of a phase holds both kinds.
@@ -1476,8 +1480,10 @@ class Command(BaseCommand):
             if view == "province":
                 code = rng.choice(provinces)
                 return f"/dashboard/provinces/{code}/?{urlencode({'year': rng.choice(years), **period()})}"
-            if view == "funnel":  # the funnel takes no filter: one URL
-                return "/api/v1/dashboard/funnel/"
+            if view == "funnel":  # the funnel takes no period: the country or a province
+                if rng.random() < 0.5:
+                    return "/api/v1/dashboard/funnel/"
+                return f"/api/v1/dashboard/funnel/?{urlencode({'region': rng.choice(provinces)})}"
             query = {"group": rng.choice(SHIPMENT_GROUPS), **period()}
             if rng.random() < 0.5:
                 query["region"] = rng.choice(provinces)

@@ -58,3 +58,29 @@ def test_shipment_totals_grouped_and_filtered(figures, api_as):  # noqa: F811
 def test_bad_parameters_are_a_400(figures, api_as, params):  # noqa: F811
     url = "/api/v1/dashboard/provinces/" if "year" in params else "/api/v1/dashboard/shipments/"
     assert api_as("ministry").get(url, params).status_code == 400
+
+
+def _registered(response):
+    return next(step["products"] for step in response.json() if step["key"] == "registered")
+
+
+@pytest.mark.parametrize(
+    ("role", "region", "status", "products"),
+    [
+        ("ministry", "", 200, 5),  # every product of the world
+        ("ministry", "74", 200, 3),  # the Konawe crab, crab meat and avocado oil
+        ("ministry", "72.03", 200, 2),  # the Donggala crab and the product in review
+        ("officer_sultra", "74.02", 200, 3),
+        ("officer_sultra", "", 200, 3),  # his province
+        ("officer_konawe", "74.02", 200, 3),
+        ("officer_konawe", "74", 404, None),  # more than his regency
+        ("officer_sulteng", "74", 404, None),
+        ("ministry", "99", 400, None),
+        ("ministry", "74.02.01", 400, None),  # a district: the API takes provinces and regencies
+    ],
+)
+def test_the_funnel_of_a_region(figures, api_as, role, region, status, products):  # noqa: F811
+    response = api_as(role).get("/api/v1/dashboard/funnel/", {"region": region})
+    assert response.status_code == status
+    if products is not None:
+        assert _registered(response) == products
