@@ -124,3 +124,17 @@ def test_every_bar_fits_its_chart_and_the_largest_is_full(shipped, as_role, mini
         float(w) for w in re.findall(r'<rect x="200" y="4" height="18" width="([^"]+)"', chart)
     ]
     assert widths == [round(BAR_WIDTH * 6250 / 6700, 1), BAR_WIDTH]  # October, November
+
+
+@pytest.mark.parametrize(
+    ("period", "months"),
+    [(figures.Period(), 2), (figures.Period(start=date(2026, 11, 1)), 1)],
+)
+def test_all_groupings_at_once_are_each_grouping_on_its_own(shipped, ministry, period, months):
+    qs = figures.shipments_in(ministry, period)
+    at_once = figures.all_groupings(qs, "id")
+    assert set(at_once) == set(figures.GROUPINGS)
+    for group in figures.GROUPINGS:
+        assert at_once[group] == figures.grouped(qs, group, "id"), group
+    assert [t.key for t in at_once["province"]] == ["74", "72"]
+    assert len(at_once["month"]) == months
