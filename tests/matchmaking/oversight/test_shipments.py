@@ -138,3 +138,46 @@ def test_all_groupings_at_once_are_each_grouping_on_its_own(shipped, ministry, p
         assert at_once[group] == figures.grouped(qs, group, "id"), group
     assert [t.key for t in at_once["province"]] == ["74", "72"]
     assert len(at_once["month"]) == months
+
+
+@pytest.mark.parametrize(
+    ("reader", "region"),
+    [
+        ("ministry", ""),
+        ("ministry", "74"),
+        ("ministry", "72.03"),
+        ("ministry", "7x"),
+        ("officer_sultra", ""),
+        ("officer_konawe", ""),
+        ("officer_sulteng", "74"),
+    ],
+)
+@pytest.mark.parametrize(
+    "period",
+    [
+        figures.Period(),
+        figures.Period(start=date(2026, 11, 1)),
+        figures.Period(end=date(2026, 11, 2)),
+    ],
+)
+def test_the_ledger_in_memory_answers_what_the_database_answers(
+    shipped, request, reader, region, period
+):
+    from matchmaking.oversight import ledger, tallies
+
+    tallies.refresh_all()
+    user = request.getfixturevalue(reader)
+    generation = figures.cache.generation()
+    held = figures._ledger_rows(user, period, region, generation)
+    assert held is not None
+    qs = figures.shipments_in(user, period, region=region)
+    for group in figures.GROUPINGS:
+        assert figures._ledger_grouped(*held, group, "id") == figures.grouped(qs, group, "id"), (
+            group
+        )
+    assert ledger.ledger(generation) is held[0]  # read once per generation
+
+
+def test_a_region_smaller_than_a_regency_is_grouped_by_the_database(shipped, ministry):
+    assert figures._ledger_rows(ministry, figures.Period(), "74.02.01", "some generation") is None
+    assert figures._ledger_rows(ministry, figures.Period(), "", figures.cache.NEVER) is None
