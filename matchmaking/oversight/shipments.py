@@ -206,9 +206,12 @@ def all_groupings(qs: QuerySet[Shipment], language: str) -> dict[str, list[Total
 # --- the same from the ledger in memory (``ledger``) --------------------------------------------
 
 
-def _ledger_rows(user: AnyUser, period: Period, region: str, generation: str) -> Any:
+def _ledger_rows(
+    user: AnyUser, period: Period, region: str, generation: str, *, build: bool = True
+) -> Any:
     """The ledger and the rows of it the reader sees in the period and region; None where the
-    ledger cannot narrow to them (a region smaller than a regency: the database answers)."""
+    database answers: the ledger cannot narrow to them (a region smaller than a regency), or
+    it is not at hand (``ledger.ledger``)."""
     if generation == cache.NEVER:  # nothing counted yet: no generation to hold a ledger for
         return None
     scope = scope_for(user)
@@ -220,7 +223,9 @@ def _ledger_rows(user: AnyUser, period: Period, region: str, generation: str) ->
         return None
     if len(own) not in ledger.LEDGER_REGIONS or len(region) not in ledger.LEDGER_REGIONS:
         return None
-    held = ledger.ledger(generation)
+    held = ledger.ledger(generation, build=build)
+    if held is None:
+        return None
     return held, held.mask(period.start, period.end, own) & held.mask(None, None, region)
 
 
@@ -306,7 +311,8 @@ def totals(
     generation = kept_for or cache.generation()
 
     def count() -> list[Total]:
-        held = _ledger_rows(user, period, region, generation)
+        # One grouping is quick enough from the database: the ledger only where it is at hand.
+        held = _ledger_rows(user, period, region, generation, build=False)
         if held is None:
             return grouped(shipments_in(user, period, region=region), group, language)
         return _ledger_grouped(*held, group, language)
