@@ -206,12 +206,9 @@ def all_groupings(qs: QuerySet[Shipment], language: str) -> dict[str, list[Total
 # --- the same from the ledger in memory (``ledger``) --------------------------------------------
 
 
-def _ledger_rows(
-    user: AnyUser, period: Period, region: str, generation: str, *, build: bool = True
-) -> Any:
+def _ledger_rows(user: AnyUser, period: Period, region: str, generation: str) -> Any:
     """The ledger and the rows of it the reader sees in the period and region; None where the
-    database answers: the ledger cannot narrow to them (a region smaller than a regency), or
-    it is not at hand (``ledger.ledger``)."""
+    ledger cannot narrow to them (a region smaller than a regency: the database answers)."""
     if generation == cache.NEVER:  # nothing counted yet: no generation to hold a ledger for
         return None
     scope = scope_for(user)
@@ -223,9 +220,7 @@ def _ledger_rows(
         return None
     if len(own) not in ledger.LEDGER_REGIONS or len(region) not in ledger.LEDGER_REGIONS:
         return None
-    held = ledger.ledger(generation, build=build)
-    if held is None:
-        return None
+    held = ledger.ledger(generation)
     return held, held.mask(period.start, period.end, own) & held.mask(None, None, region)
 
 
@@ -311,8 +306,7 @@ def totals(
     generation = kept_for or cache.generation()
 
     def count() -> list[Total]:
-        # One grouping is quick enough from the database: the ledger only where it is at hand.
-        held = _ledger_rows(user, period, region, generation, build=False)
+        held = _ledger_rows(user, period, region, generation)
         if held is None:
             return grouped(shipments_in(user, period, region=region), group, language)
         return _ledger_grouped(*held, group, language)

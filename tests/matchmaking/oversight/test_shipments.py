@@ -181,22 +181,3 @@ def test_the_ledger_in_memory_answers_what_the_database_answers(
 def test_a_region_smaller_than_a_regency_is_grouped_by_the_database(shipped, ministry):
     assert figures._ledger_rows(ministry, figures.Period(), "74.02.01", "some generation") is None
     assert figures._ledger_rows(ministry, figures.Period(), "", figures.cache.NEVER) is None
-
-
-def test_while_another_process_reads_the_ledger_the_database_answers(shipped, ministry):
-    import hashlib
-
-    from matchmaking.oversight import ledger
-    from products.catalogue.selectors import shared_cache
-
-    generation = "a generation another process is reading"
-    digest = hashlib.sha1(generation.encode(), usedforsecurity=False).hexdigest()
-    shared_cache().add(f"oversight:ledger:{digest}:reading", 1, 60)
-    ledger.forget()
-    assert ledger.ledger(generation) is None
-    assert figures._ledger_rows(ministry, figures.Period(), "", generation) is None
-    # The one that reads it leaves it for the others.
-    other = "a generation nobody reads yet"
-    held = ledger.ledger(other)
-    ledger.forget()
-    assert ledger.ledger(other, build=False).day.tolist() == held.day.tolist()
