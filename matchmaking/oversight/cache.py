@@ -22,8 +22,6 @@ from matchmaking.oversight import tallies
 from products.catalogue.selectors import shared_cache
 
 T = TypeVar("T")
-#: The generation before the tallies were ever counted.
-NEVER = "never"
 #: How long an entry is kept at most (the hourly count moves the generation anyway).
 SECONDS = 3600
 
@@ -32,7 +30,7 @@ def generation(counted: datetime | None = None) -> str:
     """What the entries kept now are valid for: the time the country's tallies were added up
     (``counted``, when the caller has read it already)."""
     counted = counted or tallies.counted_at()
-    return counted.isoformat() if counted else NEVER
+    return counted.isoformat() if counted else "never"
 
 
 def reader_key(user: AnyUser) -> str:

@@ -14,12 +14,11 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Substr, TruncMonth
 from django.utils.translation import ngettext
 
-from bumdes_export.accounts.access import scope_for
 from bumdes_export.reference.models import Country, HsCode, Region
 from exporters.models import Organisation
 from matchmaking.access import AnyUser
 from matchmaking.deals.models import Shipment
-from matchmaking.oversight import cache, ledger
+from matchmaking.oversight import cache
 from matchmaking.oversight.selectors import village_scope
 from products.models import Bumdes
 
@@ -203,76 +202,6 @@ def all_groupings(qs: QuerySet[Shipment], language: str) -> dict[str, list[Total
     }
 
 
-# --- the same from the ledger in memory (``ledger``) --------------------------------------------
-
-
-def _ledger_rows(user: AnyUser, period: Period, region: str, generation: str) -> Any:
-    """The ledger and the rows of it the reader sees in the period and region; None where the
-    ledger cannot narrow to them (a region smaller than a regency: the database answers)."""
-    if generation == cache.NEVER:  # nothing counted yet: no generation to hold a ledger for
-        return None
-    scope = scope_for(user)
-    if scope.is_ministry:
-        own = ""
-    elif scope.is_officer and scope.region_code:
-        own = scope.region_code
-    else:
-        return None
-    if len(own) not in ledger.LEDGER_REGIONS or len(region) not in ledger.LEDGER_REGIONS:
-        return None
-    held = ledger.ledger(generation)
-    return held, held.mask(period.start, period.end, own) & held.mask(None, None, region)
-
-
-def _from_sums(
-    rows: list[tuple[Any, int, int, int, int]], labels: Any = None, limit: int | None = None
-) -> list[Total]:
-    ordered = sorted(rows, key=lambda row: (-row[2], row[0]))[:limit]
-    names = labels([str(row[0]) for row in ordered]) if labels else {}
-    return [
-        Total(
-            str(key),
-            names.get(str(key), str(key)),
-            n,
-            ledger.money(cents),
-            ledger.volume(kg),
-            ledger.volume(litres),
-        )
-        for key, n, cents, kg, litres in ordered
-    ]
-
-
-def _coded_sums(held: Any, keep: Any, column: str, codes: list[str]) -> list[Any]:
-    return [(codes[k], *rest) for k, *rest in ledger.sums_by(held, keep, getattr(held, column))]
-
-
-def _ledger_grouped(held: Any, keep: Any, group: str, language: str) -> list[Total]:
-    if group in ("chapter", "heading"):
-        headings = _from_sums(_coded_sums(held, keep, "heading", held.headings), _hs_labels)
-        return headings if group == "heading" else _fold(headings, lambda k: k[:2], _hs_labels)
-    if group == "destination":
-        name = "name_id" if language.startswith("id") else "name_en"
-
-        def countries(codes: list[str]) -> dict[str, str]:
-            return dict(Country.objects.filter(code__in=codes).values_list("code", name))
-
-        return _from_sums(_coded_sums(held, keep, "destination", held.destinations), countries)
-    if group == "province":
-        return _from_sums(_coded_sums(held, keep, "province", held.provinces), _region_labels)
-    if group == "month":
-        months = _from_sums(_coded_sums(held, keep, "month", held.months))
-        return sorted(months, key=lambda t: t.key)
-    model, name = (Bumdes, "name") if group == "bumdes" else (Organisation, "legal_name")
-    top = _from_sums(ledger.sums_by(held, keep, getattr(held, group)), limit=5)
-    names = dict(model.objects.filter(pk__in=[int(t.key) for t in top]).values_list("pk", name))
-    return [
-        Total(
-            t.key, names.get(int(t.key), t.key), t.shipments, t.value_usd, t.volume_kg, t.volume_l
-        )
-        for t in top
-    ]
-
-
 def grouped(qs: QuerySet[Shipment], group: str, language: str) -> list[Total]:
     """The totals of one grouping by its name (``GROUPINGS``)."""
     if group == "destination":
@@ -303,16 +232,13 @@ def totals(
 ) -> list[Total]:
     """The totals of one grouping of the shipments the reader sees in the period (and region),
     kept in the dashboard's cache."""
-    generation = kept_for or cache.generation()
-
-    def count() -> list[Total]:
-        held = _ledger_rows(user, period, region, generation)
-        if held is None:
-            return grouped(shipments_in(user, period, region=region), group, language)
-        return _ledger_grouped(*held, group, language)
-
     parts = (cache.reader_key(user), region, period.start, period.end, group, language[:2])
-    return cache.remembered("shipments", parts, count, kept_for=generation)
+    return cache.remembered(
+        "shipments",
+        parts,
+        lambda: grouped(shipments_in(user, period, region=region), group, language),
+        kept_for=kept_for,
+    )
 
 
 #: The groups a page shows of a grouping that can be long (the rest as one "other" row); the
@@ -352,16 +278,13 @@ def figures(
 ) -> dict[str, list[Total]]:
     """Every grouping of the shipments the reader sees in the period (and region), the long
     ones shortened for a page."""
-    generation = kept_for or cache.generation()
-
-    def count() -> dict[str, list[Total]]:
-        held = _ledger_rows(user, period, region, generation)
-        if held is None:
-            return all_groupings(shipments_in(user, period, region=region), language)
-        return {group: _ledger_grouped(*held, group, language) for group in GROUPINGS}
-
     parts = (cache.reader_key(user), region, period.start, period.end, language[:2])
-    figures = cache.remembered("shipments-all", parts, count, kept_for=generation)
+    figures = cache.remembered(
+        "shipments-all",
+        parts,
+        lambda: all_groupings(shipments_in(user, period, region=region), language),
+        kept_for=kept_for,
+    )
     return {
         group: shortened(rows) if group in SHORTENED else rows for group, rows in figures.items()
     }
