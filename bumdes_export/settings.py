@@ -90,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "bumdes_export.core.context_processors.navigation_links",
+                "bumdes_export.notifications.context_processors.unread_notifications",
             ],
         },
     },

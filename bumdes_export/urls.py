@@ -13,6 +13,7 @@ from bumdes_export.reference import api as reference_api
 api_v1 = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("me/", MeView.as_view(), name="api-me"),
+    path("", include("bumdes_export.notifications.api_urls")),
     path("regions/", reference_api.RegionList.as_view(), name="api-regions"),
     path("regions/<str:code>/", reference_api.RegionDetail.as_view(), name="api-region"),
     path("hs-codes/", reference_api.HsCodeList.as_view(), name="api-hs-codes"),
@@ -45,6 +46,7 @@ urlpatterns = [
     ),
     path("", include("django.contrib.auth.urls")),
     path("accounts/", include("bumdes_export.accounts.urls")),
+    path("notifications/", include("bumdes_export.notifications.urls")),
     path("reference/", include("bumdes_export.reference.urls")),
     path("registry/", include("products.urls")),
     path("catalogue/", include("products.catalogue.urls")),

@@ -11,3 +11,7 @@ class ExportersConfig(AppConfig):
         from exporters import navigation
 
         navigation.register_links()
+        # The kinds of notification this app sends, named for the inbox's filter.
+        from bumdes_export.notifications import kinds
+
+        kinds.register("exporter", _("Organisations"))

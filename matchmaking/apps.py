@@ -31,3 +31,16 @@ class MatchmakingConfig(AppConfig):
         oversight_receivers.connect()
         # Its links in the navigation and on the home page.
         navigation.register_links()
+        # The kinds of notification matchmaking sends, named for the inbox's filter.
+        from bumdes_export.notifications import kinds
+
+        for family, label in (
+            ("inquiry", _("Inquiries and messages")),
+            ("sample_request", _("Sample requests")),
+            ("buying_request", _("Buying requests")),
+            ("offer", _("Offers")),
+            ("service_request", _("Facilitation")),
+            ("forum", _("Forums and meetings")),
+            ("deal", _("Deals and shipments")),
+        ):
+            kinds.register(family, label)

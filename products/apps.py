@@ -23,3 +23,8 @@ class ProductsConfig(AppConfig):
 
         receivers.connect()
         navigation.register_links()
+        # The kinds of notification this app sends, named for the inbox's filter.
+        from bumdes_export.notifications import kinds
+
+        kinds.register("product", _("Products"))
+        kinds.register("bumdes", _("BUMDes"))

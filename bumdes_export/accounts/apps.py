@@ -6,3 +6,9 @@ class AccountsConfig(AppConfig):
     name = "bumdes_export.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        # The kinds of notification this app sends, named for the inbox's filter.
+        from bumdes_export.notifications import kinds
+
+        kinds.register("account", _("Your account"))

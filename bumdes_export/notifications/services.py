@@ -87,3 +87,12 @@ def _send_email(notification_id: int) -> None:
         log.exception("email for notification %s could not be sent", notification_id)
         return
     Notification.objects.filter(pk=notification_id).update(sent_at=timezone.now())
+
+
+def mark_read(user: User, ids: list[int] | None = None) -> int:
+    """Mark the user's notifications read: those of ``ids`` (others' ids are ignored), or all
+    when ``ids`` is None. Returns how many were unread."""
+    rows = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        rows = rows.filter(pk__in=ids)
+    return rows.update(read_at=timezone.now())

@@ -1,0 +1,38 @@
+"""Reads of a user's notifications: only ever the reader's own."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from bumdes_export.accounts.models import User
+from bumdes_export.notifications import kinds
+from bumdes_export.notifications.models import Notification
+
+
+def inbox(user: User, *, family: str = "", unread: bool = False) -> QuerySet[Notification]:
+    """The user's notifications, newest first; of one family of kinds and unread only when
+    asked. Nobody else's, whoever asks."""
+    if not user.is_authenticated:
+        return Notification.objects.none()
+    rows = Notification.objects.filter(recipient=user)
+    if family:
+        rows = rows.filter(Q(kind=family) | Q(kind__startswith=f"{family}."))
+    if unread:
+        rows = rows.filter(read_at__isnull=True)
+    return rows.order_by("-created_at", "-id")
+
+
+def unread_count(user: User) -> int:
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def families_in(user: User) -> list[kinds.Family]:
+    """The families the user has notifications of (registered ones named, others by key)."""
+    present = {
+        kinds.family_of(kind)
+        for kind in inbox(user).order_by().values_list("kind", flat=True).distinct()
+    }
+    known = {family.key: family for family in kinds.families()}
+    return [known.get(key, kinds.Family(key, key)) for key in sorted(present)]

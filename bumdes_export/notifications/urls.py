@@ -1,0 +1,11 @@
+from django.urls import path
+
+from bumdes_export.notifications import views
+
+app_name = "notifications"
+
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("read/", views.mark_read, name="mark_read"),
+    path("<int:pk>/open/", views.open_notification, name="open"),
+]
