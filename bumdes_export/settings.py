@@ -239,6 +239,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "matchmaking.forums.tasks.send_meeting_reminders",
         "schedule": 3600.0,
     },
+    "send-daily-digests": {
+        "task": "bumdes_export.notifications.tasks.send_daily_digests",
+        "schedule": 24 * 3600.0,
+    },
     "refresh-dashboard-tallies": {
         "task": "matchmaking.oversight.tasks.refresh_all_tallies",
         "schedule": 3600.0,

@@ -15,3 +15,6 @@ class ExportersConfig(AppConfig):
         from bumdes_export.notifications import kinds
 
         kinds.register("exporter", _("Organisations"))
+        # Invitations and email confirmations cannot be turned off.
+        kinds.register_security_kind("exporter.invited")
+        kinds.register_security_kind("exporter.confirm_email")

@@ -11,4 +11,4 @@ class AccountsConfig(AppConfig):
         # The kinds of notification this app sends, named for the inbox's filter.
         from bumdes_export.notifications import kinds
 
-        kinds.register("account", _("Your account"))
+        kinds.register("account", _("Your account and access"), security=True)

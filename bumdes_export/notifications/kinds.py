@@ -16,14 +16,28 @@ from django.utils.functional import Promise
 class Family:
     key: str
     label: str | Promise
+    security: bool = False
 
 
 _families: dict[str, Family] = {}
+_security_kinds: set[str] = set()
 
 
-def register(key: str, label: str | Promise) -> None:
-    """Name a family of kinds (idempotent: an app's ``ready`` may run twice in tests)."""
-    _families[key] = Family(key, label)
+def register(key: str, label: str | Promise, *, security: bool = False) -> None:
+    """Name a family of kinds (idempotent: an app's ``ready`` may run twice in tests). A
+    security family (invitations, changes to one's access) cannot be turned off."""
+    _families[key] = Family(key, label, security)
+
+
+def register_security_kind(kind: str) -> None:
+    """One kind of an ordinary family that cannot be turned off (an invitation, a new login
+    method)."""
+    _security_kinds.add(kind)
+
+
+def is_security(kind: str) -> bool:
+    family = _families.get(family_of(kind))
+    return kind in _security_kinds or bool(family and family.security)
 
 
 def family_of(kind: str) -> str:

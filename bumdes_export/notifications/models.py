@@ -1,13 +1,33 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from bumdes_export.core.db import in_choices
+
+
+class Delivery(models.TextChoices):
+    """How a user wants a family of notifications."""
+
+    PORTAL = "portal", _("in the portal only")
+    EMAIL = "email", _("by email at once")
+    DIGEST = "digest", _("in a daily email digest")
+    NONE = "none", _("not at all")
+
+
+class Channel(models.TextChoices):
+    """How a notification went out."""
+
+    EMAIL = "email", _("Email")
+    PORTAL = "portal", _("Portal only")
+    DIGEST = "digest", _("Daily digest")
 
 
 class Notification(models.Model):
-    """Something the portal told a user. Email now; in-app reading uses the same rows."""
+    """Something the portal told a user: read in the inbox, and emailed at once or in the
+    daily digest as the user chose (``channel`` records which)."""
 
-    class Channel(models.TextChoices):
-        EMAIL = "email", _("Email")
+    Channel = Channel
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -23,7 +43,42 @@ class Notification(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["recipient", "read_at"])]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"]),
+            models.Index(
+                fields=["channel", "sent_at"],
+                name="notification_digest_due",
+                condition=Q(channel="digest", sent_at__isnull=True),
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=in_choices("channel", Channel.choices), name="notification_channel_known"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.recipient_id}"
+
+
+class NotificationPreference(models.Model):
+    """How a user wants one family of notifications (``kinds``); without a row, by email at
+    once. Security messages are always emailed, whatever is set here."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    family = models.CharField(max_length=60)
+    delivery = models.CharField(max_length=10, choices=Delivery.choices)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "family"], name="one_preference_per_family"),
+            models.CheckConstraint(
+                condition=in_choices("delivery", Delivery.choices), name="preference_delivery_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.family}: {self.delivery}"

@@ -6,7 +6,7 @@ from django.db.models import Q, QuerySet
 
 from bumdes_export.accounts.models import User
 from bumdes_export.notifications import kinds
-from bumdes_export.notifications.models import Notification
+from bumdes_export.notifications.models import Delivery, Notification, NotificationPreference
 
 
 def inbox(user: User, *, family: str = "", unread: bool = False) -> QuerySet[Notification]:
@@ -36,3 +36,27 @@ def families_in(user: User) -> list[kinds.Family]:
     }
     known = {family.key: family for family in kinds.families()}
     return [known.get(key, kinds.Family(key, key)) for key in sorted(present)]
+
+
+def delivery_for(user: User, kind: str) -> str:
+    """How ``user`` wants notifications of ``kind``: by email at once unless he chose
+    otherwise for its family; always by email for a security message."""
+    if kinds.is_security(kind):
+        return Delivery.EMAIL
+    chosen = (
+        NotificationPreference.objects.filter(user=user, family=kinds.family_of(kind))
+        .values_list("delivery", flat=True)
+        .first()
+    )
+    return chosen or Delivery.EMAIL
+
+
+def preferences_of(user: User) -> dict[str, str]:
+    """Family -> delivery, for every registered family (the default where none is set)."""
+    chosen = dict(
+        NotificationPreference.objects.filter(user=user).values_list("family", "delivery")
+    )
+    return {
+        family.key: Delivery.EMAIL if family.security else chosen.get(family.key, Delivery.EMAIL)
+        for family in kinds.families()
+    }

@@ -12,14 +12,18 @@ from collections.abc import Callable
 from typing import Any, cast
 
 from django.conf import settings
+from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import Promise, lazy
+from django.utils.translation import gettext, ngettext
 
 from bumdes_export.accounts.models import User
-from bumdes_export.notifications.models import Notification
+from bumdes_export.notifications import kinds, selectors
+from bumdes_export.notifications.models import Delivery, Notification, NotificationPreference
 
 log = logging.getLogger(__name__)
 
@@ -47,12 +51,17 @@ def notify(
     template: str,
     context: dict[str, Any] | None = None,
     link: str = "",
-) -> Notification:
+) -> Notification | None:
     """Tell ``recipient`` something. ``subject`` is a (lazy) translatable string.
 
     ``template`` is rendered with ``context`` plus ``recipient``, ``link`` (made absolute) and
-    ``portal_url``, in the recipient's language.
+    ``portal_url``, in the recipient's language. Delivered as the recipient chose for the
+    kind's family (``selectors.delivery_for``): in the portal only, by email at once, in the
+    daily digest, or not at all (then nothing is stored and None returned).
     """
+    delivery = selectors.delivery_for(recipient, kind)
+    if delivery == Delivery.NONE:
+        return None
     absolute_link = link if link.startswith("http") or not link else settings.PORTAL_BASE_URL + link
     with translation.override(recipient.language or settings.LANGUAGE_CODE):
         subject_text = str(subject)
@@ -66,11 +75,24 @@ def notify(
             },
         ).strip()
     notification = Notification.objects.create(
-        recipient=recipient, kind=kind, subject=subject_text, body=body, link=absolute_link
+        recipient=recipient,
+        kind=kind,
+        subject=subject_text,
+        body=body,
+        link=absolute_link,
+        channel=CHANNEL_OF[delivery],
     )
-    if recipient.email:
+    if delivery == Delivery.EMAIL and recipient.email:
         transaction.on_commit(lambda: _send_email(notification.pk))
     return notification
+
+
+#: The channel a notification goes out on, by the recipient's choice of delivery.
+CHANNEL_OF: dict[str, str] = {
+    Delivery.EMAIL: Notification.Channel.EMAIL,
+    Delivery.PORTAL: Notification.Channel.PORTAL,
+    Delivery.DIGEST: Notification.Channel.DIGEST,
+}
 
 
 def _send_email(notification_id: int) -> None:
@@ -96,3 +118,91 @@ def mark_read(user: User, ids: list[int] | None = None) -> int:
     if ids is not None:
         rows = rows.filter(pk__in=ids)
     return rows.update(read_at=timezone.now())
+
+
+def set_preferences(user: User, chosen: dict[str, str]) -> None:
+    """Keep the user's choice of delivery per family (security families stay by email)."""
+    security = {family.key for family in kinds.families() if family.security}
+    for family, delivery in chosen.items():
+        if family in security:
+            continue
+        NotificationPreference.objects.update_or_create(
+            user=user, family=family, defaults={"delivery": delivery}
+        )
+
+
+# --- The daily digest ---------------------------------------------------------------------
+
+UNSUBSCRIBE_SALT = "notifications.unsubscribe-digest"
+
+
+def unsubscribe_token(user: User) -> str:
+    """A signed token that turns the user's digest off without a login."""
+    return signing.dumps({"user": user.pk}, salt=UNSUBSCRIBE_SALT)
+
+
+def unsubscribe_link(user: User) -> str:
+    return settings.PORTAL_BASE_URL + reverse(
+        "notifications:unsubscribe", args=[unsubscribe_token(user)]
+    )
+
+
+def user_of_token(token: str) -> User | None:
+    """The user a token was made for; None for a forged or mangled one."""
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    return User.objects.filter(pk=data.get("user"), is_active=True).first()
+
+
+def unsubscribe_from_digest(user: User) -> int:
+    """Every family the user takes in the digest comes in the portal only from now on; the
+    notifications waiting for a digest are not emailed. Returns the families changed."""
+    changed = NotificationPreference.objects.filter(user=user, delivery=Delivery.DIGEST).update(
+        delivery=Delivery.PORTAL
+    )
+    Notification.objects.filter(
+        recipient=user, channel=Notification.Channel.DIGEST, sent_at__isnull=True
+    ).update(channel=Notification.Channel.PORTAL)
+    return changed
+
+
+def send_digests() -> int:
+    """One email per user with the notifications waiting for his digest (at most one digest a
+    day: the task runs daily); returns the digests sent. A notification is marked sent only
+    once its digest went out."""
+    waiting = Notification.objects.filter(
+        channel=Notification.Channel.DIGEST, sent_at__isnull=True
+    ).select_related("recipient")
+    by_user: dict[int, list[Notification]] = {}
+    for note in waiting.order_by("recipient_id", "created_at", "id"):
+        by_user.setdefault(note.recipient_id, []).append(note)
+    sent = 0
+    for notes in by_user.values():
+        recipient = notes[0].recipient
+        if not recipient.email:
+            continue
+        with translation.override(recipient.language or settings.LANGUAGE_CODE):
+            subject = ngettext(
+                "%(portal)s: %(n)s notification of the day",
+                "%(portal)s: %(n)s notifications of the day",
+                len(notes),
+            ) % {"portal": gettext("BUMDes Export Portal"), "n": len(notes)}
+            body = render_to_string(
+                "notifications/email/digest.txt",
+                {
+                    "recipient": recipient,
+                    "notes": notes,
+                    "inbox": settings.PORTAL_BASE_URL + reverse("notifications:inbox"),
+                    "unsubscribe": unsubscribe_link(recipient),
+                },
+            ).strip()
+        try:
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient.email])
+        except OSError:
+            log.exception("digest for user %s could not be sent", recipient.pk)
+            continue
+        Notification.objects.filter(pk__in=[n.pk for n in notes]).update(sent_at=timezone.now())
+        sent += 1
+    return sent

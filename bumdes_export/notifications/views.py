@@ -6,15 +6,18 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
 
 from bumdes_export.notifications import kinds, selectors, services
+from bumdes_export.notifications.forms import PreferencesForm
 from bumdes_export.notifications.models import Notification
 
 PAGE_SIZE = 25
@@ -85,3 +88,35 @@ def mark_read(request: HttpRequest) -> HttpResponse:
         ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()]
         services.mark_read(request.user, ids)
     return redirect(_back(family, unread, request.POST.get("page", "")))
+
+
+@login_required
+def preferences(request: HttpRequest) -> HttpResponse:
+    """For each family of notifications: in the portal only, by email at once, in a daily
+    digest, or not at all. Security messages are always emailed."""
+    current = selectors.preferences_of(request.user)
+    form = PreferencesForm(request.POST or None, current=current)
+    if request.method == "POST" and form.is_valid():
+        services.set_preferences(request.user, form.cleaned_data)
+        messages.success(request, _("Your choices are saved."))
+        return redirect("notifications:preferences")
+    return render(
+        request,
+        "notifications/preferences.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """The daily digest's unsubscribe link: no login needed (the token is signed); a button
+    confirms, so that a mail scanner following the link changes nothing."""
+    user = services.user_of_token(token)
+    if user is None:
+        return render(request, "notifications/unsubscribe.html", {"invalid": True}, status=400)
+    done = False
+    if request.method == "POST":
+        services.unsubscribe_from_digest(user)
+        done = True
+    return render(request, "notifications/unsubscribe.html", {"done": done, "token": token})
