@@ -219,6 +219,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "bumdes_export.core.tasks.expire_stale_jobs",
         "schedule": 15 * 60.0,
     },
+    "remind-expiring-certificates": {
+        "task": "products.tasks.remind_expiring_certificates",
+        "schedule": 24 * 3600.0,
+    },
     "handle-lapsed-certificates": {
         "task": "products.tasks.handle_lapsed_certificates",
         "schedule": 6 * 3600.0,

@@ -28,3 +28,4 @@ class ProductsConfig(AppConfig):
 
         kinds.register("product", _("Products"))
         kinds.register("bumdes", _("BUMDes"))
+        kinds.register("certificate", _("Certificates expiring and expired"))

@@ -394,6 +394,32 @@ class Certificate(models.Model):
         return self.valid_until is None or self.valid_until >= on
 
 
+class CertificateReminder(models.Model):
+    """A reminder that a certificate expires soon, sent once per certificate, expiry date and
+    threshold (days before expiry): a renewed certificate is reminded of again."""
+
+    THRESHOLDS = (60, 30, 7)
+
+    certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="+")
+    valid_until = models.DateField()
+    threshold = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["certificate", "valid_until", "threshold"],
+                name="certificate_reminder_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(threshold__in=[60, 30, 7]), name="certificate_reminder_threshold"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.certificate_id} {self.valid_until} -{self.threshold}d"
+
+
 class ReadinessRule(models.Model):
     """One requirement of export readiness, as data that ministry staff edit in the admin.
 

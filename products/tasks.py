@@ -21,6 +21,12 @@ READINESS_JOB = "products.readiness"
 
 
 @shared_task(acks_late=True)
+def remind_expiring_certificates() -> int:
+    """Daily: reminders 60, 30 and 7 days before a certificate expires (once each)."""
+    return services.remind_expiring_certificates()
+
+
+@shared_task(acks_late=True)
 def handle_lapsed_certificates() -> int:
     """Send export-ready products whose certificate lapsed back to review (periodic)."""
     return services.handle_lapsed_certificates()

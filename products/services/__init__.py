@@ -32,6 +32,7 @@ from products.services.certificates import (
     add_certificate,
     delete_certificate,
     handle_lapsed_certificates,
+    remind_expiring_certificates,
     update_certificate,
 )
 from products.services.products import (
@@ -72,6 +73,7 @@ __all__ = [
     "delete_product",
     "delete_readiness_rules",
     "handle_lapsed_certificates",
+    "remind_expiring_certificates",
     "link_operator",
     "people_concerned",
     "refresh_all_readiness",

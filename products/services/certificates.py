@@ -1,8 +1,9 @@
-"""Writes on the certificates and permits of a product, and their lapse (a daily task)."""
+"""Writes on the certificates and permits of a product, reminders before they expire and their
+lapse (daily tasks)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,14 +11,16 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from bumdes_export.notifications.services import notify, translated
 from products import access
 from products.access import AnyUser
-from products.models import Certificate, HistoryEntry, Product
+from products.models import Certificate, CertificateReminder, HistoryEntry, Product
 from products.services.editing import Changes, apply_changes, full_clean, record_history
 from products.services.readiness import refresh_readiness
-from products.services.review import send_back_to_review
+from products.services.review import people_concerned, send_back_to_review
 
 #: The fields of a certificate its editors set; the document is passed on its own.
 CERTIFICATE_FIELDS = ["type", "number", "issuer", "valid_from", "valid_until"]
@@ -115,6 +118,9 @@ def handle_lapsed_certificates(today: date | None = None) -> int:
     handled = 0
     for certificate in lapsed:
         product = certificate.product
+        # The officers and operators are told in any case; an export-ready product's people
+        # hear of it also as its return to review.
+        _tell_about(certificate, kind="certificate.lapsed", days=None)
         if product.status == Product.Status.EXPORT_READY:
             lapsed_on = certificate.valid_until.isoformat() if certificate.valid_until else ""
             send_back_to_review(
@@ -131,3 +137,54 @@ def handle_lapsed_certificates(today: date | None = None) -> int:
         refresh_readiness(product)
         Certificate.objects.filter(pk=certificate.pk).update(lapse_handled_at=timezone.now())
     return handled
+
+
+def _tell_about(certificate: Certificate, *, kind: str, days: int | None) -> None:
+    """Tell the officers covering the certificate's BUMDes and its operators."""
+    product = certificate.product
+    if days is None:
+        subject = translated(
+            gettext_lazy("Certificate expired: %(type)s for %(product)s"),
+            type=lambda: certificate.type.localized_name(get_language() or "id"),
+            product=product.name_id,
+        )
+    else:
+        subject = translated(
+            gettext_lazy("Certificate expires in %(days)s days: %(type)s for %(product)s"),
+            days=days,
+            type=lambda: certificate.type.localized_name(get_language() or "id"),
+            product=product.name_id,
+        )
+    for user in people_concerned(product.bumdes, ministry=False):
+        notify(
+            user,
+            kind=kind,
+            subject=subject,
+            template="products/email/certificate_expiry.txt",
+            context={"certificate": certificate, "product": product, "days": days},
+            link=f"/registry/products/{product.pk}/",
+        )
+
+
+def remind_expiring_certificates(today: date | None = None) -> int:
+    """Remind the people of a product that its certificate expires within 60, 30 or 7 days:
+    once per certificate, expiry date and threshold, the most urgent threshold reached (a day
+    missed never sends two at once). Daily and idempotent; returns the reminders sent."""
+    today = today or timezone.localdate()
+    horizon = today + timedelta(days=max(CertificateReminder.THRESHOLDS))
+    expiring = Certificate.objects.select_related("product__bumdes", "type").filter(
+        valid_until__gte=today, valid_until__lte=horizon
+    )
+    sent = 0
+    for certificate in expiring:
+        assert certificate.valid_until is not None  # the filter above
+        days = (certificate.valid_until - today).days
+        threshold = min(t for t in CertificateReminder.THRESHOLDS if days <= t)
+        with transaction.atomic():
+            _reminder, created = CertificateReminder.objects.get_or_create(
+                certificate=certificate, valid_until=certificate.valid_until, threshold=threshold
+            )
+            if created:
+                _tell_about(certificate, kind="certificate.expiring", days=days)
+                sent += 1
+    return sent

@@ -14,12 +14,14 @@ from products.models import Bumdes, HistoryEntry, Product
 from products.services.editing import record_history
 
 
-def people_concerned(bumdes: Bumdes) -> list[User]:
-    """Ministry staff, the officers whose region covers the BUMDes, and its operators."""
+def people_concerned(bumdes: Bumdes, *, ministry: bool = True) -> list[User]:
+    """Ministry staff (unless ``ministry`` is False), the officers whose region covers the
+    BUMDes, and its operators."""
     users = User.objects.filter(is_active=True)
+    roles = [Role.MINISTRY, Role.OFFICER] if ministry else [Role.OFFICER]
     concerned = [
         u
-        for u in users.filter(role__in=[Role.MINISTRY, Role.OFFICER]).select_related("region")
+        for u in users.filter(role__in=roles).select_related("region")
         if u.role == Role.MINISTRY or (u.region_id and code_within(bumdes.village_id, u.region_id))
     ]
     concerned += list(users.filter(bumdes_link__bumdes=bumdes))
