@@ -42,5 +42,6 @@ class MatchmakingConfig(AppConfig):
             ("service_request", _("Facilitation")),
             ("forum", _("Forums and meetings")),
             ("deal", _("Deals and shipments")),
+            ("rescore", _("Match rescoring")),
         ):
             kinds.register(family, label)

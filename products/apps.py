@@ -29,3 +29,4 @@ class ProductsConfig(AppConfig):
         kinds.register("product", _("Products"))
         kinds.register("bumdes", _("BUMDes"))
         kinds.register("certificate", _("Certificates expiring and expired"))
+        kinds.register("import", _("Imports"))

@@ -17,10 +17,13 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from bumdes_export.accounts.models import User
 from bumdes_export.core.models import BackgroundJob
+from bumdes_export.notifications.services import notify
 from exporters.models import Organisation
 from matchmaking.matching import chunks, engine, queue
 from matchmaking.matching.features import MATCHED_KINDS
@@ -129,18 +132,35 @@ def merge(run_id: int) -> tuple[dict[str, int], FollowUp]:
                 finished_at=timezone.now(),
                 result=result,
             )
+        _tell_starter(run, done=True)
     return result, follow_up
 
 
 def fail(run: MatchRun, message: str) -> None:
     """Close a run that cannot finish, so that a fresh one can start."""
-    MatchRun.objects.filter(pk=run.pk, status__in=ACTIVE).update(
+    closed = MatchRun.objects.filter(pk=run.pk, status__in=ACTIVE).update(
         status=MatchRun.Status.FAILED, finished_at=timezone.now()
     )
+    if closed:  # once, though a run may be failed from more than one place
+        _tell_starter(run, done=False, message=message)
     if run.job_id:
         BackgroundJob.objects.filter(pk=run.job_id).exclude(
             status=BackgroundJob.Status.DONE
         ).update(status=BackgroundJob.Status.FAILED, message=message, finished_at=timezone.now())
+
+
+def _tell_starter(run: MatchRun, *, done: bool, message: str = "") -> None:
+    """Tell whoever started a full rescore that it finished or failed."""
+    if run.started_by is None:
+        return
+    notify(
+        run.started_by,
+        kind="rescore.done" if done else "rescore.failed",
+        subject=gettext_lazy("Full rescore done") if done else gettext_lazy("Full rescore failed"),
+        template="matchmaking/email/rescore_finished.txt",
+        context={"run": run, "done": done, "message": message},
+        link=reverse("matching:gaps") + "#rescore",
+    )
 
 
 def progress(run: MatchRun) -> dict[str, int | str]:

@@ -38,14 +38,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from bumdes_export.accounts.access import scope_for
 from bumdes_export.accounts.models import User
 from bumdes_export.core.jobs import report_progress
 from bumdes_export.core.models import BackgroundJob
 from bumdes_export.core.spreadsheets import safe_cell
+from bumdes_export.notifications.services import notify, translated
 from bumdes_export.reference.models import Region
 from bumdes_export.reference.selectors import normalize_region_code
 from products import events
@@ -482,6 +485,7 @@ def commit(
                 finished_at=timezone.now(),
                 commit_seconds=time.perf_counter() - started,
             )
+        _tell_importer(product_import)
     except (Refused, FileProblem):
         # The registry (or the file) changed since the check: nothing was written. Check again
         # so the page shows why.
@@ -494,10 +498,31 @@ def commit(
             error=str(error)[:2000],
             finished_at=timezone.now(),
         )
+        _tell_importer(product_import)
         raise
     finally:
         progress.close()
     return product_import
+
+
+def _tell_importer(product_import: ProductImport) -> None:
+    """Tell whoever uploaded the file that its import is done or failed."""
+    if product_import.created_by is None:
+        return
+    done = product_import.status == Status.DONE
+    notify(
+        product_import.created_by,
+        kind="import.done" if done else "import.failed",
+        subject=translated(
+            gettext_lazy("Import done: %(file)s")
+            if done
+            else gettext_lazy("Import failed: %(file)s"),
+            file=product_import.file_name,
+        ),
+        template="products/email/import_finished.txt",
+        context={"product_import": product_import, "done": done},
+        link=reverse("products:import_detail", args=[product_import.pk]),
+    )
 
 
 def _send_back_to_review(items: list[tuple[int, list[str]]], actor: AnyUser) -> None:

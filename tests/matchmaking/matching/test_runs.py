@@ -425,3 +425,30 @@ def test_a_run_that_cannot_finish_does_not_block_new_weights_forever(
     newest = MatchRun.objects.order_by("-pk").first()
     assert newest.weights_version == weights.pk
     assert newest.status == MatchRun.Status.DONE
+
+
+def test_whoever_started_a_full_run_is_told_when_it_is_done(
+    catalogue, ministry, django_capture_on_commit_callbacks
+):
+    from bumdes_export.notifications.models import Notification
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run = tasks.start_full_run(user=ministry, chunk_products=3)
+    run.refresh_from_db()
+    assert run.status == MatchRun.Status.DONE
+    assert list(Notification.objects.filter(recipient=ministry).values_list("kind", flat=True)) == [
+        "rescore.done"
+    ]
+    runs.fail(run, "too late")  # a finished run cannot fail: nothing more is said
+    assert Notification.objects.filter(recipient=ministry).count() == 1
+
+
+def test_whoever_started_a_full_run_is_told_when_it_failed(catalogue, ministry):
+    run, _follow_up = runs.start(user=ministry, chunk_products=3)
+    runs.fail(run, "a chunk failed three times")
+    runs.fail(run, "again")  # once only
+    from bumdes_export.notifications.models import Notification
+
+    notes = Notification.objects.filter(recipient=ministry)
+    assert list(notes.values_list("kind", flat=True)) == ["rescore.failed"]
+    assert "a chunk failed three times" in notes.get().body
