@@ -13,12 +13,13 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import send_mail
+from django.core.mail import EmailMultiAlternatives, send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import Promise, lazy
+from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 
 from bumdes_export.accounts.models import User
@@ -95,15 +96,37 @@ CHANNEL_OF: dict[str, str] = {
 }
 
 
+def email_subject(subject: str, language: str) -> str:
+    """The subject of an email: the notification's, with a capital first, and the portal's
+    name (in the recipient's language) unless it names the portal already."""
+    with translation.override(language):
+        portal = gettext("BUMDes Export Portal")
+    subject = capfirst(subject)
+    return subject if portal.lower() in subject.lower() else f"{subject} · {portal}"
+
+
 def _send_email(notification_id: int) -> None:
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)
-    try:
-        send_mail(
-            notification.subject,
-            notification.body,
-            settings.DEFAULT_FROM_EMAIL,
-            [notification.recipient.email],
+    recipient = notification.recipient
+    language = recipient.language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        html = render_to_string(
+            "notifications/email/message.html",
+            {
+                "notification": notification,
+                "portal_url": settings.PORTAL_BASE_URL,
+                "preferences": settings.PORTAL_BASE_URL + reverse("notifications:preferences"),
+            },
         )
+    message = EmailMultiAlternatives(
+        email_subject(notification.subject, language),
+        notification.body,
+        settings.DEFAULT_FROM_EMAIL,
+        [recipient.email],
+    )
+    message.attach_alternative(html, "text/html")
+    try:
+        message.send()
     except OSError:
         # The stored notification stays unsent; the user still sees it in the portal.
         log.exception("email for notification %s could not be sent", notification_id)

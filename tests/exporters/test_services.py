@@ -242,7 +242,7 @@ class TestVerification:
         assert sorted(m.to[0] for m in mailoutbox) == sorted(
             [unverified_exporter.email, colleague.email]
         )
-        assert mailoutbox[0].subject == "Your organisation is verified"
+        assert mailoutbox[0].subject == "Your organisation is verified · BUMDes Export Portal"
         assert "have verified Yamato Natural Foods" in mailoutbox[0].body
         entry = pending_org.history.get()
         assert (entry.action, entry.actor) == ("verified", ministry)
@@ -294,7 +294,7 @@ class TestVerification:
         assert crab_org.verified_at is None and crab_org.verified_by is None
         assert not verified_exporter.organisation_verified
         assert announced == [(crab_org.pk, 2)]
-        assert mailoutbox[0].subject == "Your organisation was not verified"
+        assert mailoutbox[0].subject == "Your organisation was not verified · BUMDes Export Portal"
         assert "NIB not in OSS." in mailoutbox[0].body
         entry = crab_org.history.get()
         assert (entry.action, entry.note) == ("rejected", "NIB not in OSS.")
@@ -446,6 +446,7 @@ class TestMembers:
         assert not user.has_usable_password()
         assert not membership.is_admin
         mail = mailoutbox[0]
+        # It names the portal already: not twice.
         assert mail.subject == "You are invited to PT Kepiting Sultra on the BUMDes Export Portal"
         assert "Budi Santoso has invited you" in mail.body
         assert resolve(link_in(mail.body)).view_name == "password_reset_confirm"

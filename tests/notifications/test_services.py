@@ -89,8 +89,12 @@ def test_email_leaves_only_after_commit_and_marks_the_notification_sent(
     assert len(mailoutbox) == 1
     mail = mailoutbox[0]
     assert mail.to == [recipient.email]
-    assert mail.subject == REQUIRED_ID
+    # A capital first and the portal's name, in the recipient's language.
+    assert mail.subject == f"{REQUIRED_ID} · Portal Ekspor BUMDes"
     assert mail.body == notification.body
+    html, kind = mail.alternatives[0]
+    assert kind == "text/html" and "Portal Ekspor BUMDes" in html
+    assert notification.link in html and "/notifications/preferences/" in html
     assert Notification.objects.get(pk=notification.pk).sent_at is not None
 
 
@@ -154,3 +158,17 @@ def test_absolute_or_empty_links_are_kept_as_given(recipient, test_templates, se
     notification = send(recipient, test_templates, link=link)
     assert notification.link == link
     assert lines(notification.body)["link"] == link
+
+
+@pytest.mark.parametrize(
+    ("subject", "language", "expected"),
+    [
+        ("shipment recorded", "en", "Shipment recorded · BUMDes Export Portal"),
+        ("pengiriman dicatat", "id", "Pengiriman dicatat · Portal Ekspor BUMDes"),
+        ("Welcome to the BUMDes Export Portal", "en", "Welcome to the BUMDes Export Portal"),
+    ],
+)
+def test_an_email_subject_starts_with_a_capital_and_names_the_portal(subject, language, expected):
+    from bumdes_export.notifications.services import email_subject
+
+    assert email_subject(subject, language) == expected
