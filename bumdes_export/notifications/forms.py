@@ -13,11 +13,8 @@ from bumdes_export.notifications.models import Delivery
 class PreferencesForm(forms.Form):
     def __init__(self, *args: Any, current: dict[str, str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.security: list[kinds.Family] = []
-        for family in kinds.families():
-            if family.security:
-                self.security.append(family)
-                continue
+        self.security = [family for family in kinds.families() if family.security]
+        for family in kinds.choosable():
             self.fields[family.key] = forms.ChoiceField(
                 label=family.label,
                 choices=Delivery.choices,

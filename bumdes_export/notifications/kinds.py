@@ -35,6 +35,11 @@ def register_security_kind(kind: str) -> None:
     _security_kinds.add(kind)
 
 
+def choosable() -> list[Family]:
+    """The families a user chooses the delivery of (security families are always emailed)."""
+    return [family for family in families() if not family.security]
+
+
 def is_security(kind: str) -> bool:
     family = _families.get(family_of(kind))
     return kind in _security_kinds or bool(family and family.security)

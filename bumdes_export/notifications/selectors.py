@@ -52,11 +52,8 @@ def delivery_for(user: User, kind: str) -> str:
 
 
 def preferences_of(user: User) -> dict[str, str]:
-    """Family -> delivery, for every registered family (the default where none is set)."""
+    """Family -> delivery, for every family the user chooses (the default where he did not)."""
     chosen = dict(
         NotificationPreference.objects.filter(user=user).values_list("family", "delivery")
     )
-    return {
-        family.key: Delivery.EMAIL if family.security else chosen.get(family.key, Delivery.EMAIL)
-        for family in kinds.families()
-    }
+    return {family.key: chosen.get(family.key, Delivery.EMAIL) for family in kinds.choosable()}

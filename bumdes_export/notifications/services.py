@@ -145,9 +145,9 @@ def mark_read(user: User, ids: list[int] | None = None) -> int:
 
 def set_preferences(user: User, chosen: dict[str, str]) -> None:
     """Keep the user's choice of delivery per family (security families stay by email)."""
-    security = {family.key for family in kinds.families() if family.security}
+    choosable = {family.key for family in kinds.choosable()}
     for family, delivery in chosen.items():
-        if family in security:
+        if family not in choosable:
             continue
         NotificationPreference.objects.update_or_create(
             user=user, family=family, defaults={"delivery": delivery}

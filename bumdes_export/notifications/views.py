@@ -29,11 +29,15 @@ def _filters(request: HttpRequest) -> tuple[str, bool]:
     return family, unread
 
 
+def _query(family: str, unread: bool, page: str = "") -> str:
+    """The inbox's filters (and page) as a query string."""
+    given = (("kind", family), ("unread", "1" if unread else ""), ("page", page))
+    return urlencode({name: value for name, value in given if value})
+
+
 def _back(family: str, unread: bool, page: str = "") -> str:
-    query = {
-        k: v for k, v in (("kind", family), ("unread", "1" if unread else ""), ("page", page)) if v
-    }
-    return reverse("notifications:inbox") + (f"?{urlencode(query)}" if query else "")
+    query = _query(family, unread, page)
+    return reverse("notifications:inbox") + (f"?{query}" if query else "")
 
 
 @login_required
@@ -52,9 +56,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "family": family,
             "unread": unread,
             "unread_total": selectors.unread_count(request.user),
-            "query": urlencode(
-                {k: v for k, v in (("kind", family), ("unread", "1" if unread else "")) if v}
-            ),
+            "query": _query(family, unread),
         },
     )
 

@@ -16,9 +16,8 @@ from typing import TypeVar
 
 from django.core.cache import cache
 
-from bumdes_export.accounts.access import scope_for
 from matchmaking.access import AnyUser
-from matchmaking.oversight import tallies
+from matchmaking.oversight import selectors, tallies
 from products.catalogue.selectors import shared_cache
 
 T = TypeVar("T")
@@ -36,12 +35,10 @@ def generation(counted: datetime | None = None) -> str:
 def reader_key(user: AnyUser) -> str:
     """Who reads, as far as the figures go: all of them (ministry staff), a region's (an
     officer), none (anyone else)."""
-    scope = scope_for(user)
-    if scope.is_ministry:
-        return "all"
-    if scope.is_officer and scope.region_code:
-        return scope.region_code
-    return "-"
+    region = selectors.reading_region(user)
+    if region is None:
+        return "-"
+    return region or "all"
 
 
 def remembered(

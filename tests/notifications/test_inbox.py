@@ -170,3 +170,39 @@ def test_the_api_filters_and_marks_read(mailbox, api_as):
         "unread": 0,
     }
     assert Notification.objects.get(pk=mailbox["exporter"][0].pk).read_at is None
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    ("method", "url"),
+    [
+        ("get", "/notifications/"),
+        ("get", "/notifications/preferences/"),
+        ("post", "/notifications/read/"),
+    ],
+)
+def test_who_reaches_the_inbox_pages(mailbox, as_role, role, method, url):
+    response = getattr(as_role(role), method)(url, {"all": "1"} if method == "post" else {})
+    if role == "anonymous":
+        assert response.status_code == 302 and "/login/" in response["Location"]
+    else:
+        assert response.status_code == (200 if method == "get" else 302)
+
+
+def test_marking_read_ignores_ids_that_are_not_numbers_and_refuses_get(mailbox, as_role):
+    client = as_role("exporter")
+    response = client.post("/notifications/read/", {"id": ["abc", "", "-1"]})
+    assert response.status_code == 302
+    assert (
+        Notification.objects.filter(
+            recipient=mailbox["exporter"][0].recipient, read_at__isnull=True
+        ).count()
+        == 2
+    )
+    assert client.get("/notifications/read/").status_code == 405
+    assert client.get("/notifications/999999/open/").status_code == 404
+
+
+def test_a_kind_filter_that_matches_nothing_shows_an_empty_inbox_not_an_error(mailbox, as_role):
+    response = as_role("exporter").get("/notifications/", {"kind": "<script>", "page": "x"})
+    assert response.status_code == 200 and _ids(response.content.decode()) == []
