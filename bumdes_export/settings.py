@@ -177,10 +177,15 @@ except (ImproperlyConfigured, ValueError, KeyError) as exc:
         "Use smtp+tls://USER:PASSWORD@HOST:587 or consolemail://."
     ) from exc
 vars().update(_email)
+# A mail library's backend (django-anymail, say) instead of what EMAIL_URL names.
+if env.str("EMAIL_BACKEND", default=""):
+    EMAIL_BACKEND = env.str("EMAIL_BACKEND")
 DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Portal Ekspor BUMDes <noreply@localhost>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A notification's email is retried when the mail server fails: this many seconds, doubling.
+NOTIFICATION_EMAIL_RETRY_SECONDS = env_int("NOTIFICATION_EMAIL_RETRY_SECONDS", default=60)
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # --- Celery ---------------------------------------------------------------------------------
@@ -246,6 +251,10 @@ CELERY_BEAT_SCHEDULE = {
     "send-daily-digests": {
         "task": "bumdes_export.notifications.tasks.send_daily_digests",
         "schedule": 24 * 3600.0,
+    },
+    "sweep-notification-emails": {
+        "task": "bumdes_export.notifications.tasks.sweep_emails",
+        "schedule": 5 * 60.0,
     },
     "refresh-dashboard-tallies": {
         "task": "matchmaking.oversight.tasks.refresh_all_tallies",

@@ -283,6 +283,20 @@ def celery_worker_process(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
+def private_queue():
+    """Tasks go to a queue of the test's own, for the workers it starts (``tests.workers``)."""
+    from bumdes_export.celery import app
+
+    needs_services("tests with workers of their own need PostgreSQL and Redis")
+    queue = f"test-own-{uuid.uuid4().hex[:8]}"
+    eager, default = app.conf.task_always_eager, app.conf.task_default_queue
+    app.conf.task_always_eager = False
+    app.conf.task_default_queue = queue
+    yield queue
+    app.conf.task_always_eager, app.conf.task_default_queue = eager, default
+
+
+@pytest.fixture
 def real_worker(celery_worker_process, transactional_db):
     """Send tasks to the real worker (not in-process) for the length of a test."""
     from bumdes_export.celery import app

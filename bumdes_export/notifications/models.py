@@ -23,11 +23,29 @@ class Channel(models.TextChoices):
     DIGEST = "digest", _("Daily digest")
 
 
+class EmailStatus(models.TextChoices):
+    """Where a notification's email stands (blank: no email is due, portal only).
+
+    Sending is once only: an attempt claims the notification (``sending``, committed) before it
+    hands the message to the mail server and records ``sent`` after. An attempt that stopped in
+    between (a worker killed) leaves ``sending``; whatever runs next for it records
+    ``unconfirmed`` and never sends it again (it may have gone out; the inbox has it anyway).
+    """
+
+    QUEUED = "queued", _("waiting to be sent")
+    SENDING = "sending", _("being sent")
+    SENT = "sent", _("sent")
+    UNCONFIRMED = "unconfirmed", _("sending interrupted, not repeated")
+    FAILED = "failed", _("could not be sent")
+
+
 class Notification(models.Model):
     """Something the portal told a user: read in the inbox, and emailed at once or in the
-    daily digest as the user chose (``channel`` records which)."""
+    daily digest as the user chose (``channel`` records which, ``email_status`` how far the
+    email got)."""
 
     Channel = Channel
+    EmailStatus = EmailStatus
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -39,6 +57,13 @@ class Notification(models.Model):
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.EMAIL)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    email_status = models.CharField(
+        max_length=12, choices=EmailStatus.choices, blank=True, default=""
+    )
+    # The sending attempt (its task id) that claimed the email, and when; attempts so far.
+    email_claim = models.CharField(max_length=64, blank=True, default="")
+    email_claimed_at = models.DateTimeField(null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(default=0)
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -50,10 +75,25 @@ class Notification(models.Model):
                 name="notification_digest_due",
                 condition=Q(channel="digest", sent_at__isnull=True),
             ),
+            models.Index(
+                fields=["email_status", "created_at"],
+                name="notification_email_open",
+                condition=Q(email_status__in=["queued", "sending"]),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
                 condition=in_choices("channel", Channel.choices), name="notification_channel_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(email_status="") | in_choices("email_status", EmailStatus.choices),
+                name="notification_email_status_known",
+            ),
+            # Sent exactly when recorded as sent; a claim only while being sent.
+            models.CheckConstraint(
+                condition=Q(email_status="sent", sent_at__isnull=False)
+                | (~Q(email_status="sent") & Q(sent_at__isnull=True)),
+                name="notification_sent_when_recorded",
             ),
         ]
 

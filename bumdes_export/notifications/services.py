@@ -1,8 +1,9 @@
 """The one way the portal tells a user something.
 
-Every feature calls :func:`notify`. The message is rendered in the recipient's language, stored,
-and emailed once the surrounding transaction commits (console in the embedded mode, SMTP from
-``EMAIL_URL`` in production), so a rolled-back change never sends mail.
+Every feature calls :func:`notify`. The message is rendered in the recipient's language and
+stored; its email is sent by a task once the surrounding transaction commits (so a rolled-back
+change never sends mail), once only (``mailing``), by the console in the embedded mode and SMTP
+from ``EMAIL_URL`` in production.
 """
 
 from __future__ import annotations
@@ -12,19 +13,18 @@ from collections.abc import Callable
 from typing import Any, cast
 
 from django.conf import settings
-from django.core import signing
-from django.core.mail import EmailMultiAlternatives, send_mail
-from django.db import transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import Promise, lazy
-from django.utils.text import capfirst
-from django.utils.translation import gettext, ngettext
 
 from bumdes_export.accounts.models import User
-from bumdes_export.notifications import kinds, selectors
-from bumdes_export.notifications.models import Delivery, Notification, NotificationPreference
+from bumdes_export.notifications import dispatch, kinds, selectors
+from bumdes_export.notifications.models import (
+    Delivery,
+    EmailStatus,
+    Notification,
+    NotificationPreference,
+)
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +75,7 @@ def notify(
                 "portal_url": settings.PORTAL_BASE_URL,
             },
         ).strip()
+    emailed = delivery in (Delivery.EMAIL, Delivery.DIGEST) and bool(recipient.email)
     notification = Notification.objects.create(
         recipient=recipient,
         kind=kind,
@@ -82,9 +83,10 @@ def notify(
         body=body,
         link=absolute_link,
         channel=CHANNEL_OF[delivery],
+        email_status=EmailStatus.QUEUED if emailed else "",
     )
-    if delivery == Delivery.EMAIL and recipient.email:
-        transaction.on_commit(lambda: _send_email(notification.pk))
+    if delivery == Delivery.EMAIL and emailed:
+        dispatch.email_after_commit(notification.pk)
     return notification
 
 
@@ -94,44 +96,6 @@ CHANNEL_OF: dict[str, str] = {
     Delivery.PORTAL: Notification.Channel.PORTAL,
     Delivery.DIGEST: Notification.Channel.DIGEST,
 }
-
-
-def email_subject(subject: str, language: str) -> str:
-    """The subject of an email: the notification's, with a capital first, and the portal's
-    name (in the recipient's language) unless it names the portal already."""
-    with translation.override(language):
-        portal = gettext("BUMDes Export Portal")
-    subject = capfirst(subject)
-    return subject if portal.lower() in subject.lower() else f"{subject} · {portal}"
-
-
-def _send_email(notification_id: int) -> None:
-    notification = Notification.objects.select_related("recipient").get(pk=notification_id)
-    recipient = notification.recipient
-    language = recipient.language or settings.LANGUAGE_CODE
-    with translation.override(language):
-        html = render_to_string(
-            "notifications/email/message.html",
-            {
-                "notification": notification,
-                "portal_url": settings.PORTAL_BASE_URL,
-                "preferences": settings.PORTAL_BASE_URL + reverse("notifications:preferences"),
-            },
-        )
-    message = EmailMultiAlternatives(
-        email_subject(notification.subject, language),
-        notification.body,
-        settings.DEFAULT_FROM_EMAIL,
-        [recipient.email],
-    )
-    message.attach_alternative(html, "text/html")
-    try:
-        message.send()
-    except OSError:
-        # The stored notification stays unsent; the user still sees it in the portal.
-        log.exception("email for notification %s could not be sent", notification_id)
-        return
-    Notification.objects.filter(pk=notification_id).update(sent_at=timezone.now())
 
 
 def mark_read(user: User, ids: list[int] | None = None) -> int:
@@ -156,28 +120,6 @@ def set_preferences(user: User, chosen: dict[str, str]) -> None:
 
 # --- The daily digest ---------------------------------------------------------------------
 
-UNSUBSCRIBE_SALT = "notifications.unsubscribe-digest"
-
-
-def unsubscribe_token(user: User) -> str:
-    """A signed token that turns the user's digest off without a login."""
-    return signing.dumps({"user": user.pk}, salt=UNSUBSCRIBE_SALT)
-
-
-def unsubscribe_link(user: User) -> str:
-    return settings.PORTAL_BASE_URL + reverse(
-        "notifications:unsubscribe", args=[unsubscribe_token(user)]
-    )
-
-
-def user_of_token(token: str) -> User | None:
-    """The user a token was made for; None for a forged or mangled one."""
-    try:
-        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-    except signing.BadSignature:
-        return None
-    return User.objects.filter(pk=data.get("user"), is_active=True).first()
-
 
 def unsubscribe_from_digest(user: User) -> int:
     """Every family the user takes in the digest comes in the portal only from now on; the
@@ -186,46 +128,6 @@ def unsubscribe_from_digest(user: User) -> int:
         delivery=Delivery.PORTAL
     )
     Notification.objects.filter(
-        recipient=user, channel=Notification.Channel.DIGEST, sent_at__isnull=True
-    ).update(channel=Notification.Channel.PORTAL)
+        recipient=user, channel=Notification.Channel.DIGEST, email_status=EmailStatus.QUEUED
+    ).update(channel=Notification.Channel.PORTAL, email_status="")
     return changed
-
-
-def send_digests() -> int:
-    """One email per user with the notifications waiting for his digest (at most one digest a
-    day: the task runs daily); returns the digests sent. A notification is marked sent only
-    once its digest went out."""
-    waiting = Notification.objects.filter(
-        channel=Notification.Channel.DIGEST, sent_at__isnull=True
-    ).select_related("recipient")
-    by_user: dict[int, list[Notification]] = {}
-    for note in waiting.order_by("recipient_id", "created_at", "id"):
-        by_user.setdefault(note.recipient_id, []).append(note)
-    sent = 0
-    for notes in by_user.values():
-        recipient = notes[0].recipient
-        if not recipient.email:
-            continue
-        with translation.override(recipient.language or settings.LANGUAGE_CODE):
-            subject = ngettext(
-                "%(portal)s: %(n)s notification of the day",
-                "%(portal)s: %(n)s notifications of the day",
-                len(notes),
-            ) % {"portal": gettext("BUMDes Export Portal"), "n": len(notes)}
-            body = render_to_string(
-                "notifications/email/digest.txt",
-                {
-                    "recipient": recipient,
-                    "notes": notes,
-                    "inbox": settings.PORTAL_BASE_URL + reverse("notifications:inbox"),
-                    "unsubscribe": unsubscribe_link(recipient),
-                },
-            ).strip()
-        try:
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient.email])
-        except OSError:
-            log.exception("digest for user %s could not be sent", recipient.pk)
-            continue
-        Notification.objects.filter(pk__in=[n.pk for n in notes]).update(sent_at=timezone.now())
-        sent += 1
-    return sent

@@ -16,7 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from bumdes_export.notifications import kinds, selectors, services
+from bumdes_export.notifications import kinds, mailing, selectors, services
 from bumdes_export.notifications.forms import PreferencesForm
 from bumdes_export.notifications.models import Notification
 
@@ -114,7 +114,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """The daily digest's unsubscribe link: no login needed (the token is signed); a button
     confirms, so that a mail scanner following the link changes nothing."""
-    user = services.user_of_token(token)
+    user = mailing.user_of_token(token)
     if user is None:
         return render(request, "notifications/unsubscribe.html", {"invalid": True}, status=400)
     done = False

@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.utils.translation import gettext_lazy
 
-from bumdes_export.notifications import kinds, services
+from bumdes_export.notifications import kinds, mailing, services
 from bumdes_export.notifications.models import Delivery, Notification, NotificationPreference
 from bumdes_export.notifications.services import notify
 from tests.factories import UserFactory
@@ -70,14 +70,14 @@ def test_the_digest_sends_one_email_a_day_with_everything_waiting(
     for kind in ("deal.shipment", "deal.step", "offer.new"):
         _tell(reader, kind, test_templates, django_capture_on_commit_callbacks)
     assert mail.outbox == []
-    assert services.send_digests() == 1
+    assert mailing.send_digests("day-1")["sent"] == 1
     assert len(mail.outbox) == 1
     digest = mail.outbox[0]
     assert digest.subject.startswith("Portal Ekspor BUMDes") and "3" in digest.subject
     assert digest.body.count("- ") >= 3
     assert "/notifications/unsubscribe/" in digest.body
     # Sent once: the next day's run has nothing to send.
-    assert services.send_digests() == 0 and len(mail.outbox) == 1
+    assert mailing.send_digests("day-2")["sent"] == 0 and len(mail.outbox) == 1
     assert not Notification.objects.filter(recipient=reader, sent_at__isnull=True).exists()
 
 
@@ -86,7 +86,7 @@ def test_the_unsubscribe_link_works_without_a_login(
 ):
     services.set_preferences(reader, {"deal": Delivery.DIGEST})
     _tell(reader, "deal.shipment", test_templates, django_capture_on_commit_callbacks)
-    link = services.unsubscribe_link(reader)
+    link = mailing.unsubscribe_link(reader)
     path = link[link.index("/notifications/") :]
     page = client.get(path)
     assert page.status_code == 200  # a question with a button: a mail scanner changes nothing
@@ -94,7 +94,9 @@ def test_the_unsubscribe_link_works_without_a_login(
     done = client.post(path)
     assert done.status_code == 200 and 'id="unsubscribed"' in done.content.decode()
     assert NotificationPreference.objects.get(user=reader, family="deal").delivery == "portal"
-    assert services.send_digests() == 0  # the waiting one stays in the inbox, not emailed
+    assert (
+        mailing.send_digests("day-1")["sent"] == 0
+    )  # the waiting one stays in the inbox, not emailed
     assert client.get(path[:-3] + "xyz/").status_code == 400
 
 

@@ -84,7 +84,8 @@ def test_email_leaves_only_after_commit_and_marks_the_notification_sent(
     with django_capture_on_commit_callbacks(execute=True):
         notification = send(recipient, test_templates)
         assert mailoutbox == []  # not yet committed
-        assert Notification.objects.get(pk=notification.pk).sent_at is None
+        stored = Notification.objects.get(pk=notification.pk)
+        assert stored.sent_at is None and stored.email_status == "queued"
 
     assert len(mailoutbox) == 1
     mail = mailoutbox[0]
@@ -95,7 +96,10 @@ def test_email_leaves_only_after_commit_and_marks_the_notification_sent(
     html, kind = mail.alternatives[0]
     assert kind == "text/html" and "Portal Ekspor BUMDes" in html
     assert notification.link in html and "/notifications/preferences/" in html
-    assert Notification.objects.get(pk=notification.pk).sent_at is not None
+    assert mail.extra_headers["Message-ID"] == f"<notification-{notification.pk}@127.0.0.1>"
+    stored = Notification.objects.get(pk=notification.pk)
+    assert stored.sent_at is not None and stored.email_status == "sent"
+    assert stored.email_attempts == 1
 
 
 def test_rolled_back_change_sends_no_email_and_leaves_no_notification(
@@ -125,6 +129,7 @@ def test_recipient_without_email_is_notified_in_the_portal_only(
         notification = send(recipient, test_templates)
     assert mailoutbox == []
     assert Notification.objects.filter(pk=notification.pk, sent_at__isnull=True).exists()
+    assert Notification.objects.get(pk=notification.pk).email_status == ""
 
 
 def test_unreachable_mail_server_keeps_the_notification_unsent(
@@ -134,7 +139,8 @@ def test_unreachable_mail_server_keeps_the_notification_unsent(
     with django_capture_on_commit_callbacks(execute=True):
         notification = send(recipient, test_templates)
     stored = Notification.objects.get(pk=notification.pk)
-    assert stored.sent_at is None
+    # In-process there is nobody to retry later: recorded as failed, kept in the inbox.
+    assert stored.sent_at is None and stored.email_status == "failed"
     assert stored.body
 
 
@@ -169,6 +175,6 @@ def test_absolute_or_empty_links_are_kept_as_given(recipient, test_templates, se
     ],
 )
 def test_an_email_subject_starts_with_a_capital_and_names_the_portal(subject, language, expected):
-    from bumdes_export.notifications.services import email_subject
+    from bumdes_export.notifications.mailing import email_subject
 
     assert email_subject(subject, language) == expected

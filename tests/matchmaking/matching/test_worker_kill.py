@@ -11,18 +11,10 @@ lost, doubled or stale.
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
 import time
-import uuid
-from pathlib import Path
 from unittest import mock
 
 import pytest
-from django.conf import settings
 from django.db import connection
 
 from matchmaking.matching import engine, tasks
@@ -34,7 +26,7 @@ from matchmaking.matching.models import (
     ProductMatches,
 )
 from products.models import Product
-from tests.conftest import ROOT, needs_services
+from tests.conftest import ROOT
 from tests.matchmaking.matching.factories import (
     assert_lists_exact,
     make_bumdes,
@@ -43,85 +35,11 @@ from tests.matchmaking.matching.factories import (
     stored_organisation_lists,
     stored_product_lists,
 )
+from tests.workers import Worker, wait_for
 
 pytestmark = pytest.mark.services
 
 VISIBILITY_TIMEOUT = 5  # seconds, for the worker that takes over
-
-# The worker sends follow-up tasks (the merge) to its default queue: make that the private one.
-BOOT = """
-import sys
-from bumdes_export.celery import app
-queue, name = sys.argv[1], sys.argv[2]
-app.conf.task_default_queue = queue
-app.worker_main([
-    "worker", "-Q", queue, "-c", "2", "--pool", "prefork", "-l", "info",
-    "-n", f"{name}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat",
-])
-"""
-
-
-class Worker:
-    """A ``celery worker`` in its own process group, so that a kill takes its children too."""
-
-    def __init__(self, queue: str, name: str, log: Path, **env: str):
-        db = connection.settings_dict
-        self.name = name
-        self.log = log.open("w")  # noqa: SIM115 - open while the worker lives, closed in stop()
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", BOOT, queue, name],
-            cwd=ROOT,
-            env={
-                **os.environ,
-                "DATABASE_URL": (
-                    f"postgres://{db['USER'] or 'postgres'}:{db['PASSWORD'] or ''}"
-                    f"@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-                ),
-                "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-                "PYTHONPATH": str(ROOT),
-                **env,
-            },
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-    def wait_ready(self, timeout: float = 90) -> None:
-        from bumdes_export.celery import app
-
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                pytest.fail(f"worker {self.name} exited with {self.process.returncode}")
-            if app.control.ping(destination=[f"{self.name}@{socket.gethostname()}"], timeout=1):
-                return
-        pytest.fail(f"worker {self.name} did not answer within {timeout} s")
-
-    def kill(self) -> None:
-        """SIGKILL to the worker and its pool processes: no chance to acknowledge anything."""
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=20)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=20)
-        self.log.close()
-
-
-def wait_for(predicate, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    pytest.fail(f"timed out after {timeout} s waiting for {what}")
 
 
 def blocked_backends() -> int:
@@ -140,19 +58,6 @@ def snapshot():
         )
     )
     return stored_product_lists(), stored_organisation_lists(limit=engine.ORGANISATION_KEEP), states
-
-
-@pytest.fixture
-def private_queue():
-    from bumdes_export.celery import app
-
-    needs_services("the worker-kill test needs PostgreSQL and Redis")
-    queue = f"test-kill-{uuid.uuid4().hex[:8]}"
-    eager, default = app.conf.task_always_eager, app.conf.task_default_queue
-    app.conf.task_always_eager = False
-    app.conf.task_default_queue = queue
-    yield queue
-    app.conf.task_always_eager, app.conf.task_default_queue = eager, default
 
 
 def test_a_full_run_survives_a_worker_killed_midway(transactional_db, regions, private_queue):

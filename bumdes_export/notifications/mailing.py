@@ -1,0 +1,280 @@
+"""Email for notifications: at once, one message a notification, or once a day in a digest.
+
+Once only. An attempt (a task run, named by its task id) first *claims* what it is about to
+send, in a committed write that only one attempt can win (``queued`` → ``sending``); then it
+hands the message to the mail server; then it records ``sent``. So:
+
+- the mail server failing (an ``OSError``: refused, timed out, SMTP error) gives the claim back
+  (``queued``) and the task retries later; after the last retry the email is ``failed``;
+- two attempts for the same notification (a message delivered twice, the sweeper re-sending a
+  lost one) cannot both send: the loser finds it claimed and leaves it;
+- an attempt that stopped between claiming and recording (its worker killed) leaves
+  ``sending``. The broker hands the same task (same id) to another worker, which finds its own
+  claim, cannot know whether the message left, and records ``unconfirmed`` without sending
+  again. A claim left by an attempt that never comes back is settled the same way by the
+  sweeper after ``STALE_CLAIM``. At most once, never twice: the notification stays in the
+  inbox whatever happened to its email.
+
+Every message carries a ``Message-ID`` made from the notification's id, so that even a copy sent
+by hand later is recognised as the same message by mail clients.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+from collections.abc import Sequence
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.text import capfirst
+from django.utils.translation import gettext, ngettext
+
+from bumdes_export.accounts.models import User
+from bumdes_export.notifications.models import EmailStatus, Notification
+
+log = logging.getLogger(__name__)
+
+#: A claim older than this whose attempt never recorded anything is settled as unconfirmed.
+STALE_CLAIM = timedelta(minutes=30)
+#: A queued email whose task has not run after this long is sent again by the sweeper (the
+#: broker lost the message, or it was down when the change committed).
+LOST_AFTER = timedelta(minutes=10)
+
+
+class Outcome(enum.Enum):
+    SENT = "sent"
+    RETRY = "retry"  # the mail server failed; the claim was given back
+    SKIPPED = "skipped"  # nothing to send: sent already, claimed by another attempt, not due
+    UNCONFIRMED = "unconfirmed"  # this attempt's earlier run stopped mid-send; not repeated
+
+
+def email_subject(subject: str, language: str) -> str:
+    """The subject of an email: the notification's, with a capital first, and the portal's
+    name (in the recipient's language) unless it names the portal already."""
+    with translation.override(language):
+        portal = gettext("BUMDes Export Portal")
+    subject = capfirst(subject)
+    return subject if portal.lower() in subject.lower() else f"{subject} · {portal}"
+
+
+def message_id(kind: str, key: object) -> str:
+    """A Message-ID stable for one notification or one digest."""
+    domain = settings.PORTAL_BASE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+    return f"<{kind}-{key}@{domain or 'localhost'}>"
+
+
+# --- Claims ---------------------------------------------------------------------------------
+
+
+def claim(ids: Sequence[int], attempt: str) -> list[int]:
+    """Claim the queued emails of ``ids`` for ``attempt``, in a write of its own that commits
+    at once; returns the ids this attempt won (none of them may be sent by anyone else)."""
+    with transaction.atomic():
+        candidates = list(
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=ids, email_status=EmailStatus.QUEUED)
+            .values_list("pk", flat=True)
+        )
+        # Conditional again: on a database without row locks, whoever writes first wins.
+        Notification.objects.filter(pk__in=candidates, email_status=EmailStatus.QUEUED).update(
+            email_status=EmailStatus.SENDING,
+            email_claim=attempt[:64],
+            email_claimed_at=timezone.now(),
+            email_attempts=F("email_attempts") + 1,
+        )
+        return list(
+            Notification.objects.filter(
+                pk__in=candidates, email_status=EmailStatus.SENDING, email_claim=attempt[:64]
+            ).values_list("pk", flat=True)
+        )
+
+
+def settle_interrupted(ids: Sequence[int], attempt: str) -> list[int]:
+    """The emails of ``ids`` that ``attempt`` itself had claimed and never recorded: an earlier
+    run of the same task stopped in between. Recorded ``unconfirmed``; returns their ids."""
+    rows = Notification.objects.filter(
+        pk__in=ids, email_status=EmailStatus.SENDING, email_claim=attempt[:64]
+    )
+    found = list(rows.values_list("pk", flat=True))
+    rows.update(email_status=EmailStatus.UNCONFIRMED)
+    for pk in found:
+        log.warning("email of notification %s: interrupted mid-send, not sent again", pk)
+    return found
+
+
+def record_sent(ids: Sequence[int], attempt: str) -> None:
+    Notification.objects.filter(
+        pk__in=ids, email_status=EmailStatus.SENDING, email_claim=attempt[:64]
+    ).update(email_status=EmailStatus.SENT, sent_at=timezone.now())
+
+
+def give_back(ids: Sequence[int], attempt: str, *, final: bool) -> None:
+    """The mail server failed: queued again for the next try, or ``failed`` after the last."""
+    Notification.objects.filter(
+        pk__in=ids, email_status=EmailStatus.SENDING, email_claim=attempt[:64]
+    ).update(
+        email_status=EmailStatus.FAILED if final else EmailStatus.QUEUED,
+        email_claim="",
+        email_claimed_at=None,
+    )
+
+
+# --- One notification, at once --------------------------------------------------------------
+
+
+def send_notification(notification_id: int, attempt: str, *, final: bool = False) -> Outcome:
+    """Email one notification once (see the module's docstring). ``attempt`` names this try
+    (the task's id, the same on every delivery and retry of the task); ``final`` says no retry
+    follows, so a failure is recorded as ``failed``."""
+    if settle_interrupted([notification_id], attempt):
+        return Outcome.UNCONFIRMED
+    if not claim([notification_id], attempt):
+        return Outcome.SKIPPED
+    notification = Notification.objects.select_related("recipient").get(pk=notification_id)
+    try:
+        _message_for(notification).send()
+    except OSError:
+        log.exception("email for notification %s could not be sent", notification_id)
+        give_back([notification_id], attempt, final=final)
+        return Outcome.RETRY
+    record_sent([notification_id], attempt)
+    return Outcome.SENT
+
+
+def _message_for(notification: Notification) -> EmailMultiAlternatives:
+    recipient = notification.recipient
+    language = recipient.language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        html = render_to_string(
+            "notifications/email/message.html",
+            {
+                "notification": notification,
+                "portal_url": settings.PORTAL_BASE_URL,
+                "preferences": settings.PORTAL_BASE_URL + reverse("notifications:preferences"),
+            },
+        )
+    message = EmailMultiAlternatives(
+        email_subject(notification.subject, language),
+        notification.body,
+        settings.DEFAULT_FROM_EMAIL,
+        [recipient.email],
+        headers={"Message-ID": message_id("notification", notification.pk)},
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def lost_emails() -> list[int]:
+    """Queued emails whose task has not run for ``LOST_AFTER`` (their message was lost or never
+    reached the broker), oldest first, to be sent again."""
+    return list(
+        Notification.objects.filter(
+            channel=Notification.Channel.EMAIL,
+            email_status=EmailStatus.QUEUED,
+            created_at__lt=timezone.now() - LOST_AFTER,
+        )
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:500]
+    )
+
+
+def settle_stale_claims() -> int:
+    """Claims no attempt came back for within ``STALE_CLAIM``: ``unconfirmed``, never resent."""
+    return Notification.objects.filter(
+        email_status=EmailStatus.SENDING, email_claimed_at__lt=timezone.now() - STALE_CLAIM
+    ).update(email_status=EmailStatus.UNCONFIRMED)
+
+
+# --- The daily digest -----------------------------------------------------------------------
+
+UNSUBSCRIBE_SALT = "notifications.unsubscribe-digest"
+
+
+def unsubscribe_token(user: User) -> str:
+    """A signed token that turns the user's digest off without a login."""
+    return signing.dumps({"user": user.pk}, salt=UNSUBSCRIBE_SALT)
+
+
+def unsubscribe_link(user: User) -> str:
+    return settings.PORTAL_BASE_URL + reverse(
+        "notifications:unsubscribe", args=[unsubscribe_token(user)]
+    )
+
+
+def user_of_token(token: str) -> User | None:
+    """The user a token was made for; None for a forged or mangled one."""
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    return User.objects.filter(pk=data.get("user"), is_active=True).first()
+
+
+def send_digests(attempt: str) -> dict[str, int]:
+    """One email per user with the notifications waiting for his digest (the task runs daily:
+    at most one digest a day). Each user's notes are claimed before his digest is sent and
+    recorded after, so a rerun of the same task sends nobody a second digest. Returns the
+    digests sent, failed (left queued for tomorrow) and settled as interrupted."""
+    waiting = Notification.objects.filter(
+        channel=Notification.Channel.DIGEST,
+        email_status__in=[EmailStatus.QUEUED, EmailStatus.SENDING],
+    )
+    by_user: dict[int, list[int]] = {}
+    for pk, user_id in waiting.order_by("recipient_id", "created_at", "id").values_list(
+        "pk", "recipient_id"
+    ):
+        by_user.setdefault(user_id, []).append(pk)
+    counts = {"sent": 0, "failed": 0, "unconfirmed": 0}
+    recipients = User.objects.in_bulk(list(by_user))
+    for user_id, ids in by_user.items():
+        recipient = recipients[user_id]
+        if settle_interrupted(ids, attempt):
+            counts["unconfirmed"] += 1
+            continue
+        won = claim(ids, attempt)
+        if not won:
+            continue
+        notes = list(Notification.objects.filter(pk__in=won).order_by("created_at", "id"))
+        try:
+            _digest_for(recipient, notes).send()
+        except OSError:
+            log.exception("digest for user %s could not be sent", recipient.pk)
+            give_back(won, attempt, final=False)
+            counts["failed"] += 1
+            continue
+        record_sent(won, attempt)
+        counts["sent"] += 1
+    return counts
+
+
+def _digest_for(recipient: User, notes: list[Notification]) -> EmailMultiAlternatives:
+    with translation.override(recipient.language or settings.LANGUAGE_CODE):
+        subject = ngettext(
+            "%(portal)s: %(n)s notification of the day",
+            "%(portal)s: %(n)s notifications of the day",
+            len(notes),
+        ) % {"portal": gettext("BUMDes Export Portal"), "n": len(notes)}
+        body = render_to_string(
+            "notifications/email/digest.txt",
+            {
+                "recipient": recipient,
+                "notes": notes,
+                "inbox": settings.PORTAL_BASE_URL + reverse("notifications:inbox"),
+                "unsubscribe": unsubscribe_link(recipient),
+            },
+        ).strip()
+    return EmailMultiAlternatives(
+        subject,
+        body,
+        settings.DEFAULT_FROM_EMAIL,
+        [recipient.email],
+        headers={"Message-ID": message_id("digest", f"{recipient.pk}-{notes[-1].pk}")},
+    )
