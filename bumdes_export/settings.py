@@ -252,6 +252,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "bumdes_export.notifications.tasks.send_daily_digests",
         "schedule": 24 * 3600.0,
     },
+    "announce-new-matches": {
+        "task": "matchmaking.matching.tasks.announce_new_matches",
+        "schedule": 24 * 3600.0,
+    },
     "sweep-notification-emails": {
         "task": "bumdes_export.notifications.tasks.sweep_emails",
         "schedule": 5 * 60.0,

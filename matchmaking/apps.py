@@ -43,5 +43,6 @@ class MatchmakingConfig(AppConfig):
             ("forum", _("Forums and meetings")),
             ("deal", _("Deals and shipments")),
             ("rescore", _("Match rescoring")),
+            ("match", _("New matching products")),
         ):
             kinds.register(family, label)

@@ -54,6 +54,8 @@ def load() -> list[tuple[str, str]]:
     # Every demo product scored as soon as the demo is committed (tasks run in-process in the
     # embedded mode).
     transaction.on_commit(lambda: tasks.start_full_run())
+    # ... the buyers told about the products that fit them (with workers: by the daily task).
+    transaction.on_commit(lambda: tasks.announce_new_matches.delay())
     # ... and the dashboard counted once the scores are in.
     transaction.on_commit(lambda: oversight_tasks.refresh_all_tallies.delay())
     return accounts

@@ -29,6 +29,7 @@ __all__ = [
     "MatchRun",
     "MatchRunChunk",
     "MatchDismissal",
+    "MatchAnnouncement",
 ]
 
 COMPONENTS = ("fit", "volume", "certificates", "markets", "logistics", "readiness")
@@ -374,3 +375,31 @@ class MatchDismissal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.product_id} x {self.organisation_id} ({self.side})"
+
+
+class MatchAnnouncement(models.Model):
+    """A product an organisation's members were told about: a new export-ready product that
+    matches it well. Once per pair (``unique``), at most one announcement a day per
+    organisation (``announced_on``, the portal's local date)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
+    score = models.PositiveSmallIntegerField()
+    announced_on = models.DateField()
+    announced_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("announced match")
+        verbose_name_plural = _("announced matches")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "product"], name="match_announced_once"
+            ),
+            models.CheckConstraint(condition=Q(score__lte=1000), name="match_announced_score"),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "announced_on"], name="match_announced_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} -> {self.organisation_id} on {self.announced_on}"

@@ -19,7 +19,7 @@ from celery.signals import worker_process_init
 from django.db import transaction
 
 from bumdes_export.accounts.models import User
-from matchmaking.matching import chunks, engine, incremental, queue, runs, services
+from matchmaking.matching import announcements, chunks, engine, incremental, queue, runs, services
 from matchmaking.matching.follow_up import FollowUp
 from matchmaking.matching.models import MatchRun
 
@@ -131,3 +131,10 @@ def put_weights_in_force(user: User, values: dict[str, int]) -> services.Weights
     if update.changed:
         start_full_run(user=user)
     return update
+
+
+@shared_task(acks_late=True)
+def announce_new_matches() -> dict[str, int]:
+    """Once a day: each organisation told about the new export-ready products that match it
+    well (safe to run twice: an organisation is told at most once a day, a product once)."""
+    return announcements.announce_new_matches()
