@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from bumdes_export.notifications import services as notification_services
 from bumdes_export.notifications.models import Delivery, Notification
-from matchmaking.matching import announcements, engine, tasks
+from matchmaking.matching import announcements, tasks
 from matchmaking.matching.models import MatchAnnouncement, MatchDismissal, OrganisationMatch
 from products.models import Product
 from tests.exporters.factories import MembershipFactory
@@ -21,13 +21,6 @@ from tests.matchmaking.matching.factories import make_bumdes, make_organisation,
 pytestmark = pytest.mark.django_db
 
 KIND = "match.new_products"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_engine_context():
-    engine.forget_context()
-    yield
-    engine.forget_context()
 
 
 @pytest.fixture

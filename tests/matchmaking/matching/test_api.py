@@ -23,13 +23,6 @@ ROLES = [*MM_ROLES, "donggala_operator"]
 PRODUCT_SIDE_OF_KONAWE = {"ministry", "officer_sultra", "officer_konawe", "linked_operator"}
 
 
-@pytest.fixture(autouse=True)
-def _fresh_engine_context():
-    engine.forget_context()
-    yield
-    engine.forget_context()
-
-
 @pytest.fixture
 def donggala_operator(world):
     user = UserFactory(username="t-bumdes-donggala", operator=True)

@@ -48,15 +48,6 @@ from tests.matchmaking.matching.factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fresh_engine_context():
-    """The engine caches organisations per process, keyed on their versions; factories write
-    rows without bumping versions, and ids repeat between tests on SQLite."""
-    engine.forget_context()
-    yield
-    engine.forget_context()
-
-
 def full_run(capture, **kwargs) -> MatchRun:
     with capture(execute=True):
         run = tasks.start_full_run(**kwargs)

@@ -13,7 +13,7 @@ from unittest import mock
 import pytest
 from django.db import transaction
 
-from matchmaking.matching import chunks, engine, queue, runs, tasks
+from matchmaking.matching import chunks, queue, runs, tasks
 from matchmaking.matching.follow_up import NOTHING, FollowUp
 from matchmaking.matching.models import MatchRun, MatchRunChunk, PendingRescore
 from tests.matchmaking.matching.factories import (
@@ -25,13 +25,6 @@ from tests.matchmaking.matching.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_engine_context():
-    engine.forget_context()
-    yield
-    engine.forget_context()
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from django.core.management import call_command
 
 from bumdes_export.core.models import BackgroundJob
 from exporters import services as exporter_services
-from matchmaking.matching import chunks, engine, runs, store, tasks
+from matchmaking.matching import chunks, runs, store, tasks
 from matchmaking.matching.follow_up import FollowUp
 from matchmaking.matching.models import (
     MatchRun,
@@ -34,13 +34,6 @@ from tests.matchmaking.matching.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_engine_context():
-    engine.forget_context()
-    yield
-    engine.forget_context()
 
 
 @pytest.fixture
