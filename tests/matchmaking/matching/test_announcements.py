@@ -13,7 +13,7 @@ from bumdes_export.notifications import services as notification_services
 from bumdes_export.notifications.models import Delivery, Notification
 from matchmaking.matching import announcements, tasks
 from matchmaking.matching.models import MatchAnnouncement, MatchDismissal, OrganisationMatch
-from products.models import Product
+from products.models import BumdesOperator, Product
 from tests.exporters.factories import MembershipFactory
 from tests.factories import UserFactory
 from tests.matchmaking.matching.factories import make_bumdes, make_organisation, make_product
@@ -45,7 +45,9 @@ def crab_market(regions, django_capture_on_commit_callbacks):
         for language in ("en", "id")
     ]
     outsider = MembershipFactory(organisation=coffee_buyer).user
-    operator = UserFactory(username="t-operator", role="bumdes_operator")
+    operator = UserFactory(username="t-operator", operator=True)
+    BumdesOperator.objects.create(user=operator, bumdes=konawe)
+    officer = UserFactory(username="t-officer-konawe", officer=True, region_id="74.02")
     with django_capture_on_commit_callbacks(execute=True):
         tasks.start_full_run()
     assert OrganisationMatch.objects.filter(organisation=crab_buyer, product=crab).exists()
@@ -58,6 +60,7 @@ def crab_market(regions, django_capture_on_commit_callbacks):
         "members": members,
         "outsider": outsider,
         "operator": operator,
+        "officer": officer,
     }
 
 
@@ -76,7 +79,8 @@ def test_members_of_the_matched_organisation_are_told_about_the_new_product(crab
         assert note.link.endswith("/matchmaking/matches/recommendations/")
         assert "Harbour Seafood Ltd" in note.subject
     # Not the coffee buyer, not the product side; not the old product nor the one in review.
-    assert told(crab_market["outsider"]) == told(crab_market["operator"]) == []
+    for other in ("outsider", "operator", "officer"):
+        assert told(crab_market[other]) == []
     announced = set(MatchAnnouncement.objects.values_list("product_id", flat=True))
     assert announced == {crab_market["crab"].pk}
 
