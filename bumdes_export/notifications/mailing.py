@@ -222,7 +222,7 @@ def send_digests(attempt: str) -> dict[str, int]:
     """One email per user with the notifications waiting for his digest (the task runs daily:
     at most one digest a day). Each user's notes are claimed before his digest is sent and
     recorded after, so a rerun of the same task sends nobody a second digest. Returns the
-    digests sent, failed (left queued for tomorrow) and settled as interrupted."""
+    digests sent, refused by the mail server (left queued for tomorrow) and settled as interrupted."""
     waiting = Notification.objects.filter(
         channel=Notification.Channel.DIGEST,
         email_status__in=[EmailStatus.QUEUED, EmailStatus.SENDING],
@@ -232,7 +232,7 @@ def send_digests(attempt: str) -> dict[str, int]:
         "pk", "recipient_id"
     ):
         by_user.setdefault(user_id, []).append(pk)
-    counts = {"sent": 0, "failed": 0, "unconfirmed": 0}
+    counts = {"sent": 0, "refused": 0, "unconfirmed": 0}
     recipients = User.objects.in_bulk(list(by_user))
     for user_id, ids in by_user.items():
         recipient = recipients[user_id]
@@ -248,7 +248,7 @@ def send_digests(attempt: str) -> dict[str, int]:
         except OSError:
             log.exception("digest for user %s could not be sent", recipient.pk)
             give_back(won, attempt, final=False)
-            counts["failed"] += 1
+            counts["refused"] += 1
             continue
         record_sent(won, attempt)
         counts["sent"] += 1

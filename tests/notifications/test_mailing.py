@@ -182,7 +182,7 @@ def test_a_digest_interrupted_mid_send_is_not_sent_again_by_the_rerun(
     notes = [queued(digest_reader, test_templates) for _ in range(2)]
     # Yesterday's run claimed them and was killed before recording.
     mailing.claim([n.pk for n in notes], "digest-run")
-    assert mailing.send_digests("digest-run") == {"sent": 0, "failed": 0, "unconfirmed": 1}
+    assert mailing.send_digests("digest-run") == {"sent": 0, "refused": 0, "unconfirmed": 1}
     assert mail.outbox == []
     assert {status(n) for n in notes} == {EmailStatus.UNCONFIRMED}
     assert mailing.send_digests("next-day")["sent"] == 0
@@ -193,7 +193,7 @@ def test_a_digest_the_mail_server_refused_goes_out_with_the_next_one(
 ):
     first = queued(digest_reader, test_templates)
     flaky.failures = 1
-    assert mailing.send_digests("day-1") == {"sent": 0, "failed": 1, "unconfirmed": 0}
+    assert mailing.send_digests("day-1") == {"sent": 0, "refused": 1, "unconfirmed": 0}
     assert status(first) == EmailStatus.QUEUED
     second = queued(digest_reader, test_templates)
     assert mailing.send_digests("day-2")["sent"] == 1
