@@ -168,6 +168,20 @@ STORAGES = {
     },
 }
 
+# SQLite builds the dashboard's covering index (shipment_period_figures) without its extra
+# columns; only PostgreSQL reads a period's figures from the index alone.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
+
+# --- Caches ---------------------------------------------------------------------------------
+# The cache every web process shares (catalogue counts, dashboard figures): Redis when set
+# (redis://127.0.0.1:6379/1, a database of its own: clearing the cache empties it), else the
+# database's cache table.
+SHARED_CACHE_URL = env.str("SHARED_CACHE_URL", default="")
+if SHARED_CACHE_URL and not SHARED_CACHE_URL.startswith(("redis://", "rediss://")):
+    raise ImproperlyConfigured(
+        f"SHARED_CACHE_URL must be a redis:// or rediss:// URL, not {SHARED_CACHE_URL!r}."
+    )
+
 # --- Email ----------------------------------------------------------------------------------
 try:
     _email = env.email_url("EMAIL_URL", default="consolemail://")

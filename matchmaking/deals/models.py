@@ -298,7 +298,11 @@ class Shipment(models.Model):
     village = models.ForeignKey(
         Region, verbose_name=_("village of origin"), on_delete=models.PROTECT, related_name="+"
     )
-    shipped_on = models.DateField(_("shipment date"), db_index=True)
+    #: Who bought or exported it: the deal's organisation, kept for the same reason.
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
+    )
+    shipped_on = models.DateField(_("shipment date"))  # indexed by shipment_period_figures
     hs_code = models.ForeignKey(
         HsCode, verbose_name=_("HS subheading"), on_delete=models.PROTECT, related_name="+"
     )
@@ -380,7 +384,24 @@ class Shipment(models.Model):
                 name="shipment_volume_unit_valid",
             ),
         ]
-        indexes = [models.Index(fields=["destination", "shipped_on"])]
+        indexes = [
+            models.Index(fields=["destination", "shipped_on"]),
+            # The dashboard adds up a period's shipments from this index alone (PostgreSQL).
+            models.Index(
+                fields=["shipped_on"],
+                include=[
+                    "hs_code",
+                    "destination",
+                    "village",
+                    "bumdes",
+                    "organisation",
+                    "value_usd",
+                    "volume",
+                    "volume_unit",
+                ],
+                name="shipment_period_figures",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.deal_id}: {self.shipped_on} → {self.destination_id}"

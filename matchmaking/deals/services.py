@@ -508,6 +508,7 @@ def record_shipment(*, actor: User, deal: Deal, data: Mapping[str, Any]) -> Ship
         deal=deal,
         bumdes_id=product.bumdes_id,
         village_id=product.bumdes.village_id,
+        organisation_id=deal.organisation_id,
         shipped_on=shipped_on,
         hs_code=hs_code,
         quantity=quantity,
@@ -523,7 +524,16 @@ def record_shipment(*, actor: User, deal: Deal, data: Mapping[str, Any]) -> Ship
         **texts,
     )
     shipment.full_clean(
-        exclude=["deal", "bumdes", "village", "hs_code", "destination", "gateway", "recorded_by"]
+        exclude=[
+            "deal",
+            "bumdes",
+            "village",
+            "organisation",
+            "hs_code",
+            "destination",
+            "gateway",
+            "recorded_by",
+        ]
     )
     shipment.save()
     events.announce_deal(deal.pk, deal.product_id)

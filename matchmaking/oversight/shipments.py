@@ -19,11 +19,8 @@ from exporters.models import Organisation
 from matchmaking.access import AnyUser
 from matchmaking.deals.models import Shipment
 from matchmaking.oversight import cache
-from matchmaking.oversight.selectors import village_scope
+from matchmaking.oversight.selectors import reading_region
 from products.models import Bumdes
-
-#: The shipment's village of origin (kept on the shipment).
-VILLAGE = "village__code"
 
 
 @dataclass(frozen=True)
@@ -55,9 +52,12 @@ class Total:
 def shipments_in(user: AnyUser, period: Period, region: str = "") -> QuerySet[Shipment]:
     """The shipments of products in the reader's region (and in ``region``, a code within it,
     when given) shipped in the period."""
-    qs = Shipment.objects.filter(village_scope(user, VILLAGE), period.q())
-    if region:
-        qs = qs.filter(Q(**{VILLAGE: region}) | Q(**{f"{VILLAGE}__startswith": f"{region}."}))
+    within = reading_region(user, region)
+    if within is None:
+        return Shipment.objects.none()
+    qs = Shipment.objects.filter(period.q())
+    if within:
+        qs = qs.filter(Q(village__code=within) | Q(village__code__startswith=f"{within}."))
     return qs
 
 
@@ -153,7 +153,7 @@ def top_bumdes(qs: QuerySet[Shipment], limit: int = 5) -> list[Total]:
 
 
 def top_organisations(qs: QuerySet[Shipment], limit: int = 5) -> list[Total]:
-    return _top(qs, "deal__organisation_id", Organisation, "legal_name", limit)
+    return _top(qs, "organisation_id", Organisation, "legal_name", limit)
 
 
 def _fold(totals: list[Total], key: Callable[[str], str], labels: Any = None) -> list[Total]:

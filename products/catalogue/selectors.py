@@ -45,6 +45,7 @@ from typing import TypeVar
 from django.conf import settings
 from django.core.cache import BaseCache, cache
 from django.core.cache.backends.db import DatabaseCache
+from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connection
 from django.db.models import BooleanField, Case, Count, F, FloatField, Prefetch, Q, When
@@ -440,18 +441,31 @@ class PageOutOfRange(Exception):
 
 
 def shared_cache() -> BaseCache:
-    """A cache every process of the portal shares (Django's database backend on
-    ``CatalogueCache``), so one process's counts serve the others; looked up after the
-    process's own (default) cache."""
+    """A cache every process of the portal shares, so one process's counts serve the others;
+    looked up after the process's own (default) cache. Redis where ``SHARED_CACHE_URL`` names
+    one (production: no commit per entry kept), else Django's database backend on
+    ``CatalogueCache`` (the embedded mode needs no server)."""
     global _shared
     if _shared is None:
-        _shared = DatabaseCache(
-            CatalogueCache._meta.db_table, {"TIMEOUT": 600, "OPTIONS": {"MAX_ENTRIES": 3000}}
-        )
+        if settings.SHARED_CACHE_URL:
+            _shared = RedisCache(
+                settings.SHARED_CACHE_URL, {"TIMEOUT": 600, "KEY_PREFIX": "bumdes-shared"}
+            )
+        else:
+            _shared = DatabaseCache(
+                CatalogueCache._meta.db_table, {"TIMEOUT": 600, "OPTIONS": {"MAX_ENTRIES": 3000}}
+            )
     return _shared
 
 
 _shared: BaseCache | None = None
+
+
+def forget_shared_cache() -> None:
+    """Build the shared cache anew from the settings on next use (a benchmark that changes
+    ``SHARED_CACHE_URL``)."""
+    global _shared
+    _shared = None
 
 
 def _counted(query: CatalogueQuery, *, use_cache: bool = True) -> tuple[dict, Terms | None, bool]:

@@ -60,6 +60,7 @@ import random
 import re
 import secrets
 import signal
+import socket
 import statistics
 import struct
 import subprocess
@@ -96,7 +97,7 @@ from matchmaking.management.commands.bench_matching import (
 )
 from matchmaking.oversight import tallies
 from matchmaking.oversight.models import RegionTally
-from products.catalogue.selectors import shared_cache
+from products.catalogue.selectors import forget_shared_cache, shared_cache
 from products.management.commands.bench_catalogue import free_port, percentile
 from products.models import Product
 
@@ -248,6 +249,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--budget", type=float, default=1200, help="seconds for the whole command"
         )
+        parser.add_argument(
+            "--shared-cache",
+            default=None,
+            help="SHARED_CACHE_URL of the served portal (default: the environment's, else the "
+            "local Redis, database 3, when it answers, else the database's cache table)",
+        )
         parser.add_argument("--seed", type=int, default=20261207)
         parser.add_argument("--keep", action="store_true", help="keep the generated data")
         parser.add_argument("--reuse", action="store_true", help="reuse kept data of this size")
@@ -264,6 +271,9 @@ class Command(BaseCommand):
                 "(see `python manage.py help bench_dashboard`)."
             )
         settings.DEBUG = False  # no query log while generating
+        shared = self._shared_cache_url(options["shared_cache"])
+        settings.SHARED_CACHE_URL = os.environ["SHARED_CACHE_URL"] = shared
+        forget_shared_cache()
         if options["clean"]:
             self._say("Deleting the generated data …")
             self._clean()
@@ -333,6 +343,7 @@ class Command(BaseCommand):
                 "requests_per_phase": options["requests"],
                 "seed": seed,
                 "database": "postgresql",
+                "shared_cache": "redis" if shared else "database",
                 **timings,
                 "total_seconds": round(time.monotonic() - started, 1),
                 "load_1m_start": round(load_start[0], 2),
@@ -343,6 +354,20 @@ class Command(BaseCommand):
         )
         self._table(phases, result)
         self.stdout.write(json.dumps(result))
+
+    @staticmethod
+    def _shared_cache_url(given: str | None) -> str:
+        """The shared cache the served portal uses: as given, else as the environment says,
+        else the local Redis (its database 3, emptied between phases) when it answers."""
+        if given is not None:
+            return given
+        if os.environ.get("SHARED_CACHE_URL"):
+            return os.environ["SHARED_CACHE_URL"]
+        try:
+            with socket.create_connection(("127.0.0.1", 6379), timeout=1):
+                return "redis://127.0.0.1:6379/3"
+        except OSError:
+            return ""
 
     def _say(self, text: str) -> None:
         self.stdout.write(text)
@@ -1173,7 +1198,8 @@ class Command(BaseCommand):
             if deal["offer_id"] is not None:
                 deal["offer_id"] = offer_ids[deal["offer_id"]]
             deal["meeting_id"] = meetings.get(d)
-        # Each shipment names where it shipped from: the product's BUMDes and its village.
+        # Each shipment names where it shipped from (the product's BUMDes and its village) and
+        # who bought it (the deal's organisation).
         origin = {
             pk: (bumdes, village)
             for pk, bumdes, village in Product.objects.filter(
@@ -1181,8 +1207,10 @@ class Command(BaseCommand):
             ).values_list("pk", "bumdes_id", "bumdes__village_id")
         }
         product_of = {deal["id"]: deal["product_id"] for deal in deals}
+        organisation_of = {deal["id"]: deal["organisation_id"] for deal in deals}
         for shipment in shipments:
             shipment["bumdes_id"], shipment["village_id"] = origin[product_of[shipment["deal_id"]]]
+            shipment["organisation_id"] = organisation_of[shipment["deal_id"]]
         self._write("matchmaking_deal", deals, note="", opened_by_id=user.pk)
         self._write("matchmaking_dealstep", steps, recorded_by_id=user.pk)
         self._write(

@@ -171,6 +171,7 @@ def a_shipment(deal: Deal, **fields) -> Shipment:
         "gateway": ExportGateway.objects.get(code="KDI"),
         "bumdes_id": deal.product.bumdes_id,
         "village_id": deal.product.bumdes.village_id,
+        "organisation_id": deal.organisation_id,
     }
     return Shipment(deal=deal, **(values | fields))
 
