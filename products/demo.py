@@ -7,9 +7,10 @@ disadvantaged regencies. Idempotent: existing BUMDes (by village and name) are l
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.db import transaction
+from django.utils import timezone
 
 from bumdes_export.accounts.models import Role, User
 from bumdes_export.reference.models import Country, HsCode, Region
@@ -39,8 +40,8 @@ def _certificate(actor, product, code: str, number: str, days: int = 365) -> Non
             "type": CertificateType.objects.get(code=code),
             "number": number,
             "issuer": CertificateType.objects.get(code=code).issuer,
-            "valid_from": date.today() - timedelta(days=30),
-            "valid_until": date.today() + timedelta(days=days),
+            "valid_from": timezone.localdate() - timedelta(days=30),
+            "valid_until": timezone.localdate() + timedelta(days=days),
         },
     )
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
+from unittest import mock
+
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
@@ -124,3 +127,95 @@ def test_the_forum_of_the_story(full_reference, as_role, client):
     client.force_login(User.objects.get(username="bumdes"))
     page = client.get(f"/forums/meetings/{crab.meeting_id}/")
     assert page.status_code == 200 and crab in page.context["deals"]
+
+
+def test_a_forum_ahead_takes_registrations_and_requests(full_reference):
+    from bumdes_export.accounts.models import User
+    from matchmaking.forums import services
+
+    call_command("load_demo_data")
+    today = timezone.localdate()
+    forum = Forum.objects.get(name=forum_demo.UPCOMING_NAME)
+    assert forum.status == "published" and forum.starts_on == today + timedelta(days=21)
+    assert forum.registration_opens < timezone.now() < forum.registration_closes
+    assert forum.registration_closes.date() < forum.starts_on
+    assert not forum.meetings.exists()  # the schedule is the organiser's to run
+    assert set(forum.meeting_requests.values_list("status", flat=True)) == {"accepted", "pending"}
+    assert forum.participants.filter(status="pending").exists()  # an approval waits too
+    # A trainee as the Alibaba team asks BUMDes Mina Bahari for a meeting there.
+    partner = User.objects.get(username="mitra")
+    alibaba = forum.participants.get(organisation__memberships__user=partner)
+    mina = forum.participants.get(bumdes__name="BUMDes Mina Bahari")
+    request = services.send_request(
+        actor=partner, sender=alibaba, receiver=mina, message="Shall we meet?"
+    )
+    assert request.status == "pending"
+    # ... and the organiser can run the scheduler for the accepted ones.
+    services.answer_request(actor=User.objects.get(username="bumdes"), request=request, accept=True)
+    services.run_scheduler(actor=User.objects.get(username="kemendes"), forum=forum)
+    assert forum.meetings.count() == forum.meeting_requests.filter(status="accepted").count()
+
+
+def _frozen(day: date):
+    moment = timezone.make_aware(datetime.combine(day, time(10)))
+    return mock.patch("django.utils.timezone.now", return_value=moment)
+
+
+def _story(forum):
+    """The dates of the story of the forum that is over, relative to its first day."""
+    crab = Deal.objects.get(channel="forum_meeting", product__name_id="Kepiting bakau hidup")
+    return {
+        "steps": [
+            (stage, (day - forum.starts_on).days)
+            for stage, day in crab.steps.order_by("occurred_on", "id").values_list(
+                "stage", "occurred_on"
+            )
+        ],
+        "shipments": [
+            (s - forum.starts_on).days
+            for s in crab.shipments.order_by("shipped_on").values_list("shipped_on", flat=True)
+        ],
+        "follow_ups": sorted(
+            (f - forum.starts_on).days
+            for f in FollowUp.objects.filter(meeting__forum=forum).values_list("due_on", flat=True)
+        ),
+        "slots": sorted(
+            (s.astimezone(forum.tzinfo).date() - forum.starts_on).days
+            for s in forum.slots.values_list("starts_at", flat=True)
+        ),
+    }
+
+
+def test_a_later_load_rolls_both_forums_forward(full_reference):
+    # Two dates before today (the database refuses shipments after its own today).
+    first_day = timezone.localdate() - timedelta(days=130)
+    later_day = first_day + timedelta(days=97)
+    with _frozen(first_day):
+        call_command("load_demo_data")
+    held = Forum.objects.get(name=forum_demo.FORUM_NAME)
+    ahead = Forum.objects.get(name=forum_demo.UPCOMING_NAME)
+    assert held.starts_on == first_day - timedelta(days=45)
+    assert ahead.starts_on == first_day + timedelta(days=21)
+    story = _story(held)
+    before = counts()
+
+    with _frozen(later_day):
+        call_command("load_demo_data")
+        held.refresh_from_db()
+        ahead.refresh_from_db()
+        # The same story, 97 days later: over 45 days back, the other 21 days ahead and open.
+        assert held.starts_on == later_day - timedelta(days=45)
+        assert ahead.starts_on == later_day + timedelta(days=21)
+        assert ahead.registration_opens < timezone.now() < ahead.registration_closes
+        assert _story(held) == story
+        assert counts() == before  # moved, not made again
+        assert all(
+            day <= later_day for day in Shipment.objects.values_list("shipped_on", flat=True)
+        )
+        # Loading again the same day moves nothing.
+        assert forum_demo.roll_forward() == {forum_demo.FORUM_NAME: 0, forum_demo.UPCOMING_NAME: 0}
+    # Never backwards.
+    with _frozen(first_day):
+        assert forum_demo.roll_forward() == {forum_demo.FORUM_NAME: 0, forum_demo.UPCOMING_NAME: 0}
+    held.refresh_from_db()
+    assert held.starts_on == later_day - timedelta(days=45)

@@ -1,4 +1,4 @@
-"""Demo forum: "Forum BUMDes Ekspor" in Kendari, six weeks ago, and what it led to.
+"""The demo forum that is over: "Forum BUMDes Ekspor" in Kendari, and what it led to.
 
 - Organised by ministry staff (``kemendes``), WITA, two mornings of 30-minute meetings at four
   tables; Sulawesi Tenggara, Sulawesi Tengah and Jawa Barat invited.
@@ -14,18 +14,16 @@
   their PEB and Form AHK numbers at IDR 16,000 to the dollar; a follow-up for the third
   shipment. The Alibaba × Sigi Makmur meeting opened a banana-flour deal at interest.
 
-Runs after the products, exporters and matchmaking demos (it needs their accounts, BUMDes and
-organisations) and returns ``[]`` without doing anything when they are not there. Idempotent:
-when the forum exists nothing is changed. Everything goes through ``matchmaking.forums.services``
-(shipments through ``matchmaking.deals.services``).
+Needs the accounts, BUMDes and organisations of the other demos (does nothing without them).
+Everything goes through ``matchmaking.forums.services`` (shipments through
+``matchmaking.deals.services``).
 """
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 from decimal import Decimal
 
-from django.db import transaction
 from django.utils import timezone
 
 from bumdes_export.accounts.models import User
@@ -34,66 +32,68 @@ from exporters.models import Membership, Organisation
 from matchmaking.deals import services as deal_services
 from matchmaking.deals.models import Deal
 from matchmaking.forums import services as services
-from matchmaking.forums.models import Forum, Meeting, MeetingRequest
+from matchmaking.forums.models import Forum, Meeting
 from products.models import UNIT_BASE, Bumdes, Product
 
 FORUM_NAME = "Forum BUMDes Ekspor"
 
 
-def _user(username: str) -> User | None:
+def user_named(username: str) -> User | None:
     return User.objects.filter(username=username, is_active=True).first()
 
 
-def _organisation(username: str) -> Organisation | None:
+def organisation_of(username: str) -> Organisation | None:
     membership = (
         Membership.objects.select_related("organisation").filter(user__username=username).first()
     )
     return membership.organisation if membership else None
 
 
-def _bumdes(name: str) -> Bumdes | None:
+def bumdes_named(name: str) -> Bumdes | None:
     return Bumdes.objects.filter(name=name).order_by("id").first()
 
 
-def _products(bumdes: Bumdes, *names: str) -> list[Product]:
+def products_of(bumdes: Bumdes, *names: str) -> list[Product]:
     return list(Product.objects.filter(bumdes=bumdes, name_id__in=names).order_by("id"))
 
 
-def _person(user: User, position: str = "") -> services.AttendeeData:
+def person(user: User, position: str = "") -> services.AttendeeData:
     return services.AttendeeData(
         name=user.get_full_name() or user.username, position=position, email=user.email, user=user
     )
 
 
-@transaction.atomic
-def load() -> list[tuple[str, str]]:
-    if Forum.objects.filter(name=FORUM_NAME).exists():
-        return []
-    ministry = _user("kemendes")
-    sultra, sulteng = _user("sultra"), _user("sulteng")
-    buyer_user, exporter_user, operator = _user("pembeli"), _user("eksportir"), _user("bumdes")
-    partner = _user("mitra")
+def load(start: date) -> bool:
+    """The forum that is over, its first day ``start``; False when the demos it needs are not
+    there."""
+    ministry = user_named("kemendes")
+    sultra, sulteng = user_named("sultra"), user_named("sulteng")
+    buyer_user, exporter_user, operator = (
+        user_named("pembeli"),
+        user_named("eksportir"),
+        user_named("bumdes"),
+    )
+    partner = user_named("mitra")
     mina, sigi, garut = (
-        _bumdes("BUMDes Mina Bahari"),
-        _bumdes("BUMDes Sigi Makmur"),
-        _bumdes("BUMDes Alpukat Garut"),
+        bumdes_named("BUMDes Mina Bahari"),
+        bumdes_named("BUMDes Sigi Makmur"),
+        bumdes_named("BUMDes Alpukat Garut"),
     )
     buyer, exporter, platform = (
-        _organisation("pembeli"),
-        _organisation("eksportir"),
-        _organisation("mitra"),
+        organisation_of("pembeli"),
+        organisation_of("eksportir"),
+        organisation_of("mitra"),
     )
     needed = [ministry, sultra, sulteng, buyer_user, exporter_user, operator, partner]
     if not all([*needed, mina, sigi, garut, buyer, exporter, platform]):
-        return []  # the other demos are not there (yet)
-    crab = _products(mina, "Kepiting bakau hidup", "Rajungan hidup")
-    flour = _products(sigi, "Tepung pisang kepok")
-    oil = _products(garut, "Minyak alpukat murni")
+        return False  # the other demos are not there (yet)
+    crab = products_of(mina, "Kepiting bakau hidup", "Rajungan hidup")
+    flour = products_of(sigi, "Tepung pisang kepok")
+    oil = products_of(garut, "Minyak alpukat murni")
     if not (crab and flour and oil):
-        return []
+        return False
 
     today = timezone.localdate()
-    start = today - timedelta(days=45)
     now = timezone.now()
     forum = services.create_forum(
         actor=ministry,
@@ -124,21 +124,21 @@ def load() -> list[tuple[str, str]]:
         return services.register(actor=ministry, forum=forum, kind=kind, attendees=people, **kwargs)
 
     alibaba = register(
-        "organisation", [_person(partner, "Alibaba.com partner manager")], organisation=platform
+        "organisation", [person(partner, "Alibaba.com partner manager")], organisation=platform
     )
     hong_kong = register(
         "organisation",
-        [_person(buyer_user, "Purchasing")],
+        [person(buyer_user, "Purchasing")],
         organisation=buyer,
         time_zone="Asia/Hong_Kong",
     )
-    kendari = register("organisation", [_person(exporter_user, "Director")], organisation=exporter)
-    gov_sultra = register("officer", [_person(sultra, "Dinas PMD")], officer=sultra)
-    gov_sulteng = register("officer", [_person(sulteng, "Dinas PMD")], officer=sulteng)
+    kendari = register("organisation", [person(exporter_user, "Director")], organisation=exporter)
+    gov_sultra = register("officer", [person(sultra, "Dinas PMD")], officer=sultra)
+    gov_sulteng = register("officer", [person(sulteng, "Dinas PMD")], officer=sulteng)
     mina_bahari = register(
         "bumdes",
         [
-            _person(operator, "Manajer"),
+            person(operator, "Manajer"),
             services.AttendeeData(name="La Ode Rahman", position="Ketua"),
         ],
         bumdes=mina,
@@ -269,7 +269,7 @@ def load() -> list[tuple[str, str]]:
             owner=partner,
         )
     services.set_forum_status(actor=ministry, forum=forum, to=Forum.Status.FINISHED)
-    return []
+    return True
 
 
 def _crab_deal(
@@ -357,4 +357,4 @@ def _acting(participant, buyer_user, partner, exporter_user) -> User:
     raise LookupError(participant)
 
 
-__all__ = ["load", "FORUM_NAME", "MeetingRequest"]
+__all__ = ["load", "FORUM_NAME"]
