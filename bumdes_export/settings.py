@@ -198,6 +198,8 @@ DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Portal Ekspor BUMDes <noreply@localhost>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Seconds an SMTP connection may hang before the send counts as failed (and is retried).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", default=30)
 # A notification's email is retried when the mail server fails: this many seconds, doubling.
 NOTIFICATION_EMAIL_RETRY_SECONDS = env_int("NOTIFICATION_EMAIL_RETRY_SECONDS", default=60)
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")

@@ -15,7 +15,8 @@ log = logging.getLogger(__name__)
 
 
 def email_after_commit(notification_id: int) -> None:
-    transaction.on_commit(lambda: send_email(notification_id))
+    # robust: whatever goes wrong is logged, never raised into the request that committed.
+    transaction.on_commit(lambda: send_email(notification_id), robust=True)
 
 
 def send_email(notification_id: int) -> None:

@@ -5,7 +5,9 @@ send, in a committed write that only one attempt can win (``queued`` → ``sendi
 hands the message to the mail server; then it records ``sent``. So:
 
 - the mail server failing (an ``OSError``: refused, timed out, SMTP error) gives the claim back
-  (``queued``) and the task retries later; after the last retry the email is ``failed``;
+  (``queued``, with the time of the next try) and the task retries then; after the last retry
+  the email is ``failed``, as it is at once for an error no retry mends (a broken template);
+  a recipient without an address (or who left) is owed no email any more;
 - two attempts for the same notification (a message delivered twice, the sweeper re-sending a
   lost one) cannot both send: the loser finds it claimed and leaves it;
 - an attempt that stopped between claiming and recording (its worker killed) leaves
@@ -24,13 +26,13 @@ from __future__ import annotations
 import enum
 import logging
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -49,11 +51,22 @@ STALE_CLAIM = timedelta(minutes=30)
 LOST_AFTER = timedelta(minutes=10)
 
 
+#: Tries after the first when the mail server fails (1, 2, 4 ... 32 times
+#: ``NOTIFICATION_EMAIL_RETRY_SECONDS`` apart); then the email is ``failed``.
+RETRIES = 6
+
+
 class Outcome(enum.Enum):
     SENT = "sent"
-    RETRY = "retry"  # the mail server failed; the claim was given back
+    RETRY = "retry"  # the mail server failed; queued again for a later try
+    FAILED = "failed"  # not sendable (after the last try, or an error no retry mends)
     SKIPPED = "skipped"  # nothing to send: sent already, claimed by another attempt, not due
     UNCONFIRMED = "unconfirmed"  # this attempt's earlier run stopped mid-send; not repeated
+
+
+def backoff(attempts: int) -> timedelta:
+    """How long after its ``attempts``-th failed try an email is tried again."""
+    return timedelta(seconds=settings.NOTIFICATION_EMAIL_RETRY_SECONDS * 2 ** max(attempts - 1, 0))
 
 
 def email_subject(subject: str, language: str) -> str:
@@ -116,37 +129,72 @@ def record_sent(ids: Sequence[int], attempt: str) -> None:
     ).update(email_status=EmailStatus.SENT, sent_at=timezone.now())
 
 
-def give_back(ids: Sequence[int], attempt: str, *, final: bool) -> None:
-    """The mail server failed: queued again for the next try, or ``failed`` after the last."""
+def give_back(
+    ids: Sequence[int], attempt: str, *, final: bool, next_try: datetime | None = None
+) -> None:
+    """The send failed: queued again for a try at ``next_try``, or ``failed`` when ``final``."""
     Notification.objects.filter(
         pk__in=ids, email_status=EmailStatus.SENDING, email_claim=attempt[:64]
     ).update(
         email_status=EmailStatus.FAILED if final else EmailStatus.QUEUED,
         email_claim="",
         email_claimed_at=None,
+        email_next_try_at=None if final else next_try,
     )
+
+
+def release(ids: Sequence[int], attempt: str) -> None:
+    """No email is owed after all (the recipient has no address any more, or left)."""
+    Notification.objects.filter(
+        pk__in=ids, email_status=EmailStatus.SENDING, email_claim=attempt[:64]
+    ).update(email_status="", email_claim="", email_claimed_at=None, email_next_try_at=None)
+
+
+def reachable(user: User) -> bool:
+    return bool(user.email) and user.is_active
 
 
 # --- One notification, at once --------------------------------------------------------------
 
 
-def send_notification(notification_id: int, attempt: str, *, final: bool = False) -> Outcome:
+def send_notification(notification_id: int, attempt: str) -> Outcome:
     """Email one notification once (see the module's docstring). ``attempt`` names this try
-    (the task's id, the same on every delivery and retry of the task); ``final`` says no retry
-    follows, so a failure is recorded as ``failed``."""
+    (the task's id and retry number: the same when the broker delivers the task again). A mail
+    server that fails is tried again (``RETRY``, after ``backoff``) up to ``RETRIES`` times; an
+    error no retry mends (a broken template, an address the library refuses) is ``FAILED`` at
+    once. Never raises: the notification is in the inbox whatever happens to its email."""
     if settle_interrupted([notification_id], attempt):
         return Outcome.UNCONFIRMED
     if not claim([notification_id], attempt):
         return Outcome.SKIPPED
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)
+    if not reachable(notification.recipient):
+        release([notification_id], attempt)
+        return Outcome.SKIPPED
     try:
         _message_for(notification).send()
     except OSError:
-        log.exception("email for notification %s could not be sent", notification_id)
-        give_back([notification_id], attempt, final=final)
-        return Outcome.RETRY
+        log.exception("email for notification %s: the mail server failed", notification_id)
+        final = notification.email_attempts > RETRIES
+        next_try = timezone.now() + backoff(notification.email_attempts)
+        give_back([notification_id], attempt, final=final, next_try=next_try)
+        return Outcome.FAILED if final else Outcome.RETRY
+    except Exception:
+        log.exception("email for notification %s cannot be sent", notification_id)
+        give_back([notification_id], attempt, final=True)
+        return Outcome.FAILED
     record_sent([notification_id], attempt)
     return Outcome.SENT
+
+
+def retry_in(notification_id: int) -> float:
+    """Seconds until the email's next try (0 when it is due)."""
+    due = (
+        Notification.objects.filter(pk=notification_id)
+        .values_list("email_next_try_at", flat=True)
+        .first()
+    )
+    return max((due - timezone.now()).total_seconds(), 0.0) if due else 0.0
 
 
 def _message_for(notification: Notification) -> EmailMultiAlternatives:
@@ -173,13 +221,15 @@ def _message_for(notification: Notification) -> EmailMultiAlternatives:
 
 
 def lost_emails() -> list[int]:
-    """Queued emails whose task has not run for ``LOST_AFTER`` (their message was lost or never
-    reached the broker), oldest first, to be sent again."""
+    """Queued emails whose task should have run ``LOST_AFTER`` ago (its message was lost or
+    never reached the broker; in the embedded mode, the retry the sweeper itself runs), oldest
+    first, to be sent again."""
+    late = timezone.now() - LOST_AFTER
     return list(
         Notification.objects.filter(
+            Q(email_next_try_at__isnull=True, created_at__lt=late) | Q(email_next_try_at__lt=late),
             channel=Notification.Channel.EMAIL,
             email_status=EmailStatus.QUEUED,
-            created_at__lt=timezone.now() - LOST_AFTER,
         )
         .order_by("created_at")
         .values_list("pk", flat=True)[:500]
@@ -222,7 +272,8 @@ def send_digests(attempt: str) -> dict[str, int]:
     """One email per user with the notifications waiting for his digest (the task runs daily:
     at most one digest a day). Each user's notes are claimed before his digest is sent and
     recorded after, so a rerun of the same task sends nobody a second digest. Returns the
-    digests sent, refused by the mail server (left queued for tomorrow) and settled as interrupted."""
+    digests sent, refused by the mail server (left queued for tomorrow), not sendable at all and
+    settled as interrupted."""
     waiting = Notification.objects.filter(
         channel=Notification.Channel.DIGEST,
         email_status__in=[EmailStatus.QUEUED, EmailStatus.SENDING],
@@ -232,7 +283,7 @@ def send_digests(attempt: str) -> dict[str, int]:
         "pk", "recipient_id"
     ):
         by_user.setdefault(user_id, []).append(pk)
-    counts = {"sent": 0, "refused": 0, "unconfirmed": 0}
+    counts = {"sent": 0, "refused": 0, "unsendable": 0, "unconfirmed": 0}
     recipients = User.objects.in_bulk(list(by_user))
     for user_id, ids in by_user.items():
         recipient = recipients[user_id]
@@ -242,13 +293,21 @@ def send_digests(attempt: str) -> dict[str, int]:
         won = claim(ids, attempt)
         if not won:
             continue
+        if not reachable(recipient):
+            release(won, attempt)
+            continue
         notes = list(Notification.objects.filter(pk__in=won).order_by("created_at", "id"))
         try:
             _digest_for(recipient, notes).send()
-        except OSError:
-            log.exception("digest for user %s could not be sent", recipient.pk)
+        except OSError:  # the mail server: tomorrow's digest takes them
+            log.exception("digest for user %s: the mail server failed", recipient.pk)
             give_back(won, attempt, final=False)
             counts["refused"] += 1
+            continue
+        except Exception:  # no retry mends it; the others still get theirs
+            log.exception("digest for user %s cannot be sent", recipient.pk)
+            give_back(won, attempt, final=True)
+            counts["unsendable"] += 1
             continue
         record_sent(won, attempt)
         counts["sent"] += 1

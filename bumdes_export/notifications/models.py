@@ -64,6 +64,8 @@ class Notification(models.Model):
     email_claim = models.CharField(max_length=64, blank=True, default="")
     email_claimed_at = models.DateTimeField(null=True, blank=True)
     email_attempts = models.PositiveSmallIntegerField(default=0)
+    # When a queued email that failed is tried again.
+    email_next_try_at = models.DateTimeField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -5,25 +5,21 @@ the broker lost and settles what a killed worker left. Tasks take ids and are sa
 from __future__ import annotations
 
 from celery import shared_task
-from django.conf import settings
 
 from bumdes_export.notifications import mailing
 
-#: Retries of an email after the mail server failed: 1, 2, 4 ... 32 minutes apart (by default).
-EMAIL_RETRIES = 6
 
-
-@shared_task(bind=True, acks_late=True, max_retries=EMAIL_RETRIES)
+# mailing decides when to stop (after mailing.RETRIES failed tries): no limit of Celery's own.
+@shared_task(bind=True, acks_late=True, max_retries=None)
 def send_notification_email(self, notification_id: int) -> str:
-    """Email one notification, once. The task's id names the attempt: a redelivery of the same
-    message (its worker killed) finds its own claim and does not send again. In the embedded
-    mode (no broker, tasks in-process) a failure is final: nothing would run a retry later."""
-    final = bool(self.request.is_eager) or self.request.retries >= self.max_retries
-    outcome = mailing.send_notification(notification_id, str(self.request.id), final=final)
-    if outcome is mailing.Outcome.RETRY and not final:
-        raise self.retry(
-            countdown=settings.NOTIFICATION_EMAIL_RETRY_SECONDS * 2**self.request.retries
-        )
+    """Email one notification, once. The attempt is named by the task's id and retry number: a
+    redelivery of the same message (its worker killed) finds its own claim and does not send
+    again. When the mail server fails, the task retries at the time ``mailing`` set; in the
+    embedded mode (no broker, tasks in-process) the scheduler's sweeper runs that retry."""
+    attempt = f"{self.request.id}:{self.request.retries}"
+    outcome = mailing.send_notification(notification_id, attempt)
+    if outcome is mailing.Outcome.RETRY and not self.request.is_eager:
+        raise self.retry(countdown=mailing.retry_in(notification_id))
     return outcome.value
 
 

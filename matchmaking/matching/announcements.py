@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
+from django.db.models import F, Q, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import ngettext_lazy
@@ -25,7 +27,8 @@ from bumdes_export.notifications.services import translated
 from exporters.models import Organisation
 from exporters.selectors import members_of
 from matchmaking.matching import selectors
-from matchmaking.matching.models import MatchAnnouncement, MatchDismissal, OrganisationMatch
+from matchmaking.matching.models import MatchAnnouncement, OrganisationMatch
+from matchmaking.matching.scoring import ORGANISATION_TOP
 from matchmaking.services import tell
 from products.models import Product
 
@@ -49,50 +52,66 @@ class NewMatch:
 
 def new_matches(now: datetime | None = None) -> dict[int, list[NewMatch]]:
     """Per organisation id, the new well-matching products not yet announced to it (best
-    first); organisations told today are left out."""
+    first): among the ``ORGANISATION_TOP`` its recommendations page lists, not dismissed;
+    organisations told today are left out."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     good = selectors.weights().good_score * 10
-    rows = (
-        OrganisationMatch.objects.filter(
-            score__gte=good,
-            product__status=Product.Status.EXPORT_READY,
-            product__export_ready_at__gte=now - NEW_WITHIN,
-            product__export_ready_at__lte=now,
-        )
-        .exclude(
-            organisation_id__in=MatchAnnouncement.objects.filter(announced_on=today).values(
-                "organisation_id"
+    ready = Q(product__status=Product.Status.EXPORT_READY)
+    new = Q(product__export_ready_at__gte=now - NEW_WITHIN, product__export_ready_at__lte=now)
+    told_today = MatchAnnouncement.objects.filter(announced_on=today).values("organisation_id")
+    waiting = (
+        OrganisationMatch.objects.filter(ready, new, score__gte=good)
+        .exclude(organisation_id__in=told_today)
+        .values("organisation_id")
+    )
+    # Listed as the recommendations page lists them (selectors.organisation_matches): ranked
+    # among all its export-ready rows first, only then narrowed to the new ones.
+    listed = (
+        OrganisationMatch.objects.filter(ready, organisation_id__in=waiting)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("organisation_id")],
+                order_by=[F("score").desc(), F("product_id").asc()],
             )
         )
+        .filter(rank__lte=ORGANISATION_TOP)
+        .values("pk")
+    )
+    rows = (
+        OrganisationMatch.objects.filter(new, pk__in=listed, score__gte=good)
         .select_related("product__bumdes")
         .order_by("organisation_id", "-score", "product_id")
     )
-    announced = set(
-        MatchAnnouncement.objects.filter(
-            organisation_id__in=rows.values("organisation_id")
-        ).values_list("organisation_id", "product_id")
-    )
-    dismissed = set(
-        MatchDismissal.objects.filter(side=MatchDismissal.Side.ORGANISATION).values_list(
-            "organisation_id", "product_id"
-        )
-    )
     found: dict[int, list[tuple[Product, int]]] = defaultdict(list)
     for row in rows:
-        pair = (row.organisation_id, row.product_id)
-        if pair not in announced and pair not in dismissed:
-            found[row.organisation_id].append((row.product, row.score))
+        found[row.organisation_id].append((row.product, row.score))
+    skipped = _announced(found) | {
+        (organisation, product)
+        for product, organisation in selectors.dismissed_pairs("organisation", organisations=found)
+    }
     provinces = selectors.region_names(
         {product.bumdes.village_id[:2] for pairs in found.values() for product, _ in pairs}
     )
-    return {
+    kept = {
         organisation_id: [
             NewMatch(product, score, provinces.get(product.bumdes.village_id[:2], ""))
             for product, score in pairs
+            if (organisation_id, product.pk) not in skipped
         ]
         for organisation_id, pairs in found.items()
     }
+    return {organisation_id: matches for organisation_id, matches in kept.items() if matches}
+
+
+def _announced(found: dict[int, list[tuple[Product, int]]]) -> set[tuple[int, int]]:
+    """The (organisation, product) pairs of ``found`` announced before."""
+    return set(
+        MatchAnnouncement.objects.filter(organisation_id__in=list(found)).values_list(
+            "organisation_id", "product_id"
+        )
+    )
 
 
 def announce_new_matches(now: datetime | None = None) -> dict[str, int]:
@@ -111,33 +130,32 @@ def announce_new_matches(now: datetime | None = None) -> dict[str, int]:
         if not members:
             continue  # told once it has members, while the products are still new
         with transaction.atomic():
-            if not _record(organisation, matches, today):
-                continue  # another run told it today
+            matches = _record(organisation, matches, today)
+            if not matches:
+                continue  # another run told it meanwhile
             counts["members"] += _tell(organisation, members, matches)
         counts["organisations"] += 1
         counts["products"] += len(matches)
     return counts
 
 
-def _record(organisation: Organisation, matches: list[NewMatch], today: date) -> bool:
-    """Keep the announced pairs; False when the organisation was told today meanwhile."""
+def _record(organisation: Organisation, matches: list[NewMatch], today: date) -> list[NewMatch]:
+    """Keep the announced pairs and return them: those of ``matches`` still unannounced, none
+    when the organisation was told today meanwhile (another run, read before this one locked)."""
     locked = Organisation.objects.select_for_update().filter(pk=organisation.pk)
     list(locked)  # one run at a time per organisation, from here to the commit
-    if MatchAnnouncement.objects.filter(organisation=organisation, announced_on=today).exists():
-        return False
+    told = MatchAnnouncement.objects.filter(organisation=organisation)
+    if told.filter(announced_on=today).exists():
+        return []
+    before = set(told.values_list("product_id", flat=True))
+    matches = [match for match in matches if match.product.pk not in before]
     MatchAnnouncement.objects.bulk_create(
-        [
-            MatchAnnouncement(
-                organisation=organisation,
-                product=match.product,
-                score=match.score,
-                announced_on=today,
-            )
-            for match in matches
-        ],
-        ignore_conflicts=True,
+        MatchAnnouncement(
+            organisation=organisation, product=match.product, score=match.score, announced_on=today
+        )
+        for match in matches
     )
-    return True
+    return matches
 
 
 def _tell(organisation: Organisation, members: list, matches: list[NewMatch]) -> int:

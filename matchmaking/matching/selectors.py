@@ -87,9 +87,11 @@ def current_weights_row() -> MatchWeights | None:
     return MatchWeights.objects.order_by("-pk").first()
 
 
-def _dismissed(
+def dismissed_pairs(
     side: str, *, products: Iterable[int] | None = None, organisations: Iterable[int] | None = None
 ) -> set[tuple[int, int]]:
+    """The (product, organisation) pairs one side dismissed, of these products or
+    organisations."""
     queryset = MatchDismissal.objects.filter(side=side)
     if products is not None:
         queryset = queryset.filter(product_id__in=list(products))
@@ -117,7 +119,7 @@ def product_matches(
     organisations = Organisation.objects.select_related("country").in_bulk(
         [m.organisation_id for m in stored]
     )
-    hidden = _dismissed("product", products=[product.pk])
+    hidden = dismissed_pairs("product", products=[product.pk])
     matches = []
     for m in stored:
         organisation = organisations.get(m.organisation_id)
@@ -156,7 +158,7 @@ def organisation_matches(
         .select_related("product__bumdes__village", "product__hs_code")
         .order_by("-score", "product_id")
     )
-    hidden = _dismissed("organisation", organisations=[organisation.pk])
+    hidden = dismissed_pairs("organisation", organisations=[organisation.pk])
     # Reasons read with the weights the list was computed with.
     state = OrganisationMatchState.objects.filter(pk=organisation.pk).first()
     w = weights(state.weights_version if state and state.weights_version else None)

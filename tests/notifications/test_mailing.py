@@ -96,26 +96,75 @@ def test_an_attempt_interrupted_between_claim_and_record_is_not_repeated(reader,
     assert Notification.objects.filter(pk=note.pk, recipient=reader).exists()
 
 
-def test_a_failing_mail_server_gives_the_claim_back_for_the_retry(reader, test_templates, flaky):
+def test_a_failing_mail_server_gives_the_claim_back_for_the_retry(
+    reader, test_templates, flaky, settings
+):
+    settings.NOTIFICATION_EMAIL_RETRY_SECONDS = 60
     flaky.failures = 2
     note = queued(reader, test_templates)
-    assert mailing.send_notification(note.pk, "task-1") is Outcome.RETRY
+    before = timezone.now()
+    assert mailing.send_notification(note.pk, "task:0") is Outcome.RETRY
     assert status(note) == EmailStatus.QUEUED and note.email_claim == ""
-    assert mailing.send_notification(note.pk, "task-1") is Outcome.RETRY
-    assert mailing.send_notification(note.pk, "task-1") is Outcome.SENT
+    # Tried again a minute later, then two, four ...
+    assert timedelta(seconds=59) < note.email_next_try_at - before < timedelta(seconds=61)
+    assert 58 < mailing.retry_in(note.pk) <= 60
+    assert mailing.send_notification(note.pk, "task:1") is Outcome.RETRY
+    note.refresh_from_db()
+    assert timedelta(seconds=119) < note.email_next_try_at - before < timedelta(seconds=122)
+    assert mailing.send_notification(note.pk, "task:2") is Outcome.SENT
     assert len(mail.outbox) == 1
     assert status(note) == EmailStatus.SENT and note.email_attempts == 3
 
 
-def test_the_last_failure_is_recorded_as_failed(reader, test_templates, flaky):
-    flaky.failures = 1
+def test_after_the_last_try_the_email_is_failed(reader, test_templates, flaky):
+    flaky.failures = mailing.RETRIES + 5
     note = queued(reader, test_templates)
-    assert mailing.send_notification(note.pk, "task-1", final=True) is Outcome.RETRY
+    outcomes = [mailing.send_notification(note.pk, f"task:{n}") for n in range(mailing.RETRIES + 1)]
+    assert outcomes == [Outcome.RETRY] * mailing.RETRIES + [Outcome.FAILED]
     assert status(note) == EmailStatus.FAILED and note.sent_at is None
+    assert note.email_attempts == mailing.RETRIES + 1
+    assert mailing.send_notification(note.pk, "task:99") is Outcome.SKIPPED
     assert tasks.sweep_emails.apply().get()["resent"] == 0  # failed is not lost
 
 
-def test_in_process_the_task_sends_once_and_a_failure_is_final(reader, test_templates, flaky):
+class BrokenBackend(LocmemBackend):
+    """A mail library that refuses the message itself (no retry mends it)."""
+
+    def send_messages(self, messages):
+        raise ValueError("invalid recipient")
+
+
+def test_an_error_no_retry_mends_fails_at_once_and_never_breaks_the_request(
+    reader, test_templates, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = f"{__name__}.BrokenBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        first = services.notify(
+            reader, kind="deal.shipment", subject=gettext_lazy("One"), template=test_templates
+        )
+        second = services.notify(
+            reader, kind="deal.shipment", subject=gettext_lazy("Two"), template=test_templates
+        )
+    # Both were tried (one failing does not stop the other) and are failed, not left claimed.
+    assert status(first) == status(second) == EmailStatus.FAILED
+
+
+def test_a_recipient_who_lost_his_address_or_left_is_owed_no_email(reader, test_templates):
+    note = queued(reader, test_templates)
+    reader.email = ""
+    reader.save()
+    assert mailing.send_notification(note.pk, "task:0") is Outcome.SKIPPED
+    assert status(note) == "" and mail.outbox == []
+    reader.email, reader.is_active = "surat@example.org", False
+    reader.save()
+    other = queued(reader, test_templates)
+    assert mailing.send_notification(other.pk, "task:0") is Outcome.SKIPPED
+    assert status(other) == "" and mail.outbox == []
+
+
+def test_in_process_the_task_sends_once_and_a_failure_waits_for_the_sweeper(
+    reader, test_templates, flaky, settings
+):
     note = queued(reader, test_templates)
     assert tasks.send_notification_email.apply(args=[note.pk]).get() == "sent"
     assert tasks.send_notification_email.apply(args=[note.pk]).get() == "skipped"
@@ -123,7 +172,25 @@ def test_in_process_the_task_sends_once_and_a_failure_is_final(reader, test_temp
     flaky.failures = 1
     other = queued(reader, test_templates)
     assert tasks.send_notification_email.apply(args=[other.pk]).get() == "retry"
-    assert status(other) == EmailStatus.FAILED
+    assert status(other) == EmailStatus.QUEUED
+    # Not before its next try is overdue ...
+    assert tasks.sweep_emails.apply().get()["resent"] == 0
+    # ... then the sweeper sends it.
+    Notification.objects.filter(pk=other.pk).update(
+        email_next_try_at=timezone.now() - mailing.LOST_AFTER - timedelta(seconds=1)
+    )
+    assert tasks.sweep_emails.apply().get()["resent"] == 1
+    assert status(other) == EmailStatus.SENT and len(mail.outbox) == 2
+
+
+def test_an_email_waiting_for_its_retry_is_not_sent_again_by_the_sweeper(
+    reader, test_templates, flaky
+):
+    flaky.failures = 1
+    note = queued(reader, test_templates)
+    Notification.objects.filter(pk=note.pk).update(created_at=timezone.now() - timedelta(hours=1))
+    assert mailing.send_notification(note.pk, "task:0") is Outcome.RETRY
+    assert tasks.sweep_emails.apply().get()["resent"] == 0  # the task's retry is still to come
 
 
 def test_the_sweeper_sends_what_the_broker_lost_and_settles_abandoned_claims(
@@ -182,7 +249,12 @@ def test_a_digest_interrupted_mid_send_is_not_sent_again_by_the_rerun(
     notes = [queued(digest_reader, test_templates) for _ in range(2)]
     # Yesterday's run claimed them and was killed before recording.
     mailing.claim([n.pk for n in notes], "digest-run")
-    assert mailing.send_digests("digest-run") == {"sent": 0, "refused": 0, "unconfirmed": 1}
+    assert mailing.send_digests("digest-run") == {
+        "sent": 0,
+        "refused": 0,
+        "unsendable": 0,
+        "unconfirmed": 1,
+    }
     assert mail.outbox == []
     assert {status(n) for n in notes} == {EmailStatus.UNCONFIRMED}
     assert mailing.send_digests("next-day")["sent"] == 0
@@ -193,7 +265,12 @@ def test_a_digest_the_mail_server_refused_goes_out_with_the_next_one(
 ):
     first = queued(digest_reader, test_templates)
     flaky.failures = 1
-    assert mailing.send_digests("day-1") == {"sent": 0, "refused": 1, "unconfirmed": 0}
+    assert mailing.send_digests("day-1") == {
+        "sent": 0,
+        "refused": 1,
+        "unsendable": 0,
+        "unconfirmed": 0,
+    }
     assert status(first) == EmailStatus.QUEUED
     second = queued(digest_reader, test_templates)
     assert mailing.send_digests("day-2")["sent"] == 1

@@ -139,8 +139,9 @@ def test_unreachable_mail_server_keeps_the_notification_unsent(
     with django_capture_on_commit_callbacks(execute=True):
         notification = send(recipient, test_templates)
     stored = Notification.objects.get(pk=notification.pk)
-    # In-process there is nobody to retry later: recorded as failed, kept in the inbox.
-    assert stored.sent_at is None and stored.email_status == "failed"
+    # Kept in the inbox, and queued for another try (the scheduler's sweeper runs it).
+    assert stored.sent_at is None and stored.email_status == "queued"
+    assert stored.email_next_try_at is not None
     assert stored.body
 
 

@@ -5,6 +5,7 @@ product side receives it. Scores come from a real full run (tasks in-process).""
 from __future__ import annotations
 
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.utils import timezone
@@ -174,3 +175,31 @@ def test_each_member_chooses_how_it_comes(crab_market, delivery, stored, channel
         assert notes[0].channel == channel
     # The other member keeps the default.
     assert len(told(crab_market["members"][1])) == 1
+
+
+def test_only_products_the_recommendations_page_lists_are_announced(crab_market):
+    buyer = crab_market["crab_buyer"]
+    crab_score = OrganisationMatch.objects.get(
+        organisation=buyer, product=crab_market["crab"]
+    ).score
+    OrganisationMatch.objects.update_or_create(
+        organisation=buyer,
+        product=crab_market["old_crab"],
+        defaults={
+            "product_version": crab_market["old_crab"].version,
+            "score": crab_score + 1,
+            **dict.fromkeys(
+                ("fit", "volume", "certificates", "markets", "logistics", "readiness"), 100
+            ),
+        },
+    )
+    # The page lists one product: the older crab ranks first, the new one is not listed.
+    with mock.patch.object(announcements, "ORGANISATION_TOP", 1):
+        assert announcements.announce_new_matches()["organisations"] == 0
+    assert announcements.announce_new_matches()["products"] == 1
+
+
+def test_ministry_staff_are_not_told(crab_market):
+    ministry = UserFactory(username="t-kemendes", role="ministry")
+    announcements.announce_new_matches()
+    assert told(ministry) == []
