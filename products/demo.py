@@ -16,6 +16,7 @@ from bumdes_export.accounts.models import Role, User
 from bumdes_export.reference.models import Country, HsCode, Region
 from products import checks, services
 from products.catalogue.services import refresh_all
+from products.illustrations import illustration
 from products.models import Bumdes, CertificateType
 
 DEMO_PASSWORD = "demo12345"
@@ -50,13 +51,18 @@ def _product(actor, bumdes, hs: str, *, countries=(), markets=(), **data):
     months = data.pop("months", None)
     if months:
         data["available_months"] = checks.months_to_mask(months)
-    return services.create_product(
+    product = services.create_product(
         actor=actor,
         bumdes=bumdes,
         data={"hs_code": HsCode.objects.get(code=hs), **data},
         exported_to=list(Country.objects.filter(code__in=countries)),
         target_markets=list(Country.objects.filter(code__in=markets)),
     )
+    # A drawing (clearly one) until the BUMDes uploads photos.
+    services.add_photo(
+        actor=actor, product=product, upload=illustration(product), caption="Ilustrasi demo"
+    )
+    return product
 
 
 def _walk(bumdes_or_product, steps, *, officer, ministry, note="") -> None:

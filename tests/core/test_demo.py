@@ -66,3 +66,27 @@ def test_demo_registry_covers_every_state_six_provinces_and_disadvantaged_regenc
     before = Product.objects.count()
     call_command("load_demo_data")
     assert Product.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_every_demo_product_and_organisation_has_a_drawn_picture(
+    full_reference, settings, tmp_path
+):
+    from PIL import Image
+
+    from exporters.models import Organisation
+    from products.illustrations import SIZE
+    from products.models import Product
+
+    settings.MEDIA_ROOT = tmp_path
+    call_command("load_demo_data")
+    call_command("load_demo_data")  # not drawn twice
+    for product in Product.objects.all():
+        (photo,) = product.photos.all()
+        assert photo.caption == "Ilustrasi demo"
+        with Image.open(photo.image.path) as image:
+            assert image.size == SIZE and image.format == "JPEG"
+            # Drawn, not blank: many colours (the gradient, the shape, the lettering).
+            assert len(image.getcolors(maxcolors=1 << 16) or range(1 << 16)) > 50
+        assert photo.thumbnail
+    assert all(organisation.logo for organisation in Organisation.objects.all())

@@ -15,7 +15,8 @@
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
@@ -57,7 +58,10 @@ def load(start: date) -> bool:
         return False
 
     now = timezone.now()
-    closes = timezone.make_aware(timezone.datetime.combine(start - timedelta(days=7), time(23, 59)))
+    # A week before the first day, at the end of the day where the forum takes place.
+    closes = datetime.combine(
+        start - timedelta(days=7), time(23, 59), tzinfo=ZoneInfo(Forum.TimeZone.WITA)
+    )
     forum = services.create_forum(
         actor=ministry,
         data={
