@@ -6,7 +6,6 @@ They only turn what a person typed into values; every rule is checked by
 
 from __future__ import annotations
 
-import zoneinfo
 from zoneinfo import ZoneInfo
 
 from django import forms
@@ -24,16 +23,9 @@ from matchmaking.forums.models import (
     ForumSlot,
     ForumTable,
 )
+from matchmaking.forums.zones import slot_label, zone_choices
 from products.forms import DateInput, FlexibleDecimalField
 from products.models import Product
-
-#: Time zones offered to online participants: Indonesia's first, then the world's.
-COMMON_ZONES = ["Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"]
-
-
-def zone_choices() -> list[tuple[str, str]]:
-    others = sorted(z for z in zoneinfo.available_timezones() if "/" in z and z not in COMMON_ZONES)
-    return [("", _("The forum's time zone")), *[(z, z) for z in COMMON_ZONES + others]]
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -203,9 +195,7 @@ class AvailabilityForm(forms.Form):
     def __init__(self, *args, forum: Forum, zone, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["slots"].queryset = forum.slots.all()
-        self.fields["slots"].label_from_instance = lambda s: (
-            f"{s.starts_at.astimezone(zone):%a %d %b %H:%M}–{s.ends_at.astimezone(zone):%H:%M}"
-        )
+        self.fields["slots"].label_from_instance = lambda s: slot_label(s, zone)
         self.fields["time_zone"].choices = zone_choices()
 
 

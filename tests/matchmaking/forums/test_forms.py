@@ -87,3 +87,48 @@ def test_the_follow_up_form_asks_for_a_deal_only_when_the_meeting_has_one(world,
     form = FollowUpForm(owners=[ministry], deals=Deal.objects.filter(pk=deal.pk))
     assert list(form.fields["deal"].queryset) == [deal]
     assert "Kepiting bakau" in form.fields["deal"].label_from_instance(deal)
+
+
+def test_time_zones_offer_indonesias_three_first_then_where_buyers_join_from(forum):
+    from django.utils import translation
+
+    from matchmaking.forums.forms import AvailabilityForm
+
+    with translation.override("id"):
+        form = AvailabilityForm(forum=forum, zone=forum.tzinfo)
+        blank, (indonesia, ours), (abroad, theirs), (_other, rest) = form.fields[
+            "time_zone"
+        ].choices
+        assert blank[0] == "" and str(indonesia) == "Indonesia"
+        assert str(ours[1][1]).startswith("WITA (Waktu Indonesia Tengah")
+        assert str(abroad) == "Tempat pembeli dan mitra bergabung"
+    assert [value for value, _label in ours] == ["Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"]
+    assert ("Asia/Hong_Kong", "Hong Kong (UTC+8)") in [(v, str(label)) for v, label in theirs]
+    assert len(rest) > 300  # every other zone stays choosable ...
+    assert AvailabilityForm(
+        data={"time_zone": "America/Lima"}, forum=forum, zone=forum.tzinfo
+    ).is_valid()  # ... and accepted
+
+
+def test_every_slot_says_its_day_in_the_readers_language_and_its_zone(forum, organiser):
+    from django.utils import translation
+
+    from matchmaking.forums.forms import AvailabilityForm
+
+    services.add_slots(
+        actor=organiser, forum=forum, day=forum.starts_on, start=time(9), end=time(10)
+    )
+    slot = forum.slots.order_by("starts_at").first()
+    with translation.override("id"):
+        form = AvailabilityForm(forum=forum, zone=forum.tzinfo)
+        label = form.fields["slots"].label_from_instance(slot)
+    local = slot.starts_at.astimezone(forum.tzinfo)
+    days = ["Sen", "Sel", "Rab", "Kam", "Jum", "Sab", "Min"]
+    assert label.startswith(f"{days[local.weekday()]} {local.day} ")
+    assert label.endswith("09:00–09:30 WITA")
+    hong_kong = ZoneInfo("Asia/Hong_Kong")
+    with translation.override("en"):
+        label = (
+            AvailabilityForm(forum=forum, zone=hong_kong).fields["slots"].label_from_instance(slot)
+        )
+    assert label.endswith("09:00–09:30 HKT")  # WITA and Hong Kong share UTC+8
