@@ -40,6 +40,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 
 from bumdes_export.accounts.models import User
+from bumdes_export.notifications import kinds
 from bumdes_export.notifications.models import EmailStatus, Notification
 
 log = logging.getLogger(__name__)
@@ -150,8 +151,10 @@ def release(ids: Sequence[int], attempt: str) -> None:
     ).update(email_status="", email_claim="", email_claimed_at=None, email_next_try_at=None)
 
 
-def reachable(user: User) -> bool:
-    return bool(user.email) and user.is_active
+def reachable(user: User, kind: str = "") -> bool:
+    """Whether the user is still owed email: an address, and an active account (an account not
+    yet active still gets its security messages: the link that confirms it)."""
+    return bool(user.email) and (user.is_active or kinds.is_security(kind))
 
 
 # --- One notification, at once --------------------------------------------------------------
@@ -168,7 +171,7 @@ def send_notification(notification_id: int, attempt: str) -> Outcome:
     if not claim([notification_id], attempt):
         return Outcome.SKIPPED
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)
-    if not reachable(notification.recipient):
+    if not reachable(notification.recipient, notification.kind):
         release([notification_id], attempt)
         return Outcome.SKIPPED
     try:

@@ -135,6 +135,11 @@ class SlotsForm(forms.Form):
     break_minutes = forms.IntegerField(
         label=_("Break between meetings (minutes)"), min_value=0, max_value=120, initial=0
     )
+    in_the_past = forms.BooleanField(
+        label=_("Add them even if they begin in the past"),
+        required=False,
+        help_text=_("Only to record meetings that took place outside the plan."),
+    )
 
 
 class TableForm(forms.Form):

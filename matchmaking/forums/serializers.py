@@ -145,6 +145,9 @@ class SlotsCreateSerializer(serializers.Serializer):
     start = serializers.TimeField()
     end = serializers.TimeField()
     break_minutes = serializers.IntegerField(min_value=0, max_value=120, default=0)
+    in_the_past = serializers.BooleanField(
+        default=False, help_text="Add slots that begin in the past (to record meetings held)."
+    )
 
 
 # --- Participants ----------------------------------------------------------------------------

@@ -288,3 +288,11 @@ def test_a_digest_of_a_user_without_an_address_owes_no_email(reader, test_templa
         )
     assert note.email_status == ""
     assert mailing.send_digests("day-1")["sent"] == 0
+
+
+def test_an_account_not_yet_active_still_gets_its_security_messages(reader, test_templates):
+    reader.is_active = False
+    reader.save()
+    note = queued(reader, test_templates, kind="exporter.confirm_email")
+    assert mailing.send_notification(note.pk, "task:0") is Outcome.SENT
+    assert len(mail.outbox) == 1

@@ -115,7 +115,9 @@ def load(start: date) -> bool:
         },
     )
     for day in (forum.starts_on, forum.ends_on):
-        services.add_slots(actor=ministry, forum=forum, day=day, start=time(9), end=time(12))
+        services.add_slots(
+            actor=ministry, forum=forum, day=day, start=time(9), end=time(12), in_the_past=True
+        )
     for n in range(1, 5):
         services.add_table(actor=ministry, forum=forum, name=f"Meja {n}")
     services.set_forum_status(actor=ministry, forum=forum, to=Forum.Status.PUBLISHED)

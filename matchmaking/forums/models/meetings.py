@@ -3,9 +3,12 @@ follow-ups and scheduler runs."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bumdes_export.core.db import in_choices
@@ -182,6 +185,10 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.party_a} × {self.party_b} @ {self.slot}"
+
+    def has_started(self, now: datetime | None = None) -> bool:
+        """Whether it can be recorded as held (or not): its slot has begun."""
+        return self.slot.starts_at <= (now or timezone.now())
 
     def other_party(self, participant: ForumParticipant) -> ForumParticipant:
         return self.party_b if participant.pk == self.party_a_id else self.party_a

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bumdes_export.accounts.access import scope_for
@@ -70,11 +71,14 @@ def _check_forum(forum: Forum) -> None:
         errors["registration_closes"] = _("Registration must close after it opens.")
     elif (
         forum.registration_closes
-        and forum.ends_on
+        and forum.starts_on
         and forum.time_zone in Forum.TimeZone.values
-        and forum.registration_closes.astimezone(forum.tzinfo).date() > forum.ends_on
+        and forum.registration_closes.astimezone(forum.tzinfo).date() >= forum.starts_on
     ):
-        errors["registration_closes"] = _("Registration must close by the forum's last day.")
+        errors["registration_closes"] = _(
+            "Registration must close before the forum's first day: the schedule is made "
+            "from the registrations."
+        )
     if not (forum.venue or forum.online_url):
         errors["venue"] = _("Give a venue, an online link, or both.")
     if forum.meeting_minutes is not None and not 5 <= forum.meeting_minutes <= 240:
@@ -165,11 +169,14 @@ def add_slots(
     start: time | None,
     end: time | None,
     break_minutes: int | None = 0,
+    in_the_past: bool = False,
 ) -> list[ForumSlot]:
     """Cut ``start``–``end`` of ``day`` (forum's local time) into meeting-length slots.
 
     Slots that exist already (same start) are left alone, so adding a day twice changes
-    nothing; a new slot overlapping an existing one is refused."""
+    nothing; a new slot overlapping an existing one is refused. Slots that would begin in the
+    past are refused unless the organiser says so (``in_the_past``: to record meetings that
+    took place outside the plan)."""
     forum = lock_forum(forum)
     require_organiser(actor, forum)
     if day is None or not forum.starts_on <= day <= forum.ends_on:
@@ -189,6 +196,15 @@ def add_slots(
         cursor += step
     if not wanted:
         raise ValidationError({"end": _("Not even one meeting fits between these times.")})
+    if not in_the_past and wanted[0][0] < timezone.now():
+        raise ValidationError(
+            {
+                "in_the_past": _(
+                    "These slots begin in the past. Tick the box to add them anyway (to record "
+                    "meetings that took place outside the plan)."
+                )
+            }
+        )
     existing = list(forum.slots.all())
     starts = {s.starts_at for s in existing}
     created = []

@@ -72,7 +72,7 @@ def record_meeting(
         raise PermissionDenied(_("Only the two sides of the meeting record it."))
     if meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError(_("This meeting was cancelled."))
-    if meeting.slot.starts_at > timezone.now():
+    if not meeting.has_started():
         raise ValidationError({"held": _("The meeting has not started yet.")})
     if held is None:
         raise ValidationError({"held": _("Say whether the meeting took place.")})

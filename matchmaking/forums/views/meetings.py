@@ -74,9 +74,10 @@ def _meeting_page(
                         "comment": own_record.comment if own_record else "",
                     }
                 )
-                if side is not None
+                if side is not None and meeting.has_started()
                 else None
             ),
+            "not_started": side is not None and not meeting.has_started(),
             "outcome_form": outcome_form
             or (
                 OutcomeForm(products=products)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -91,3 +92,40 @@ def test_only_organisers_manage_their_forum(forum, ministry, organiser):
     with pytest.raises(ValidationError) as error:
         services.add_table(actor=ministry, forum=forum, name="meja 9")
     assert "name" in error.value.message_dict
+
+
+def test_registration_closes_before_the_forums_first_day(organiser):
+    data = forum_data()
+    first_day_noon = timezone.make_aware(
+        datetime.combine(data["starts_on"], time(12)), ZoneInfo(data["time_zone"])
+    )
+    with pytest.raises(ValidationError) as error:
+        services.create_forum(actor=organiser, data={**data, "registration_closes": first_day_noon})
+    assert "registration_closes" in error.value.message_dict
+    the_eve = first_day_noon - timedelta(hours=13)  # 23:00 the day before
+    assert services.create_forum(actor=organiser, data={**data, "registration_closes": the_eve})
+
+
+def test_slots_in_the_past_are_added_only_when_the_organiser_says_so(organiser):
+    today = timezone.localdate()
+    forum = make_forum(
+        organiser,
+        slots=0,
+        starts_on=today - timedelta(days=1),
+        ends_on=today + timedelta(days=1),
+        registration_opens=timezone.now() - timedelta(days=20),
+        registration_closes=timezone.now() - timedelta(days=3),
+    )
+    yesterday = today - timedelta(days=1)
+    with pytest.raises(ValidationError) as error:
+        services.add_slots(actor=organiser, forum=forum, day=yesterday, start=time(9), end=time(10))
+    assert "in_the_past" in error.value.message_dict
+    assert not forum.slots.exists()
+    added = services.add_slots(
+        actor=organiser, forum=forum, day=yesterday, start=time(9), end=time(10), in_the_past=True
+    )
+    assert len(added) == 2
+    tomorrow = today + timedelta(days=1)
+    assert services.add_slots(
+        actor=organiser, forum=forum, day=tomorrow, start=time(9), end=time(10)
+    )

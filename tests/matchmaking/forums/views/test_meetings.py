@@ -141,3 +141,20 @@ def test_a_meeting_not_held_offers_no_deal_form(as_role, held):
         {"stage": "sample_sent", "product": held.world.crab.pk},
     )
     assertContains(response, "Record that the meeting took place first.", status_code=400)
+
+
+def test_before_it_starts_a_meeting_page_offers_no_record_form(
+    as_role, fs, organiser, linked_operator
+):
+    services.answer_request(actor=linked_operator, request=fs.request, accept=True)
+    services.run_scheduler(actor=organiser, forum=fs.forum)
+    meeting = fs.forum.meetings.get()
+    assert meeting.slot.starts_at > timezone.now()
+    page = as_role("linked_operator").get(f"/forums/meetings/{meeting.pk}/")
+    assert page.status_code == 200 and page.context["record_form"] is None
+    assertContains(page, "Once the meeting has started")
+    assertNotContains(page, f"/forums/meetings/{meeting.pk}/record/")
+    refused = as_role("linked_operator").post(
+        f"/forums/meetings/{meeting.pk}/record/", {"held": "1"}
+    )
+    assertContains(refused, "The meeting has not started yet.", status_code=400)
