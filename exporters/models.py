@@ -174,6 +174,8 @@ class Membership(models.Model):
     joined_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
         ordering = ["organisation_id", "-is_admin", "user_id"]
 
     def __str__(self) -> str:
@@ -193,6 +195,8 @@ class OrganisationChange(models.Model):
     note = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = _("organisation change")
+        verbose_name_plural = _("organisation changes")
         ordering = ["-at", "-id"]
 
     def __str__(self) -> str:

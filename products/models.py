@@ -134,6 +134,10 @@ class BumdesOperator(models.Model):
     )
     bumdes = models.ForeignKey(Bumdes, on_delete=models.CASCADE, related_name="operators")
 
+    class Meta:
+        verbose_name = _("BUMDes operator")
+        verbose_name_plural = _("BUMDes operators")
+
     def __str__(self) -> str:
         return f"{self.user} → {self.bumdes}"
 
@@ -345,6 +349,8 @@ class ProductPhoto(models.Model):
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("product photo")
+        verbose_name_plural = _("product photos")
         ordering = ["position", "id"]
 
     def __str__(self) -> str:
@@ -406,6 +412,8 @@ class CertificateReminder(models.Model):
     sent_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("certificate reminder")
+        verbose_name_plural = _("certificate reminders")
         constraints = [
             models.UniqueConstraint(
                 fields=["certificate", "valid_until", "threshold"],

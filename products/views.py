@@ -197,7 +197,7 @@ def bumdes_create(request: HttpRequest) -> HttpResponse:
         )
     ):
         bumdes = created.value
-        messages.success(request, _("BUMDes %(name)s created.") % {"name": bumdes.name})
+        messages.success(request, _("“%(name)s” created.") % {"name": bumdes.name})
         return redirect("products:bumdes_detail", pk=bumdes.pk)
     return render(
         request,
@@ -373,7 +373,7 @@ def product_create(request: HttpRequest) -> HttpResponse:
         )
     ):
         product = created.value
-        messages.success(request, _("Product %(name)s created.") % {"name": product.name_id})
+        messages.success(request, _("“%(name)s” created.") % {"name": product.name_id})
         return redirect("products:product_detail", pk=product.pk)
     return render(
         request,

@@ -87,6 +87,8 @@ class AccountChange(models.Model):
     at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
+        verbose_name = _("account change")
+        verbose_name_plural = _("account changes")
         ordering = ["-at", "-id"]
 
     def __str__(self) -> str:

@@ -69,6 +69,8 @@ class Notification(models.Model):
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["recipient", "read_at"]),
@@ -115,6 +117,8 @@ class NotificationPreference(models.Model):
     changed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("notification choice")
+        verbose_name_plural = _("notification choices")
         constraints = [
             models.UniqueConstraint(fields=["user", "family"], name="one_preference_per_family"),
             models.CheckConstraint(

@@ -73,6 +73,8 @@ class ReferenceLoad(models.Model):
     unchanged = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("reference data load")
+        verbose_name_plural = _("reference data loads")
         ordering = ["-loaded_at"]
 
     def __str__(self) -> str:
@@ -93,6 +95,8 @@ class DisadvantagedDesignation(models.Model):
     legal_basis = models.CharField(_("legal basis"), max_length=80)
 
     class Meta:
+        verbose_name = _("disadvantaged region designation")
+        verbose_name_plural = _("disadvantaged region designations")
         ordering = ["region_id", "period_start"]
         constraints = [
             models.UniqueConstraint(
@@ -113,6 +117,8 @@ class HsSection(models.Model):
     name = models.CharField(max_length=255)
 
     class Meta:
+        verbose_name = _("HS section")
+        verbose_name_plural = _("HS sections")
         ordering = ["code"]
 
     def __str__(self) -> str:

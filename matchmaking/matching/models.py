@@ -267,6 +267,8 @@ class PendingRescore(models.Model):
     queued_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
+        verbose_name = _("pending rescore")
+        verbose_name_plural = _("pending rescores")
         constraints = [
             models.UniqueConstraint(fields=["kind", "object_id"], name="pending_rescore_once"),
         ]
@@ -331,6 +333,8 @@ class MatchRunChunk(models.Model):
     attempted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("match run chunk")
+        verbose_name_plural = _("match run chunks")
         ordering = ["run", "number"]
         constraints = [
             models.UniqueConstraint(fields=["run", "number"], name="match_run_chunk_once"),

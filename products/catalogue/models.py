@@ -100,6 +100,10 @@ class CatalogueWord(models.Model):
 
     word = models.CharField(max_length=64, primary_key=True)
 
+    class Meta:
+        verbose_name = _("catalogue word")
+        verbose_name_plural = _("catalogue words")
+
     def __str__(self) -> str:
         return self.word
 
@@ -113,6 +117,8 @@ class CatalogueCache(models.Model):
     expires = models.DateTimeField(db_index=True)
 
     class Meta:
+        verbose_name = _("catalogue cache entry")
+        verbose_name_plural = _("catalogue cache entries")
         db_table = "products_cataloguecache"
 
     def __str__(self) -> str:
@@ -124,6 +130,10 @@ class CatalogueState(models.Model):
 
     version = models.PositiveBigIntegerField(default=0)
     changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("catalogue state")
+        verbose_name_plural = _("catalogue states")
 
     def __str__(self) -> str:
         return f"catalogue v{self.version}"

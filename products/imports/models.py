@@ -50,6 +50,8 @@ class ProductImport(models.Model):
     commit_seconds = models.FloatField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("product list import")
+        verbose_name_plural = _("product list imports")
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:

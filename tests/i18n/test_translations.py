@@ -87,3 +87,42 @@ def test_pages_render_in_indonesian_by_default_and_english_on_request(client, se
     page = client.get("/").content.decode()
     assert '<html lang="en">' in page
     assert "Log in" in page
+
+
+PORTAL_APPS = {
+    "accounts",
+    "core",
+    "notifications",
+    "reference",
+    "products",
+    "exporters",
+    "matchmaking",
+}
+
+
+def test_every_model_is_named_in_the_readers_language():
+    """The admin and every message that names a model speak Indonesian on Indonesian pages."""
+    from django.apps import apps
+    from django.utils import translation
+    from django.utils.functional import Promise
+
+    untranslatable, untranslated = [], []
+    for model in apps.get_models():
+        if model._meta.app_label not in PORTAL_APPS:
+            continue
+        for name in (model._meta.verbose_name, model._meta.verbose_name_plural):
+            if not isinstance(name, Promise):
+                untranslatable.append(f"{model._meta.label}: {name}")
+                continue
+            with translation.override("en"):
+                english = str(name)
+            with translation.override("id"):
+                indonesian = str(name)
+            if indonesian == english and english not in SAME_IN_BOTH:
+                untranslated.append(f"{model._meta.label}: {english}")
+    assert untranslatable == [], "verbose names without gettext_lazy"
+    assert untranslated == [], "verbose names without an Indonesian translation"
+
+
+#: Names that are the same word in both languages.
+SAME_IN_BOTH = {"BUMDes", "HS code", "HS codes", "forum"}

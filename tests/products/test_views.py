@@ -374,7 +374,8 @@ def test_officer_creates_a_bumdes(as_role, regions):
     assert bumdes.village_id == first_desa("74.02.")  # typed without dots
     assert bumdes.nib == "1234567890123"
     page = client.get(response.url)
-    assertContains(page, "BUMDes Mina Sejahtera created.")
+    assertContains(page, "“BUMDes Mina Sejahtera” created.")  # the name says BUMDes already
+    assertNotContains(page, "BUMDes BUMDes")
     assertContains(page, "Simpan pinjam")
     assertContains(page, "Created")
 
@@ -527,7 +528,7 @@ def test_officer_creates_a_product(as_role, reg):
     assert set(product.target_markets.values_list("code", flat=True)) == {"CN", "SG"}
 
     page = client.get(response.url)
-    assertContains(page, "Product Kepiting soka created.")
+    assertContains(page, "“Kepiting soka” created.")
     assertContains(page, "1,500.5 quintal (100 kg)")
     assertContains(page, "(= 150,050 kg)")
     assertContains(page, "Hong Kong")
@@ -768,6 +769,11 @@ def test_expired_certificate_is_marked_and_counts_as_missing(as_role, reg):
     assertContains(page, '<span class="badge ok">valid</span>', html=True)
     assertNotContains(page, "KI-1 fish health certificate needed")
     assert reg.product.certificates.get(number="KI-1/2025/0001").document.name.endswith(".pdf")
+    # The link that opens the document says "open" (a verb), in Indonesian too.
+    client.cookies["django_language"] = "id"
+    page = client.get(f"/registry/products/{reg.product.pk}/")
+    assertContains(page, ">Buka</a>")
+    assertNotContains(page, "Terbuka")
 
 
 @pytest.mark.parametrize(

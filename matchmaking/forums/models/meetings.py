@@ -399,6 +399,8 @@ class ScheduleRun(models.Model):
     unplaced = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("scheduler run")
+        verbose_name_plural = _("scheduler runs")
         ordering = ["-at", "-id"]
 
     def __str__(self) -> str:
