@@ -87,8 +87,8 @@ def test_product_side_sees_the_best_organisations(role, panel_request, scored, o
     assert "30 / 30" in html and "21 / 30" in html  # subheading, then 70 % for the heading
     assert "Same HS subheading as the organisation" in html
     assert "Same HS heading as the organisation" in html
-    assert "from version 1 of this product" in html
-    assert "has changed since" not in html
+    assert "Up to date: computed" in html and "after the latest change to this product" in html
+    assert "Being recomputed" not in html and "version" not in html
     assert 'action="/matchmaking/matches/dismiss/"' in html
 
 
@@ -101,9 +101,8 @@ def test_product_changed_since_the_list_was_computed(panel_request, scored):
     Product.objects.filter(pk=scored.crab.pk).update(version=F("version") + 1)
     scored.crab.refresh_from_db()
     html = panels.product_panel(panel_request("ministry"), scored.crab)
-    assert "from version 1 of this product" in html
-    assert "has changed since then (it is now version 2)" in html
-    assert "being updated" in html
+    assert "Being recomputed after a change to this product" in html
+    assert "Up to date" not in html and "version" not in html
 
 
 def test_product_without_a_list_yet(panel_request, scored):

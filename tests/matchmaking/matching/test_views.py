@@ -105,7 +105,7 @@ def test_member_sees_the_organisations_recommended_products(as_role, scored):
     assertContains(response, "30 / 30")
     assertContains(response, "Readiness and season")
     assertContains(response, "Same HS subheading as the organisation")
-    assertContains(response, "Computed from version 1 of the product.")
+    assertContains(response, "Up to date with the product's latest change.")
     # The actions: inquiry, shortlist, dismiss.
     assertContains(response, f"/matchmaking/inquiries/new/?product={scored.crab.pk}")
     assertContains(response, 'action="/matchmaking/shortlist/add/"')
