@@ -69,6 +69,11 @@ class ProductImportSerializer(serializers.ModelSerializer):
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     progress = serializers.SerializerMethodField()
     error_report = serializers.SerializerMethodField()
+    imported = serializers.BooleanField(
+        read_only=True,
+        help_text="Whether the list was imported: the counts say what happened. When false they "
+        "say what importing it would do (a check changes nothing).",
+    )
 
     class Meta:
         model = ProductImport
@@ -78,6 +83,7 @@ class ProductImportSerializer(serializers.ModelSerializer):
             "region",
             "status",
             "status_display",
+            "imported",
             "rows",
             "created",
             "updated",

@@ -56,3 +56,12 @@ class ProductImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.get_status_display()})"
+
+    #: Checked (or failed) and never imported: nothing of it is in the registry.
+    NEVER_IMPORTED = (Status.VALIDATED, Status.REJECTED, Status.FAILED)
+
+    @property
+    def imported(self) -> bool:
+        """Whether its counts say what happened (created, updated ...) rather than what the
+        check found would happen."""
+        return self.status == self.Status.DONE

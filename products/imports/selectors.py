@@ -38,3 +38,9 @@ def region_choices(user: AnyUser) -> list[tuple[str, str]]:
     elif not scope.is_ministry:
         return []
     return [(code, f"{code} {name}") for code, name in regions.values_list("code", "name")]
+
+
+def never_imported(user: AnyUser) -> QuerySet[ProductImport]:
+    """The user's imports that were checked (or failed) and never imported: the ones the
+    history page can clear."""
+    return visible_imports(user).filter(status__in=ProductImport.NEVER_IMPORTED)

@@ -54,7 +54,7 @@ from bumdes_export.reference.selectors import normalize_region_code
 from products import events
 from products import services as registry
 from products.access import AnyUser
-from products.imports import access
+from products.imports import access, selectors
 from products.imports import columns as cols
 from products.imports.models import ProductImport
 from products.imports.reader import (
@@ -77,6 +77,7 @@ from products.imports.validation import (
 )
 from products.imports.writers import BaseWriter, writer_for
 from products.models import Product
+from products.services.editing import delete_files_on_commit
 
 Status = ProductImport.Status
 BATCH_ROWS = 5000
@@ -503,6 +504,19 @@ def commit(
     finally:
         progress.close()
     return product_import
+
+
+def clear_never_imported(actor: AnyUser) -> int:
+    """Delete the actor's imports that were checked (or failed) and never imported, with their
+    files (after commit); the registry is untouched. Returns how many."""
+    if not access.can_import(actor):
+        raise PermissionDenied
+    with transaction.atomic():
+        cleared = list(selectors.never_imported(actor).select_for_update())
+        files = [item.file for item in cleared if item.file]
+        ProductImport.objects.filter(pk__in=[item.pk for item in cleared]).delete()
+        delete_files_on_commit(*files)
+    return len(cleared)
 
 
 def _tell_importer(product_import: ProductImport) -> None:

@@ -6,6 +6,7 @@ from products.imports import views
 urlpatterns = [
     path("", views.import_list, name="import_list"),
     path("new/", views.import_upload, name="import_upload"),
+    path("clear/", views.import_clear, name="import_clear"),
     path("template.<str:fmt>", views.import_template, name="import_template"),
     path("<int:pk>/", views.import_detail, name="import_detail"),
     path("<int:pk>/commit/", views.import_commit, name="import_commit"),

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from bumdes_export.accounts.decorators import allowed_by
@@ -29,7 +30,28 @@ importer_required = allowed_by(access.can_import)
 @importer_required
 def import_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.visible_imports(request.user), 25).get_page(request.GET.get("page"))
-    return render(request, "products/imports/import_list.html", {"page": page})
+    return render(
+        request,
+        "products/imports/import_list.html",
+        {"page": page, "never_imported": selectors.never_imported(request.user).count()},
+    )
+
+
+@importer_required
+@require_POST
+def import_clear(request: HttpRequest) -> HttpResponse:
+    """Clear the user's checks that were never imported."""
+    cleared = services.clear_never_imported(request.user)
+    messages.success(
+        request,
+        ngettext(
+            "%(n)s check that was never imported cleared.",
+            "%(n)s checks that were never imported cleared.",
+            cleared,
+        )
+        % {"n": cleared},
+    )
+    return redirect("products:import_list")
 
 
 @importer_required

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -185,3 +186,60 @@ def test_templates_have_the_indonesian_headers(as_role):
     workbook = load_workbook(io.BytesIO(client.get(page_url("template_xlsx")).content))
     assert [c.value for c in workbook["produk"][1]] == columns.COLUMN_NAMES
     assert workbook["petunjuk"].max_row == len(columns.COLUMNS) + 1
+
+
+def test_the_history_says_what_a_check_changed_and_clears_the_checks_never_imported(
+    as_role, api_as, ministry, officer_sultra, django_capture_on_commit_callbacks
+):
+    from products.imports import services
+
+    good = csv_bytes(
+        f"{first_desa('74.02.', 0)},BUMDes Satu,Kepiting bakau,030633,hidup,kg,10,1",
+        f"{first_desa('74.02.', 1)},BUMDes Dua,Rajungan,030633,hidup,kg,10,1",
+    )
+    checked = upload(officer_sultra, good, name="checked.csv", region="74")
+    rejected = upload(
+        officer_sultra, csv_bytes("74.99.99.9999,B,P,030633,hidup,kg,1,1"), name="bad.csv"
+    )
+    imported = upload(officer_sultra, good, name="imported.csv", region="74")
+    services.commit_checked(imported, actor=officer_sultra)
+    theirs = upload(ministry, good, name="theirs.csv")
+    assert checked.status == "validated" and checked.created == 2
+    assert rejected.status == "rejected"
+
+    client = as_role("officer_sultra")
+    page = client.get(reverse("products:import_list")).content.decode()
+    assert "not imported: would add 2, update 0" in page  # the check added nothing
+    assert "not imported: nothing changed" in page  # the rejected one
+    assert "Clear 2 checks that were never imported" in page
+    listed = {
+        item["file_name"]: item["imported"]
+        for item in api_as("officer_sultra").get("/api/v1/imports/").json()["results"]
+    }
+    assert listed == {"checked.csv": False, "bad.csv": False, "imported.csv": True}
+    files = [checked.file.path, rejected.file.path]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("products:import_clear"), follow=True)
+    assert "2 checks that were never imported cleared." in response.content.decode()
+    assert set(ProductImport.objects.values_list("file_name", flat=True)) == {
+        "imported.csv",  # imported: kept
+        "theirs.csv",  # another's: kept
+    }
+    assert not any(Path(path).exists() for path in files)
+    assert Product.objects.filter(name_id="Kepiting bakau").count() == 1  # the registry untouched
+    page = client.get(reverse("products:import_list")).content.decode()
+    assert "never imported" not in page
+    assert theirs.pk in ProductImport.objects.values_list("pk", flat=True)
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [("anonymous", 302), ("exporter", 403), ("operator", 403), ("officer_konawe", 302)],
+)
+def test_who_may_clear_checks(as_role, role, expected, officer_sultra):
+    kept = upload(officer_sultra, csv_bytes("74.99.99.9999,B,P,030633,hidup,kg,1,1"))
+    response = as_role(role).post(reverse("products:import_clear"))
+    assert response.status_code == expected
+    assert ProductImport.objects.filter(pk=kept.pk).exists()  # nobody clears another's
+    assert as_role(role).get(reverse("products:import_clear")).status_code in (302, 403, 405)
