@@ -5,6 +5,7 @@ Each returns ``None`` when the value is acceptable, or the message a person shou
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -34,14 +35,39 @@ def scope_problem(code: str, *, covered: bool) -> str | None:
     return _("The village %(code)s is outside your region.") % {"code": code}
 
 
-def hs_problem(code: str, *, level: int | None) -> str | None:
+def hs_problem(
+    code: str, *, level: int | None, typed: str = "", nearest: Sequence[str] = ()
+) -> str | None:
+    """What is wrong with an HS code (None when it is a subheading). ``typed``: the code as the
+    user wrote it, when it was read differently; ``nearest``: valid subheadings to offer."""
+    if level == 6:
+        return None
+    shown = code if not typed or typed == code else f"“{typed}”"
     if level is None:
-        return _("There is no HS 2022 code %(code)s.") % {"code": code}
-    if level != 6:
-        return _("%(code)s is an HS chapter or heading; choose a 6-digit subheading.") % {
-            "code": code
+        message = _("There is no HS 2022 code %(code)s.") % {"code": shown}
+    else:
+        message = _("%(code)s is an HS chapter or heading; choose a 6-digit subheading.") % {
+            "code": shown
         }
-    return None
+    if nearest:
+        message += " " + _("Nearest: %(codes)s.") % {
+            "codes": ", ".join(f"{c[:4]}.{c[4:]}" for c in nearest)
+        }
+    return message
+
+
+def nearest_subheadings(typed: str, subheadings: Iterable[str], limit: int = 5) -> list[str]:
+    """The subheadings that share the longest start with the digits typed (``0301.9`` → the
+    subheadings 0301.9x; ``0399`` → those of chapter 03), at most ``limit``, in order."""
+    digits = "".join(ch for ch in typed if ch.isdigit())
+    if len(digits) % 2 and not digits.startswith("0") and "." not in typed:
+        digits = "0" + digits  # a leading zero a spreadsheet dropped
+    codes = sorted(subheadings)
+    for length in range(min(len(digits), 6), 1, -1):
+        found = [c for c in codes if c.startswith(digits[:length])]
+        if found:
+            return found[:limit]
+    return []
 
 
 def national_code_problem(national_code: str, hs_code: str) -> str | None:

@@ -116,6 +116,7 @@ class Lookups:
         self.lock = lock
         self.readiness = readiness
         self.hs_levels: dict[str, int] = dict(HsCode.objects.values_list("code", "level"))
+        self.subheadings = [code for code, level in self.hs_levels.items() if level == 6]
         self.villages: dict[str, tuple[int, str, bool]] = {}
         self.bumdes: dict[tuple[str, str], BumdesFacts] = {}
         self.products: dict[tuple[int, str, str], Existing] = {}
@@ -383,9 +384,14 @@ class Checker:
         found = self._hs.get(raw)
         if found is None:
             code = cols.hs_code_text(raw)
+            level = self.lookups.hs_levels.get(code)
+            typed = str(raw).strip()
+            nearest = (
+                checks.nearest_subheadings(typed, self.lookups.subheadings) if level != 6 else []
+            )
             found = self._hs[raw] = (
                 code,
-                checks.hs_problem(code, level=self.lookups.hs_levels.get(code)),
+                checks.hs_problem(code, level=level, typed=typed, nearest=nearest),
             )
         return found
 

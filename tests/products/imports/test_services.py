@@ -221,7 +221,10 @@ def test_an_xlsx_file_in_the_template_imports_with_numeric_cells(ministry):
     product_import = upload(ministry, data, name="Produk Desa.XLSX")
     assert product_import.status == "rejected"
     assert sorted(by_row(product_import)) == [2, 4, 5]
-    assert by_row(product_import)[5]["errors"]["kode_hs"] == checks.hs_problem("0306", level=4)
+    assert by_row(product_import)[5]["errors"]["kode_hs"] == (
+        "0306 is an HS chapter or heading; choose a 6-digit subheading. "
+        "Nearest: 0306.11, 0306.12, 0306.14, 0306.15, 0306.16."
+    )
     assert by_row(product_import)[4]["action"] == "create"
 
     good = xlsx_bytes(
@@ -297,8 +300,8 @@ def test_a_file_with_bad_rows_writes_nothing_and_says_why_row_by_row(officer_sul
     # Row 5 is blank: the next row is row 6, as a spreadsheet numbers it.
     assert 5 not in rows
     assert rows[6]["errors"] == {"kode_desa": checks.scope_problem(sulteng, covered=False)}
-    assert rows[7]["errors"] == {"kode_hs": checks.hs_problem("999999", level=None)}
-    assert rows[8]["errors"] == {"kode_hs": checks.hs_problem("0306", level=4)}
+    assert rows[7]["errors"] == {"kode_hs": "There is no HS 2022 code 999999."}  # nothing near
+    assert rows[8]["errors"]["kode_hs"].startswith("0306 is an HS chapter or heading")
     assert set(rows[9]["errors"]) == {"kapasitas_per_bulan", "harga"}
     assert "1,2,3 is not a number" in rows[9]["errors"]["kapasitas_per_bulan"]
     assert set(rows[10]["errors"]) == {"bentuk", "satuan"}
@@ -600,3 +603,23 @@ def test_ministry_may_limit_an_import_to_a_region(ministry):
     data = csv_bytes(f"{village},BUMDes Satu,Kepiting bakau,030633,hidup,kg,10,1")
     assert upload(ministry, data, region="72").status == "rejected"
     assert upload(ministry, data, region="7402").status == "validated"
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        # A subheading cut short: said as typed, with the subheadings it starts.
+        (
+            "0301.9",
+            "There is no HS 2022 code “0301.9”. "
+            "Nearest: 0301.91, 0301.92, 0301.93, 0301.94, 0301.95.",
+        ),
+        # A code with a digit wrong: the subheadings that start the same.
+        ("030637", "There is no HS 2022 code 030637. Nearest: 0306.31, 0306.32, 0306.33"),
+    ],
+)
+def test_a_mistyped_hs_code_is_answered_as_typed_with_the_nearest_codes(ministry, typed, message):
+    village = first_desa("74.02.")
+    data = csv_bytes(f"{village},BUMDes Samudra,Kepiting,{typed},hidup,kg,1,1")
+    product_import = upload(ministry, data)
+    assert by_row(product_import)[2]["errors"]["kode_hs"].startswith(message)
