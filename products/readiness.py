@@ -49,6 +49,7 @@ class Gap:
     weight: int
     gap: dict[str, str]
     next_step: dict[str, str]
+    check: str = ""  # the rule's requirement (ReadinessRule.Requirement)
 
     def message(self, language: str) -> str:
         return _pick(self.gap, language)
@@ -102,7 +103,7 @@ def evaluate(facts: ProductFacts, rules: list[RuleSpec]) -> Readiness:
     applicable = [r for r in rules if applies(r, facts)]
     total = sum(r.weight for r in applicable)
     gaps = tuple(
-        Gap(r.code, r.required, r.weight, r.gap, r.next_step)
+        Gap(r.code, r.required, r.weight, r.gap, r.next_step, r.check)
         for r in applicable
         if not is_met(r, facts)
     )

@@ -8,6 +8,7 @@ from datetime import date
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.expressions import OrderBy
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from bumdes_export.reference.selectors import disadvantaged_regency_codes
 from products import access
@@ -243,3 +244,22 @@ def narrow_bumdes(
     if regency:
         qs = qs.filter(_code_prefix_q("village__code", regency))
     return qs
+
+
+def verification_step(user: AnyUser, bumdes: Bumdes) -> str:
+    """The next step towards a verified BUMDes, worded for who reads it: the one who takes it
+    is told to, the others who takes it."""
+    if bumdes.status == Bumdes.Status.VERIFIED:
+        return ""
+    if bumdes.status == Bumdes.Status.SUBMITTED:
+        if access.can_take_step(user, bumdes, access.CURATE):
+            return gettext("The BUMDes waits for your review: verify or return it under Review.")
+        return gettext("The BUMDes waits for ministry staff to verify it.")
+    if access.can_take_step(user, bumdes, access.SUBMIT):
+        if bumdes.status == Bumdes.Status.RETURNED:
+            return gettext(
+                "The BUMDes was returned: mend what the ministry asked, then submit it again "
+                "under Review."
+            )
+        return gettext("Submit the BUMDes for verification under Review.")
+    return gettext("The regional officer submits the BUMDes for verification by ministry staff.")

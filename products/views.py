@@ -44,7 +44,7 @@ from products.forms import (
     ProductForm,
     TransitionForm,
 )
-from products.models import UNIT_BASE, Bumdes, Certificate, Product
+from products.models import UNIT_BASE, Bumdes, Certificate, Product, ReadinessRule
 
 PAGE_SIZE = 25
 HISTORY_LIMIT = 200
@@ -282,6 +282,10 @@ def bumdes_transition(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             _("The BUMDes is now: %(status)s.") % {"status": bumdes.get_status_display()},
         )
+        # Reviewed from one of its products' pages: back there.
+        back = request.POST.get("product", "")
+        if back.isdigit() and bumdes.products.filter(pk=int(back)).exists():
+            return redirect(f"{reverse('products:product_detail', args=[int(back)])}#workflow")
         return redirect("products:bumdes_detail", pk=bumdes.pk)
     return _bumdes_page(request, bumdes, status=400, transition_form=form)
 
@@ -437,9 +441,20 @@ def _product_page(request: HttpRequest, product: Product, *, status: int = 200, 
         "region_path": _region_path(product.bumdes.village),
         "readiness": readiness,
         "gaps": [
-            {"message": gap.message(language), "step": gap.step(language), "required": gap.required}
+            {
+                "message": gap.message(language),
+                # The BUMDes's verification is somebody's next step: say whose, to the reader.
+                "step": selectors.verification_step(user, product.bumdes)
+                if gap.check == ReadinessRule.Requirement.BUMDES_VERIFIED
+                else gap.step(language),
+                "required": gap.required,
+            }
             for gap in readiness.gaps
         ],
+        # Until its BUMDes is verified a product cannot be export-ready: its review is here too.
+        "bumdes_transitions": []
+        if product.bumdes.status == Bumdes.Status.VERIFIED
+        else _transitions(user, access.BUMDES_TRANSITIONS, product.bumdes.status, product.bumdes),
         "blocking": blocking,
         "certificates": _certificate_rows(product),
         "months": [{"name": MONTHS_3[m], "on": product.available_in(m)} for m in range(1, 13)],

@@ -907,3 +907,46 @@ def test_curation_queue_for_ministry_staff(as_role, reg):
     assert [p.name_id for p in queue["verified"]["rows"]] == ["Kepiting Banggai"]
     assertNotContains(response, "Madu hutan")
     assertContains(response, f'href="/registry/products/{reg.product.pk}/"')
+
+
+def test_the_ministry_reviews_the_bumdes_from_its_products_page(as_role, reg, client):
+    set_status(reg.konawe, "submitted")
+    set_status(reg.product, "submitted")
+    url = f"/registry/products/{reg.product.pk}/"
+    page = as_role("ministry").get(url)
+    assertContains(page, "this product becomes export-ready only once the BUMDes is verified")
+    assertContains(page, "The BUMDes waits for your review: verify or return it under Review.")
+    assertContains(page, "BUMDes: Verify")
+    response = as_role("ministry").post(
+        f"/registry/bumdes/{reg.konawe.pk}/transition/",
+        {"to": "verified", "note": "", "product": reg.product.pk},
+    )
+    assert response.status_code == 302 and response.url == f"{url}#workflow"
+    reg.konawe.refresh_from_db()
+    assert reg.konawe.status == "verified"
+    page = as_role("ministry").get(url)
+    assertNotContains(page, 'id="bumdes-review"')
+
+
+def test_the_bumdes_step_is_worded_for_each_reader(as_role, reg):
+    url = f"/registry/products/{reg.product.pk}/"
+    set_status(reg.konawe, "submitted")
+    page = as_role("officer_konawe").get(url)
+    assertContains(page, "The BUMDes waits for ministry staff to verify it.")
+    assertNotContains(page, "BUMDes: Verify")  # not the officer's step
+    set_status(reg.konawe, "draft")
+    page = as_role("officer_konawe").get(url)
+    assertContains(page, "Submit the BUMDes for verification under Review.")
+    assertContains(page, "BUMDes: Submit for review")
+    page = as_role("operator").get(url)
+    assertContains(page, "The regional officer submits the BUMDes for verification")
+    assertNotContains(page, "BUMDes: Submit for review")
+
+
+def test_a_bumdes_reviewed_from_another_bumdes_product_goes_back_to_the_bumdes(as_role, reg):
+    set_status(reg.konawe, "submitted")
+    response = as_role("ministry").post(
+        f"/registry/bumdes/{reg.konawe.pk}/transition/",
+        {"to": "verified", "note": "", "product": reg.banggai_product.pk},
+    )
+    assert response.url == f"/registry/bumdes/{reg.konawe.pk}/"
