@@ -512,7 +512,7 @@ def clear_never_imported(actor: AnyUser) -> int:
     if not access.can_import(actor):
         raise PermissionDenied
     with transaction.atomic():
-        cleared = list(selectors.never_imported(actor).select_for_update())
+        cleared = list(selectors.never_imported(actor).select_for_update(of=("self",)))
         files = [item.file for item in cleared if item.file]
         ProductImport.objects.filter(pk__in=[item.pk for item in cleared]).delete()
         delete_files_on_commit(*files)
