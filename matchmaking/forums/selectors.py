@@ -194,6 +194,30 @@ def available_slot_ids(participant: ForumParticipant) -> set[int]:
     return set(participant.availability.values_list("slot_id", flat=True))
 
 
+def free_slot_counts(forum: Forum) -> dict[int, int]:
+    """How many of the forum's slots each participant can attend (by participant id; a
+    participant absent from the result has none)."""
+    return dict(
+        forum.participants.annotate(free=Count("availability"))
+        .filter(free__gt=0)
+        .values_list("pk", "free")
+    )
+
+
+def without_free_slots(forum: Forum) -> list[ForumParticipant]:
+    """Approved participants who can attend none of the forum's slots, while it has slots: the
+    scheduler cannot place a meeting of theirs."""
+    if not forum.slots.exists():
+        return []
+    return list(
+        forum.participants.filter(status=ForumParticipant.Status.APPROVED)
+        .annotate(free=Count("availability"))
+        .filter(free=0)
+        .select_related("bumdes", "organisation", "officer", "region")
+        .order_by("id")
+    )
+
+
 # --- Suggested counterparts ------------------------------------------------------------------
 
 

@@ -96,6 +96,7 @@ def _schedule_page(
             "unplaced": unplaced,
             "runs": list(forum.schedule_runs.select_related("run_by")[:5]),
             "scheduled": forum.meetings.filter(status=Meeting.Status.SCHEDULED).count(),
+            "without_free_slots": selectors.without_free_slots(forum),
             "tab": "schedule",
         },
         status=status,

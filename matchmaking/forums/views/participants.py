@@ -87,6 +87,8 @@ def participant_page(
             ),
             "attendee_form": attendee_form or AttendeeForm(),
             "may_request": viewer.may_send_requests(participant),
+            "no_free_slots": participant.forum.slots.exists()
+            and not participant.availability.exists(),
         },
         status=status,
     )

@@ -68,12 +68,20 @@ def _participants_page(
         .prefetch_related("products", "attendees")
         .order_by("status", "kind", "id")
     )
+    free = selectors.free_slot_counts(forum)
     for row in rows:
         badge(row)
+        row.free_slots = free.get(row.pk, 0)
     return render(
         request,
         "matchmaking/forums/participants.html",
-        {"forum": forum, "rows": rows, "manages": manages, "tab": "participants"},
+        {
+            "forum": forum,
+            "rows": rows,
+            "manages": manages,
+            "has_slots": forum.slots.exists(),
+            "tab": "participants",
+        },
         status=status,
     )
 

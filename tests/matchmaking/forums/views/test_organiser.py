@@ -36,3 +36,24 @@ def test_scheduler_page_runs_and_places_by_hand(as_role, fs, linked_operator, ve
     assertContains(client.get(f"/forums/{fs.forum.pk}/matrix/"), "Scheduled")
     client.post(f"/forums/{fs.forum.pk}/schedule/confirm/")
     assert Meeting.objects.get().status == "confirmed"
+
+
+def test_participants_without_free_slots_are_shown_to_the_organiser_and_told(
+    as_role, fs, linked_operator, verified_exporter
+):
+    from pytest_django.asserts import assertNotContains
+
+    services.set_availability(actor=linked_operator, participant=fs.konawe, slots=[])
+    slots = fs.forum.slots.count()
+    page = as_role("organiser").get(f"/forums/{fs.forum.pk}/participants/")
+    assertContains(page, "none: cannot be scheduled", count=1)
+    rows = {row.pk: row.free_slots for row in page.context["rows"]}
+    assert rows[fs.konawe.pk] == 0 and rows[fs.org_a.pk] == slots
+    schedule = as_role("organiser").get(f"/forums/{fs.forum.pk}/schedule/")
+    assert [p.pk for p in schedule.context["without_free_slots"]] == [fs.konawe.pk]
+    assertContains(schedule, f"/forums/participants/{fs.konawe.pk}/#availability")
+    # The participant is told on its own page; the others are not.
+    own = as_role("linked_operator").get(f"/forums/participants/{fs.konawe.pk}/")
+    assertContains(own, "You can attend none of the forum's time slots")
+    other = as_role("verified_exporter").get(f"/forums/participants/{fs.org_a.pk}/")
+    assertNotContains(other, "You can attend none")
