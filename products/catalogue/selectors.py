@@ -62,7 +62,7 @@ from products.catalogue.models import (
     CatalogueWord,
     ContactView,
 )
-from products.catalogue.text import PREFIX_MIN_LENGTH, tsquery, words
+from products.catalogue.text import PREFIX_MIN_LENGTH, similarity, tsquery, words
 from products.models import Certificate, CommodityForm, Product
 
 T = TypeVar("T")
@@ -233,24 +233,41 @@ def exact_terms(query_words: list[str]) -> Terms:
 def corrected_terms(query_words: list[str]) -> Terms | None:
     """Each word replaced by the most similar words of the catalogue's names (trigram
     similarity of at least ``WORD_SIMILARITY``: ``kepting`` → ``kepiting``), or None if a word
-    has none. PostgreSQL only."""
+    has none. PostgreSQL asks its trigram index; elsewhere (the embedded SQLite) the words are
+    compared here, with the same measure."""
     terms = []
+    vocabulary: list[str] | None = None
+    for word in query_words:
+        if len(word) < PREFIX_MIN_LENGTH or word.isdigit():
+            terms.append([word])
+            continue
+        if on_postgresql():
+            found = _similar_words_in_database(word)
+        else:
+            if vocabulary is None:
+                vocabulary = list(CatalogueWord.objects.values_list("word", flat=True))
+            found = _similar_words(word, vocabulary)
+        if not found:
+            return None
+        terms.append(found)
+    return terms
+
+
+def _similar_words_in_database(word: str) -> list[str]:
     table = CatalogueWord._meta.db_table
     with connection.cursor() as cursor:
-        for word in query_words:
-            if len(word) < PREFIX_MIN_LENGTH or word.isdigit():
-                terms.append([word])
-                continue
-            cursor.execute(
-                f"SELECT word FROM {table} WHERE word %% %s AND similarity(word, %s) >= %s"
-                " ORDER BY similarity(word, %s) DESC, word LIMIT %s",
-                [word, word, WORD_SIMILARITY, word, MAX_CORRECTIONS],
-            )
-            found = [row[0] for row in cursor.fetchall()]
-            if not found:
-                return None
-            terms.append(found)
-    return terms
+        cursor.execute(
+            f"SELECT word FROM {table} WHERE word %% %s AND similarity(word, %s) >= %s"
+            " ORDER BY similarity(word, %s) DESC, word LIMIT %s",
+            [word, word, WORD_SIMILARITY, word, MAX_CORRECTIONS],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _similar_words(word: str, vocabulary: list[str]) -> list[str]:
+    scored = [(similarity(word, other), other) for other in vocabulary]
+    best = sorted((-score, other) for score, other in scored if score >= WORD_SIMILARITY)
+    return [other for _score, other in best[:MAX_CORRECTIONS]]
 
 
 def _text_match(terms: Terms) -> Q | RawSQL | None:
@@ -484,7 +501,7 @@ def _counted(query: CatalogueQuery, *, use_cache: bool = True) -> tuple[dict, Te
     terms = exact_terms(query.words)
     raw = raw_facets(filtered(query, terms))
     fuzzy = False
-    if not sum(raw["form"].values()) and terms and on_postgresql():
+    if not sum(raw["form"].values()) and terms:
         corrected = corrected_terms(query.words)
         if corrected and corrected != terms:
             corrected_raw = raw_facets(filtered(query, corrected))

@@ -67,3 +67,16 @@ def tsquery(terms: list[list[str]]) -> str:
         inner = " | ".join(_term(w) for w in alternatives)
         parts.append(f"({inner})" if len(alternatives) > 1 else inner)
     return " & ".join(parts)
+
+
+def trigrams(word: str) -> set[str]:
+    """The trigrams of a word as PostgreSQL's pg_trgm makes them (padded with two spaces before
+    and one after), so that both databases correct a typo alike."""
+    padded = f"  {word} "
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+def similarity(a: str, b: str) -> float:
+    """pg_trgm's ``similarity``: shared trigrams over all trigrams of the two words."""
+    ta, tb = trigrams(a), trigrams(b)
+    return len(ta & tb) / len(ta | tb) if ta or tb else 0.0
