@@ -14,6 +14,7 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import get_language
 
 from bumdes_export.accounts.access import scope_for
 from bumdes_export.reference.models import Region
@@ -22,7 +23,7 @@ from matchmaking import access
 from matchmaking.access import AnyUser
 from matchmaking.dealings.models import Inquiry
 from matchmaking.matching import access as matching_access
-from matchmaking.matching import reasons, store
+from matchmaking.matching import documents, reasons, store
 from matchmaking.matching.features import MATCHED_KINDS, weights_from
 from matchmaking.matching.models import (
     MatchDismissal,
@@ -116,8 +117,10 @@ def product_matches(
         return ProductMatchList(product, False, None, None)
     w = weights(row.weights_version)
     stored = store.unpack(row.entries)
-    organisations = Organisation.objects.select_related("country").in_bulk(
-        [m.organisation_id for m in stored]
+    organisations = (
+        Organisation.objects.select_related("country")
+        .prefetch_related("destination_markets")
+        .in_bulk([m.organisation_id for m in stored])
     )
     hidden = dismissed_pairs("product", products=[product.pk])
     matches = []
@@ -138,6 +141,11 @@ def product_matches(
                 dismissed=dismissed,
             )
         )
+    held = documents.held_certificates([product.pk]).get(product.pk, set())
+    _name_documents(
+        [(match, held, match.organisation) for match in matches if match.organisation],
+        readers_own=False,
+    )
     return ProductMatchList(product, True, row.product_version, row.computed_at, matches)
 
 
@@ -180,7 +188,40 @@ def organisation_matches(
         )
         if len(result) >= limit:
             break
+    held = documents.held_certificates(match.product.pk for match in result if match.product)
+    _name_documents(
+        [
+            (match, held.get(match.product.pk, set()), organisation)
+            for match in result
+            if match.product
+        ],
+        readers_own=access.is_member(user, organisation),
+    )
     return result
+
+
+def _name_documents(
+    matches: list[tuple[Match, set[str], Organisation]], *, readers_own: bool
+) -> None:
+    """The certificates and markets reasons of each match made concrete: which certificates
+    the product holds and lacks, for which markets its certificate of origin is ready."""
+    language = get_language() or "id"
+    names = documents.certificate_names(language)
+    position = {name: i for i, name in enumerate(COMPONENTS)}
+    for match, held, organisation in matches:
+        markets = list(organisation.destination_markets.all())
+        named = {
+            "certificates": documents.certificates_sentence(
+                held,
+                organisation.required_certificates or [],
+                names,
+                readers_own=readers_own,
+            ),
+            "markets": documents.markets_sentence(held, markets, language),
+        }
+        for component, sentence in named.items():
+            if sentence:
+                match.reasons[position[component]] = sentence
 
 
 @dataclass

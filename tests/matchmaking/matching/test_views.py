@@ -9,6 +9,7 @@ restore buttons answer every problem with a message (never an error page).
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from bumdes_export.core.models import BackgroundJob
@@ -575,3 +576,38 @@ def test_navigation_links_to_the_users_match_pages(role, present, absent, as_rol
         assertContains(response, f'href="{BASE}{path}"')
     for path in absent:
         assertNotContains(response, f'href="{BASE}{path}"')
+
+
+def test_reasons_name_the_certificates_and_documents(world, org_a, org_b, org_pending, as_role):
+    """Which required certificates the product holds and lacks, and for which market its
+    certificate of origin is ready, by name, in the reader's words."""
+    from bumdes_export.reference.models import CertificateType
+    from tests.products.factories import CertificateFactory
+
+    org_a.required_certificates = ["health-fish", "halal"]
+    org_a.save(update_fields=["required_certificates"])
+    org_a.destination_markets.set(["HK", "CN"])
+    CertificateFactory(product=world.crab, type=CertificateType.objects.get(code="health-fish"))
+    CertificateFactory(product=world.crab, type=CertificateType.objects.get(code="coo-form-ahk"))
+    score_world(world, org_a, org_b, org_pending)
+    names = {
+        code: CertificateType.objects.get(code=code).name_en for code in ("health-fish", "halal")
+    }
+
+    client = as_role("verified_exporter")
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("matching:recommendations"))
+    crab = next(m for m in page.context["matches"] if m.product.pk == world.crab.pk)
+    assert (
+        f"Holds {names['health-fish']}, which you require; lacks {names['halal']}, "
+        "which you require." in crab.reasons
+    )
+    assert (
+        "Form AHK ready for Hong Kong SAR China; no certificate of origin for China yet (Form E)."
+        in crab.reasons
+    )
+    # The product's side reads whose requirement it is.
+    client = as_role("ministry")
+    client.cookies["django_language"] = "en"
+    panel = client.get(f"/registry/products/{world.crab.pk}/")
+    assertContains(panel, "which the organisation requires")
