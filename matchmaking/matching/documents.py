@@ -62,25 +62,22 @@ def certificates_sentence(
         return None
     has = [names.get(code, code) for code in required if code in held]
     lacks = [names.get(code, code) for code in required if code not in held]
-    parts = []
-    if has:
-        parts.append(
-            (
-                _("Holds %(names)s, which you require")
-                if readers_own
-                else _("Holds %(names)s, which the organisation requires")
-            )
-            % {"names": _listed(has)}
-        )
-    if lacks:
-        parts.append(
-            (
-                _("lacks %(names)s, which you require")
-                if readers_own
-                else _("lacks %(names)s, which the organisation requires")
-            )
-            % {"names": _listed(lacks)}
-        )
+    # (the reader's own requirement, another organisation's), gettext'd when rendered.
+    wordings = {
+        "has": (
+            lambda: _("Holds %(names)s, which you require"),
+            lambda: _("Holds %(names)s, which the organisation requires"),
+        ),
+        "lacks": (
+            lambda: _("lacks %(names)s, which you require"),
+            lambda: _("lacks %(names)s, which the organisation requires"),
+        ),
+    }
+    parts = [
+        wordings[kind][0 if readers_own else 1]() % {"names": _listed(listed)}
+        for kind, listed in (("has", has), ("lacks", lacks))
+        if listed
+    ]
     sentence = "; ".join(str(part) for part in parts) + "."
     return sentence[0].upper() + sentence[1:]
 
