@@ -30,6 +30,9 @@ def test_the_list_page_shows_cards_facets_and_pages(cat, client):
     assert "1 export-ready product" in html and "Robusta coffee" in html
     assert "Live mud crab" not in html
     assert "Clear all filters" in html
+    # On a phone the filters wait behind a button that says how many are on (CSS, checked in
+    # Chromium at 390 px: the results come first, the filters open with the button).
+    assert "Filters (1)" in html and 'id="show-filters"' in html
 
 
 def test_the_list_page_leaves_out_filters_it_does_not_know(cat, client):
