@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
 from django.utils.translation import ngettext
 
 from bumdes_export.accounts.access import scope_for
@@ -785,3 +786,25 @@ def meeting_openings(
         for product_id, bumdes_id in bumdes_of.items()
         if bumdes_id in forums_of_bumdes
     }
+
+
+def forums_to_join_for(organisation: Organisation, product_id: int) -> list[Forum]:
+    """Published forums whose registration is open now, where the product's BUMDes takes part
+    (approved) and the organisation has not registered yet: a meeting about the product is a
+    registration away."""
+    now = timezone.now()
+    bumdes_id = Product.objects.filter(pk=product_id).values_list("bumdes_id", flat=True).first()
+    if bumdes_id is None:
+        return []
+    return list(
+        Forum.objects.filter(
+            status=ForumStatus.PUBLISHED,
+            registration_opens__lte=now,
+            registration_closes__gt=now,
+            participants__bumdes_id=bumdes_id,
+            participants__status=ParticipantStatus.APPROVED,
+        )
+        .exclude(participants__organisation=organisation)
+        .distinct()
+        .order_by("starts_on")
+    )

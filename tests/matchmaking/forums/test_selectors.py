@@ -96,13 +96,15 @@ def test_matrix_plan_and_statistics(
     assert stats["meetings_scheduled"] == 1 and stats["meetings_held"] == 0
 
 
-def test_forums_fill_no_page_slot_any_more(held):
+def test_forums_offer_meetings_on_matches_and_catalogue_products_only(held):
     """Deals show on product, BUMDes and organisation pages through the deals package's panels;
-    forums only offer meeting requests on matches."""
+    forums only offer meeting requests on matches and on catalogue products."""
     from exporters import panels as exporter_panels
     from matchmaking.matching import actions as matching_actions
+    from products.catalogue import panels as catalogue_panels
 
-    assert forum_panels.register() == []
+    assert forum_panels.register() == ["CATALOGUE_PAGE_PANELS"]
+    assert forum_panels.catalogue_panel in catalogue_panels.CATALOGUE_PAGE_PANELS
     assert selectors.meeting_openings in matching_actions.opening_providers()
     slots = [
         *product_panels.PRODUCT_PAGE_PANELS,
