@@ -324,19 +324,21 @@ def _digest_for(recipient: User, notes: list[Notification]) -> EmailMultiAlterna
             "%(portal)s: %(n)s notifications of the day",
             len(notes),
         ) % {"portal": gettext("BUMDes Export Portal"), "n": len(notes)}
-        body = render_to_string(
-            "notifications/email/digest.txt",
-            {
-                "recipient": recipient,
-                "notes": notes,
-                "inbox": settings.PORTAL_BASE_URL + reverse("notifications:inbox"),
-                "unsubscribe": unsubscribe_link(recipient),
-            },
-        ).strip()
-    return EmailMultiAlternatives(
+        context = {
+            "recipient": recipient,
+            "notes": notes,
+            "subject": subject,
+            "inbox": settings.PORTAL_BASE_URL + reverse("notifications:inbox"),
+            "unsubscribe": unsubscribe_link(recipient),
+        }
+        body = render_to_string("notifications/email/digest.txt", context).strip()
+        html = render_to_string("notifications/email/digest.html", context)
+    message = EmailMultiAlternatives(
         subject,
         body,
         settings.DEFAULT_FROM_EMAIL,
         [recipient.email],
         headers={"Message-ID": message_id("digest", f"{recipient.pk}-{notes[-1].pk}")},
     )
+    message.attach_alternative(html, "text/html")
+    return message

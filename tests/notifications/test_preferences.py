@@ -76,6 +76,9 @@ def test_the_digest_sends_one_email_a_day_with_everything_waiting(
     assert digest.subject.startswith("Portal Ekspor BUMDes") and "3" in digest.subject
     assert digest.body.count("- ") >= 3
     assert "/notifications/unsubscribe/" in digest.body
+    html, kind = digest.alternatives[0]  # an HTML part beside the plain text
+    assert kind == "text/html" and html.count("<li") == 3
+    assert "/notifications/unsubscribe/" in html and "Portal Ekspor BUMDes" in html
     # Sent once: the next day's run has nothing to send.
     assert mailing.send_digests("day-2")["sent"] == 0 and len(mail.outbox) == 1
     assert not Notification.objects.filter(recipient=reader, sent_at__isnull=True).exists()
