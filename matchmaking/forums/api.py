@@ -24,6 +24,7 @@ from rest_framework.response import Response
 from bumdes_export.core.api import ListFiltersOnlyMixin
 from matchmaking.dealings.api import id_filter
 from matchmaking.forums import access as access
+from matchmaking.forums import reports
 from matchmaking.forums import selectors as selectors
 from matchmaking.forums import services as services
 from matchmaking.forums.models import (
@@ -270,7 +271,7 @@ class ForumViewSet(
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def unplaced(self, request, pk=None):
         forum = self._organiser_view()
-        rows = selectors.unplaced_requests(forum)
+        rows = reports.unplaced_requests(forum)
         return Response(
             MeetingRequestSerializer(rows, many=True, context={"request": request}).data
         )
@@ -283,7 +284,7 @@ class ForumViewSet(
     )
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def statistics(self, request, pk=None):
-        stats = selectors.forum_statistics(self._organiser_view())
+        stats = reports.forum_statistics(self._organiser_view())
         for row in [*stats["deals"], *stats["outcomes"]]:
             row["label"] = str(row["label"])
         for row in [*stats["outcomes"], stats["shipments"]]:

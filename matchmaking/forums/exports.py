@@ -14,6 +14,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
 from bumdes_export.core.spreadsheets import Table, download, to_csv, to_xlsx
+from matchmaking.forums import reports
 from matchmaking.forums import selectors as selectors
 from matchmaking.forums.models import Forum, ForumParticipant
 
@@ -68,7 +69,7 @@ def participants_table(forum: Forum) -> Table:
 
 
 def matrix_table(forum: Forum) -> Table:
-    grid = selectors.request_matrix(forum)
+    grid = reports.request_matrix(forum)
     rows = []
     for row in grid.rows:
         line: list = [row.display_name]
@@ -92,7 +93,7 @@ def matrix_table(forum: Forum) -> Table:
 
 
 def plan_table(forum: Forum) -> Table:
-    plan = selectors.table_plan(forum)
+    plan = reports.table_plan(forum)
     rows = []
     for slot in plan.slots:
         line: list = [_slot_label(forum, slot)]
@@ -112,7 +113,7 @@ def plan_table(forum: Forum) -> Table:
 
 
 def statistics_table(forum: Forum) -> Table:
-    stats = selectors.forum_statistics(forum)
+    stats = reports.forum_statistics(forum)
     rows = [
         [_("Approved participants"), stats["participants_approved"], ""],
         [_("Requests sent"), stats["requests_sent"], ""],

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from bumdes_export.core.forms import form_action
 from matchmaking.forums import exports as forum_exports
-from matchmaking.forums import selectors, services
+from matchmaking.forums import reports, services
 from matchmaking.forums.forms import MoveForm
 from matchmaking.forums.models import Forum, Meeting, MeetingRequest
 from matchmaking.forums.selectors import unplaced_label
@@ -27,7 +27,7 @@ from matchmaking.pages import signed_in
 @signed_in
 def matrix(request: HttpRequest, pk: int) -> HttpResponse:
     forum, manages = organiser_view(request.user, pk)
-    grid = selectors.request_matrix(forum)
+    grid = reports.request_matrix(forum)
     table = [
         {
             "row": row,
@@ -57,7 +57,7 @@ def matrix(request: HttpRequest, pk: int) -> HttpResponse:
 @signed_in
 def table_plan(request: HttpRequest, pk: int) -> HttpResponse:
     forum, manages = organiser_view(request.user, pk)
-    plan = selectors.table_plan(forum)
+    plan = reports.table_plan(forum)
     rows = [
         {"slot": slot, "cells": [plan.cells.get((slot.pk, table.pk)) for table in plan.tables]}
         for slot in plan.slots
@@ -81,7 +81,7 @@ def _schedule_page(
     status: int = 200,
     place_forms: dict[int, MoveForm] | None = None,
 ) -> HttpResponse:
-    unplaced = list(selectors.unplaced_requests(forum))
+    unplaced = list(reports.unplaced_requests(forum))
     place_forms = place_forms or {}
     row: Any
     for row in unplaced:
@@ -96,7 +96,7 @@ def _schedule_page(
             "unplaced": unplaced,
             "runs": list(forum.schedule_runs.select_related("run_by")[:5]),
             "scheduled": forum.meetings.filter(status=Meeting.Status.SCHEDULED).count(),
-            "without_free_slots": selectors.without_free_slots(forum),
+            "without_free_slots": reports.without_free_slots(forum),
             "tab": "schedule",
         },
         status=status,
@@ -165,7 +165,7 @@ def statistics(request: HttpRequest, pk: int) -> HttpResponse:
         "matchmaking/forums/statistics.html",
         {
             "forum": forum,
-            "stats": selectors.forum_statistics(forum),
+            "stats": reports.forum_statistics(forum),
             "manages": manages,
             "tab": "stats",
         },

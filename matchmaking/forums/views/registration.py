@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bumdes_export.core.forms import form_action
-from matchmaking.forums import access, selectors, services
+from matchmaking.forums import access, reports, selectors, services
 from matchmaking.forums.forms import DecisionForm, RegisterForm
 from matchmaking.forums.models import Forum, ForumParticipant
 from matchmaking.forums.views.common import (
@@ -68,7 +68,7 @@ def _participants_page(
         .prefetch_related("products", "attendees")
         .order_by("status", "kind", "id")
     )
-    free = selectors.free_slot_counts(forum)
+    free = reports.free_slot_counts(forum)
     for row in rows:
         badge(row)
         row.free_slots = free.get(row.pk, 0)

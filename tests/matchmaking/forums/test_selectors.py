@@ -10,6 +10,7 @@ import pytest
 
 from bumdes_export.reference.models import HsCode
 from matchmaking.forums import panels as forum_panels
+from matchmaking.forums import reports
 from matchmaking.forums import selectors as selectors
 from matchmaking.forums import services as services
 from matchmaking.forums.models import Forum, Meeting
@@ -84,13 +85,13 @@ def test_matrix_plan_and_statistics(
     services.answer_request(actor=officer_sulteng, request=declined, accept=False)
     services.run_scheduler(actor=organiser, forum=fs.forum)
     meeting = Meeting.objects.get()
-    grid = selectors.request_matrix(fs.forum)
+    grid = reports.request_matrix(fs.forum)
     assert grid.rows == [fs.org_a, fs.org_b]
     assert grid.cells[(fs.org_a.pk, fs.konawe.pk)]["meeting"] == meeting
     assert grid.cells[(fs.org_b.pk, fs.donggala.pk)]["status"] == "declined"
-    plan = selectors.table_plan(fs.forum)
+    plan = reports.table_plan(fs.forum)
     assert plan.cells[(meeting.slot_id, meeting.table_id)] == meeting
-    stats = selectors.forum_statistics(fs.forum)
+    stats = reports.forum_statistics(fs.forum)
     assert stats["requests_sent"] == 2
     assert stats["requests_accepted"] == 1 and stats["requests_declined"] == 1
     assert stats["meetings_scheduled"] == 1 and stats["meetings_held"] == 0
@@ -148,7 +149,7 @@ def test_statistics_count_the_deals_opened_at_the_meetings_and_their_shipments(
     )
     deal_services.record_shipment(actor=ministry, deal=outside, data=shipment_data())
 
-    stats = selectors.forum_statistics(held.forum)
+    stats = reports.forum_statistics(held.forum)
     assert stats["deals_opened"] == 2
     deals = {row["stage"]: row for row in stats["deals"]}
     assert deals["repeat_shipments"]["count"] == 1 and deals["lost"]["count"] == 1
