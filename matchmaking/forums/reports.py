@@ -40,6 +40,11 @@ def free_slot_counts(forum: Forum) -> dict[int, int]:
     )
 
 
+def has_no_free_slot(participant: ForumParticipant) -> bool:
+    """The one rule of ``without_free_slots``, for one participant."""
+    return participant.forum.slots.exists() and not participant.availability.exists()
+
+
 def without_free_slots(forum: Forum) -> list[ForumParticipant]:
     """Approved participants who can attend none of the forum's slots, while it has slots: the
     scheduler cannot place a meeting of theirs."""

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bumdes_export.core.forms import form_action
-from matchmaking.forums import access, selectors, services
+from matchmaking.forums import access, reports, selectors, services
 from matchmaking.forums.forms import AttendeeForm, AvailabilityForm, RequestForm
 from matchmaking.forums.models import ForumAttendee, ForumParticipant
 from matchmaking.forums.selectors import unplaced_label
@@ -87,8 +87,7 @@ def participant_page(
             ),
             "attendee_form": attendee_form or AttendeeForm(),
             "may_request": viewer.may_send_requests(participant),
-            "no_free_slots": participant.forum.slots.exists()
-            and not participant.availability.exists(),
+            "no_free_slots": reports.has_no_free_slot(participant),
         },
         status=status,
     )
