@@ -30,6 +30,19 @@ def pick(language: str, indonesian: str, english: str) -> str:
     return indonesian or english
 
 
+def only_in_indonesian(product: Product, language: str) -> list[str]:
+    """The product's texts a reader of ``language`` sees in Indonesian, for want of a version
+    in their language: the page says so beside each. Packaging is recorded in Indonesian only."""
+    if (language or "id").startswith("id"):
+        return []
+    texts = {
+        "name": bool(product.name_id and not product.name_en),
+        "description": bool(product.description_id and not product.description_en),
+        "packaging": bool(product.packaging),
+    }
+    return [name for name, untranslated in texts.items() if untranslated]
+
+
 def number(value: Decimal | None) -> str | None:
     if value is None:
         return None
@@ -121,11 +134,20 @@ FACET_NAMES = (
 )
 
 
-def _selected(query: CatalogueQuery, name: str) -> str:
+BOOLEAN_FACETS = ("disadvantaged", "available_this_month")
+
+
+def _option(value: str, label: str, count: int, selected: bool) -> dict:
+    return {"value": value, "label": label, "count": count, "selected": selected}
+
+
+def _selected(query: CatalogueQuery, name: str) -> set[str]:
     value = getattr(query, name)
     if isinstance(value, bool):
-        return "true" if value else "false"
-    return value or ""
+        return {"true" if value else "false"}
+    if isinstance(value, tuple):
+        return set(value)
+    return {value} if value else set()
 
 
 def facets_data(facets: Facets, query: CatalogueQuery, reading: Reading) -> dict[str, list]:
@@ -146,18 +168,15 @@ def facets_data(facets: Facets, query: CatalogueQuery, reading: Reading) -> dict
         counter = getattr(facets, name)
         selected = _selected(query, name)
         values = []
+        seen = set()
         for value, count in counter.items():
-            if not count:
-                continue
             wire = ("true" if value else "false") if isinstance(value, bool) else str(value)
-            values.append(
-                {
-                    "value": wire,
-                    "label": labels[name](value),
-                    "count": count,
-                    "selected": wire == selected,
-                }
-            )
+            if count or wire in selected:
+                seen.add(wire)
+                values.append(_option(wire, labels[name](value), count, wire in selected))
+        for wire in sorted(selected - seen):  # chosen, though nothing else matches it now
+            value = (wire == "true") if name in BOOLEAN_FACETS else wire
+            values.append(_option(wire, labels[name](value), 0, True))
         values.sort(key=lambda v: (-v["count"], v["label"]))
         data[name] = values
     return data
@@ -274,6 +293,7 @@ def product_data(product: Product, reading: Reading, *, contacts: dict | None) -
         "currency": product.currency,
         "incoterm": product.incoterm,
         "packaging": product.packaging,
+        "only_in_indonesian": only_in_indonesian(product, reading.language),
         "shelf_life_days": product.shelf_life_days,
         "exported_to": _countries(product.exported_to.all(), reading.language),
         "target_markets": _countries(product.target_markets.all(), reading.language),

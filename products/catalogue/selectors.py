@@ -175,18 +175,36 @@ def version() -> int:
 # --- The query --------------------------------------------------------------------------------
 
 
+#: Facets that take several values at once: a product matches if it has any of them.
+MULTI_VALUE_FACETS = ("hs_chapter", "province", "form", "certificate")
+
+
+def values_of(value: str | tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """``"74,72"`` (or ``("72", "74")``) as the sorted tuple of its distinct values."""
+    if isinstance(value, str):
+        value = value.split(",")
+    return tuple(sorted({v.strip() for v in value if v and v.strip()}))
+
+
 @dataclass(frozen=True)
 class CatalogueQuery:
-    """Validated catalogue filters (``api.CatalogueParams`` and the page both build one)."""
+    """Validated catalogue filters (``api.CatalogueParams`` and the page both build one).
+
+    The facets of ``MULTI_VALUE_FACETS`` hold several values (``"74,72"`` or a tuple): a
+    product matches if it has any of them."""
 
     q: str = ""
-    hs_chapter: str = ""
-    province: str = ""
-    form: str = ""
-    certificate: str = ""
+    hs_chapter: tuple[str, ...] = ()
+    province: tuple[str, ...] = ()
+    form: tuple[str, ...] = ()
+    certificate: tuple[str, ...] = ()
     disadvantaged: bool | None = None
     available_this_month: bool | None = None
     ordering: str = "relevance"
+
+    def __post_init__(self) -> None:
+        for name in MULTI_VALUE_FACETS:
+            object.__setattr__(self, name, values_of(getattr(self, name)))
 
     @property
     def words(self) -> list[str]:
@@ -195,10 +213,7 @@ class CatalogueQuery:
     def filter_key(self) -> str:
         parts = (
             " ".join(self.words),
-            self.hs_chapter,
-            self.province,
-            self.form,
-            self.certificate,
+            *(",".join(getattr(self, name)) for name in MULTI_VALUE_FACETS),
             repr(self.disadvantaged),
             repr(self.available_this_month),
             str(timezone.localdate().month) if self.available_this_month is not None else "",
@@ -207,16 +222,15 @@ class CatalogueQuery:
         return hashlib.sha1("\x1f".join(parts).encode()).hexdigest()
 
     @property
+    def chosen_facets(self) -> list[str]:
+        """The facets this query narrows by (the words aside)."""
+        chosen = [name for name in MULTI_VALUE_FACETS if getattr(self, name)]
+        flags = ("disadvantaged", "available_this_month")
+        return chosen + [name for name in flags if getattr(self, name) is not None]
+
+    @property
     def is_filtered(self) -> bool:
-        return bool(
-            self.words
-            or self.hs_chapter
-            or self.province
-            or self.form
-            or self.certificate
-            or self.disadvantaged is not None
-            or self.available_this_month is not None
-        )
+        return bool(self.words or self.chosen_facets)
 
 
 def month_bit(on: date | None = None) -> int:
@@ -286,24 +300,30 @@ def _text_match(terms: Terms) -> Q | RawSQL | None:
     return condition
 
 
-def filtered(query: CatalogueQuery, terms: Terms | None = None) -> QuerySet[CatalogueEntry]:
-    """The entries that match every filter of ``query`` (its words, or ``terms`` instead)."""
+def filtered(
+    query: CatalogueQuery, terms: Terms | None = None, *, without: str = ""
+) -> QuerySet[CatalogueEntry]:
+    """The entries that match every filter of ``query`` (its words, or ``terms`` instead),
+    but the facet named ``without`` (whose own counts must not be narrowed by its choice)."""
     qs = CatalogueEntry.objects.all()
     match = _text_match(terms if terms is not None else exact_terms(query.words))
     if match is not None:
         qs = qs.filter(match)
-    if query.hs_chapter:
-        qs = qs.filter(hs_chapter=query.hs_chapter)
-    if query.province:
-        qs = qs.filter(province_code=query.province)
-    if query.form:
-        qs = qs.filter(form=query.form)
-    if query.certificate:
-        qs = qs.filter(certificates__contains=f"|{query.certificate}|")
-    if query.disadvantaged is not None:
+    if query.hs_chapter and without != "hs_chapter":
+        qs = qs.filter(hs_chapter__in=query.hs_chapter)
+    if query.province and without != "province":
+        qs = qs.filter(province_code__in=query.province)
+    if query.form and without != "form":
+        qs = qs.filter(form__in=query.form)
+    if query.certificate and without != "certificate":
+        held = Q()
+        for code in query.certificate:
+            held |= Q(certificates__contains=f"|{code}|")
+        qs = qs.filter(held)
+    if query.disadvantaged is not None and without != "disadvantaged":
         regencies = Q(regency_code__in=sorted(disadvantaged_regencies()))
         qs = qs.filter(regencies) if query.disadvantaged else qs.exclude(regencies)
-    if query.available_this_month is not None:
+    if query.available_this_month is not None and without != "available_this_month":
         qs = qs.alias(this_month=F("available_months").bitand(month_bit()))
         qs = qs.filter(this_month__gt=0) if query.available_this_month else qs.filter(this_month=0)
     return qs
@@ -407,20 +427,52 @@ class Facets:
     available_this_month: Counter = field(default_factory=Counter)
 
 
+#: The column each facet is counted from (province and disadvantaged both from the regency).
+FACET_COLUMN = {
+    "hs_chapter": "hs_chapter",
+    "form": "form",
+    "province": "regency_code",
+    "disadvantaged": "regency_code",
+    "certificate": "certificates",
+    "available_this_month": "available_months",
+}
+
+
+def column_counts(qs: QuerySet[CatalogueEntry], column: str) -> dict:
+    """Counts per value of one facet column over ``qs``."""
+    return dict(qs.order_by().values_list(column).annotate(n=Count("*")))
+
+
+def _facet_counter(name: str, counts: dict, on: date | None) -> Counter:
+    counter: Counter = Counter()
+    if name in ("hs_chapter", "form"):
+        counter.update(counts)
+    elif name == "province":
+        for regency, n in counts.items():
+            counter[regency[:2]] += n
+    elif name == "disadvantaged":
+        disadvantaged = disadvantaged_regencies(on)
+        for regency, n in counts.items():
+            counter[regency in disadvantaged] += n
+    elif name == "available_this_month":
+        bit = month_bit(on)
+        for months, n in counts.items():
+            counter[bool(months & bit)] += n
+    elif name == "certificate":
+        for codes, n in counts.items():
+            for code in filter(None, (codes or "").split("|")):
+                counter[code] += n
+    return counter
+
+
 def facets_from(raw: dict[str, dict], on: date | None = None) -> Facets:
-    disadvantaged = disadvantaged_regencies(on)
-    bit = month_bit(on)
+    """The facets of the raw counts. A chosen facet is counted as if it were not chosen
+    (``raw["without"][name]``), so its other values stay on offer with their counts."""
     facets = Facets(total=sum(raw["form"].values()))
-    facets.hs_chapter.update(raw["hs_chapter"])
-    facets.form.update(raw["form"])
-    for regency, n in raw["regency_code"].items():
-        facets.province[regency[:2]] += n
-        facets.disadvantaged[regency in disadvantaged] += n
-    for months, n in raw["available_months"].items():
-        facets.available_this_month[bool(months & bit)] += n
-    for codes, n in raw["certificates"].items():
-        for code in filter(None, (codes or "").split("|")):
-            facets.certificate[code] += n
+    without = raw.get("without", {})
+    for name, column in FACET_COLUMN.items():
+        counts = without[name] if name in without else raw[column]
+        setattr(facets, name, _facet_counter(name, counts, on))
     return facets
 
 
@@ -507,6 +559,11 @@ def _counted(query: CatalogueQuery, *, use_cache: bool = True) -> tuple[dict, Te
             corrected_raw = raw_facets(filtered(query, corrected))
             if sum(corrected_raw["form"].values()):
                 raw, terms, fuzzy = corrected_raw, corrected, True
+    if query.chosen_facets:
+        raw["without"] = {
+            name: column_counts(filtered(query, terms, without=name), FACET_COLUMN[name])
+            for name in query.chosen_facets
+        }
     if seconds:
         cache.set(key, (raw, terms, fuzzy), seconds)
         shared_cache().set(key, (raw, terms, fuzzy), seconds)

@@ -14,6 +14,7 @@ from products.catalogue.selectors import CatalogueQuery
 from products.models import CommodityForm
 
 BOOLEAN_CHOICES = ["true", "false"]
+MAX_FACET_VALUES = 40
 
 
 class CatalogueParams(serializers.Serializer):
@@ -26,16 +27,31 @@ class CatalogueParams(serializers.Serializer):
         help_text="Words in Indonesian or English (names, descriptions, commodity terms, places).",
     )
     hs_chapter = serializers.CharField(
-        required=False, allow_blank=True, help_text="HS chapter, two digits (03, 09 …)."
+        required=False,
+        allow_blank=True,
+        max_length=500,
+        help_text="HS chapters, two digits, comma-separated for any of several (03 or 03,09).",
     )
     province = serializers.CharField(
-        required=False, allow_blank=True, help_text="Province code (Kemendagri), e.g. 74."
+        required=False,
+        allow_blank=True,
+        max_length=500,
+        help_text="Province codes (Kemendagri), comma-separated for any of several (74 or 74,72).",
     )
-    form = serializers.ChoiceField(choices=CommodityForm.choices, required=False, allow_blank=True)
+    form = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=500,
+        help_text="Commodity forms, comma-separated for any of several: "
+        + ", ".join(CommodityForm.values)
+        + ".",
+    )
     certificate = serializers.CharField(
         required=False,
         allow_blank=True,
-        help_text="Certificate type code (halal, bpom-md, health-fish …) held and valid.",
+        max_length=500,
+        help_text="Certificate type codes (halal, bpom-md, health-fish …) held and valid; "
+        "comma-separated for any of several.",
     )
     disadvantaged = serializers.ChoiceField(
         choices=BOOLEAN_CHOICES,
@@ -60,27 +76,34 @@ class CatalogueParams(serializers.Serializer):
         required=False, min_value=1, max_value=selectors.MAX_PAGE_SIZE, help_text="Up to 100."
     )
 
+    @staticmethod
+    def _values(value: str, known, message: str, normal=lambda v: v) -> str:
+        """Comma-separated values, each known (``message`` names the first that is not),
+        returned normalised, sorted and without repeats."""
+        values = selectors.values_of(normal(v.strip()) for v in (value or "").split(","))
+        if len(values) > MAX_FACET_VALUES:
+            raise serializers.ValidationError(
+                _("Choose at most %(n)d values.") % {"n": MAX_FACET_VALUES}
+            )
+        unknown = [v for v in values if v not in known]
+        if unknown:
+            raise serializers.ValidationError(f"{message} ({unknown[0][:20]})")
+        return ",".join(values)
+
     def validate_hs_chapter(self, value: str) -> str:
-        value = (value or "").strip()
-        if not value:
-            return ""
-        if value.isdigit() and len(value) == 1:
-            value = f"0{value}"
-        if value not in selectors.hs_chapters():
-            raise serializers.ValidationError(_("Unknown HS chapter."))
-        return value
+        def two_digits(v: str) -> str:
+            return f"0{v}" if v.isdigit() and len(v) == 1 else v
+
+        return self._values(value, selectors.hs_chapters(), _("Unknown HS chapter."), two_digits)
 
     def validate_province(self, value: str) -> str:
-        value = (value or "").strip()
-        if value and value not in selectors.provinces():
-            raise serializers.ValidationError(_("Unknown province code."))
-        return value
+        return self._values(value, selectors.provinces(), _("Unknown province code."))
+
+    def validate_form(self, value: str) -> str:
+        return self._values(value, selectors.forms(), _("Unknown commodity form."))
 
     def validate_certificate(self, value: str) -> str:
-        value = (value or "").strip()
-        if value and value not in selectors.certificate_types():
-            raise serializers.ValidationError(_("Unknown certificate type."))
-        return value
+        return self._values(value, selectors.certificate_types(), _("Unknown certificate type."))
 
     def query(self) -> CatalogueQuery:
         data = self.validated_data
@@ -273,6 +296,11 @@ class CatalogueProductSerializer(PassThrough):
     currency = serializers.CharField()
     incoterm = serializers.CharField()
     packaging = serializers.CharField()
+    only_in_indonesian = serializers.ListField(
+        child=serializers.ChoiceField(choices=["name", "description", "packaging"]),
+        help_text="Texts shown in Indonesian because the reader's language has no version "
+        "of them (packaging is recorded in Indonesian only).",
+    )
     shelf_life_days = serializers.IntegerField(allow_null=True)
     exported_to = CountryRefSerializer(many=True)
     target_markets = CountryRefSerializer(many=True)

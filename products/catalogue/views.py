@@ -96,6 +96,16 @@ def _url(params: dict[str, str], **changes) -> str:
     return f"?{urlencode(merged)}" if merged else "?"
 
 
+def _toggled(name: str, current: dict[str, str], option: dict) -> str | None:
+    """The facet's value in the link of an option: the option added to (or, when chosen,
+    taken from) the values chosen, for the facets that take several; else the option alone."""
+    if name not in selectors.MULTI_VALUE_FACETS:
+        return None if option["selected"] else option["value"]
+    chosen = set(selectors.values_of(current.get(name, "")))
+    chosen ^= {option["value"]}
+    return ",".join(sorted(chosen)) or None
+
+
 def catalogue_list(request: HttpRequest) -> HttpResponse:
     params, dropped = _params(request)
     if dropped:
@@ -118,17 +128,26 @@ def catalogue_list(request: HttpRequest) -> HttpResponse:
     reading = presenters.Reading(active_language())
     facets = presenters.facets_data(results.facets, query, reading)
     facet_groups = []
+    active = []
     for name, options in facets.items():
         for option in options:
-            option["url"] = _url(current, **{name: None if option["selected"] else option["value"]})
-        facet_groups.append({"name": name, "title": FACET_TITLES[name], "options": options})
-    active = []
-    for name in FACET_TITLES:
-        if name in current:
-            label = next((o["label"] for o in facets.get(name, []) if o["selected"]), current[name])
-            active.append(
-                {"title": FACET_TITLES[name], "label": label, "url": _url(current, **{name: None})}
-            )
+            option["url"] = _url(current, **{name: _toggled(name, current, option)})
+            if option["selected"]:
+                active.append(
+                    {
+                        "title": FACET_TITLES[name],
+                        "label": option["label"],
+                        "url": option["url"],
+                    }
+                )
+        facet_groups.append(
+            {
+                "name": name,
+                "title": FACET_TITLES[name],
+                "options": options,
+                "several": name in selectors.MULTI_VALUE_FACETS,
+            }
+        )
     context = {
         "query": query,
         "results": results,

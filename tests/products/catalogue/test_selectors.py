@@ -137,7 +137,10 @@ def test_facets_count_the_filtered_set(cat, api_as):
     assert facet(data, "form") == {"dried": 1, "processed": 1}
     assert facet(data, "certificate") == {"halal": 2, "bpom-md": 1}
     assert facet(data, "disadvantaged") == {"true": 2}
-    assert [v["selected"] for v in data["facets"]["province"]] == [True]
+    # The chosen facet keeps its other values on offer, counted as if it were not chosen.
+    assert facet(data, "province") == {"72": 2, "74": 2}
+    chosen = {v["value"]: v["selected"] for v in data["facets"]["province"]}
+    assert chosen == {"72": True, "74": False}
 
     data = api_list(api, certificate="halal", available_this_month="true")
     assert [r["id"] for r in data["results"]] == [cat.flour.pk]
@@ -146,6 +149,45 @@ def test_facets_count_the_filtered_set(cat, api_as):
     data = api_list(api, hs_chapter="03", q="crab")
     assert (data["count"], facet(data, "hs_chapter")) == (1, {"03": 1})
     assert api_list(api, certificate="sni", province="72")["count"] == 0
+
+
+def test_several_values_of_a_facet_combine_as_any_of_them(cat, api_as):
+    api = api_as("anonymous")
+    both = api_list(api, province="72,74")
+    assert both["count"] == 4
+    assert {v["value"] for v in both["facets"]["province"] if v["selected"]} == {"72", "74"}
+    forms = api_list(api, form="live,processed")
+    assert sorted(r["id"] for r in forms["results"]) == sorted([cat.crab.pk, cat.flour.pk])
+    assert ids(find(certificate=("health-fish", "bpom-md"))) == ids(
+        find(certificate="bpom-md,health-fish")
+    )
+    assert sorted(ids(find(certificate="health-fish,bpom-md"))) == sorted(
+        [cat.crab.pk, cat.flour.pk]
+    )
+
+
+def test_a_chosen_facet_is_counted_under_the_other_filters_only(cat, api_as):
+    api = api_as("anonymous")
+    data = api_list(api, province="74", form="dried")
+    assert [r["id"] for r in data["results"]] == [cat.seaweed.pk]
+    # Provinces counted among the dried products; forms counted among Sulawesi Tenggara's.
+    assert facet(data, "province") == {"74": 1, "72": 1}
+    assert facet(data, "form") == {"dried": 1, "live": 1}
+    # A facet not chosen is counted under every filter.
+    assert facet(data, "hs_chapter") == {"12": 1}
+
+
+def test_a_chosen_value_that_nothing_else_matches_stays_on_offer_to_undo(cat, api_as):
+    data = api_list(api_as("anonymous"), certificate="sni", province="72")
+    assert data["count"] == 0
+    provinces = {v["value"]: (v["count"], v["selected"]) for v in data["facets"]["province"]}
+    assert provinces == {"72": (0, True), "74": (1, False)}
+
+
+def test_an_unknown_value_among_several_is_refused_by_name(cat, api_as):
+    response = api_as("anonymous").get(reverse("api-catalogue"), {"province": "74,99"})
+    assert response.status_code == 400
+    assert "99" in response.json()["province"][0]
 
 
 def test_nothing_of_a_product_that_is_not_export_ready_ever_appears(cat, api_as, client):

@@ -35,6 +35,18 @@ def test_the_list_page_shows_cards_facets_and_pages(cat, client):
     assert "Filters (1)" in html and 'id="show-filters"' in html
 
 
+def test_the_list_page_combines_values_of_a_facet_and_undoes_each_alone(cat, client):
+    html = client.get(reverse("catalogue:list"), {"province": "72"}).content.decode()
+    # Choosing a second province keeps the first; both are then one chip each.
+    assert "?province=72%2C74" in html
+    html = client.get(reverse("catalogue:list"), {"province": "72,74"}).content.decode()
+    assert "4 export-ready products" in html and "Filters (2)" in html
+    assert "Sulawesi Tengah ×" in html and "Sulawesi Tenggara ×" in html
+    # Each chip (and each chosen option) takes away its own value only.
+    assert 'href="?province=74"' in html and 'href="?province=72"' in html
+    assert "Choose one or more" in html
+
+
 def test_the_list_page_leaves_out_filters_it_does_not_know(cat, client):
     response = client.get(reverse("catalogue:list"), {"province": "99", "q": "kopi"})
     assert response.status_code == 200
@@ -62,6 +74,24 @@ def test_the_product_page_shows_what_a_buyer_needs(cat, client):
         "disadvantaged regency",
     ):
         assert text in html, text
+
+
+def test_texts_recorded_in_indonesian_only_say_so_to_other_readers(cat, client, api_as):
+    cat.flour.packaging = "Karung 25 kg berlapis plastik"
+    cat.flour.description_en = ""
+    cat.flour.save()
+    url = reverse("catalogue:detail", args=[cat.flour.pk])
+    client.cookies["django_language"] = "en"
+    html = client.get(url).content.decode()
+    assert '<span lang="id">Karung 25 kg berlapis plastik</span>' in html
+    assert "(in Indonesian only)" in html and "The description is in Indonesian only." in html
+    assert "name is in Indonesian only" not in html  # the flour has an English name
+    client.cookies["django_language"] = "id"
+    html = client.get(url).content.decode()
+    assert "Karung 25 kg" in html and "only-in" not in html
+    api = api_as("anonymous")
+    data = api.get(reverse("api-catalogue-item", args=[cat.flour.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    assert data.json()["only_in_indonesian"] == ["description", "packaging"]
 
 
 def test_the_product_api_shows_what_a_buyer_needs(cat, api_as):
