@@ -9,6 +9,7 @@ from bumdes_export.accounts.api import MeView, TokenView
 from bumdes_export.accounts.login import LoginForm
 from bumdes_export.core import views as core_views
 from bumdes_export.reference import api as reference_api
+from bumdes_export.reference.suggestions import api as suggestions_api
 
 api_v1 = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
@@ -17,6 +18,7 @@ api_v1 = [
     path("regions/", reference_api.RegionList.as_view(), name="api-regions"),
     path("regions/<str:code>/", reference_api.RegionDetail.as_view(), name="api-region"),
     path("hs-codes/", reference_api.HsCodeList.as_view(), name="api-hs-codes"),
+    path("hs-codes/suggest/", suggestions_api.HsSuggest.as_view(), name="api-hs-suggest"),
     path("hs-codes/<str:code>/", reference_api.HsCodeDetail.as_view(), name="api-hs-code"),
     path("countries/", reference_api.CountryList.as_view(), name="api-countries"),
     path("gateways/", reference_api.GatewayList.as_view(), name="api-gateways"),

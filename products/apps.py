@@ -30,3 +30,13 @@ class ProductsConfig(AppConfig):
         kinds.register("bumdes", _("BUMDes"))
         kinds.register("certificate", _("Certificates expiring and expired"))
         kinds.register("import", _("Imports"))
+
+        # Products ministry staff have verified teach the HS suggestions by their names.
+        from bumdes_export.reference.suggestions import index as hs_suggestions
+        from products import selectors
+
+        hs_suggestions.register_examples(
+            "verified-products",
+            selectors.curated_names_version,
+            selectors.curated_names,
+        )

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from bumdes_export.reference.suggestions.selectors import suggest
 from products.models import UNIT_BASE
 
 
@@ -54,6 +55,23 @@ def hs_problem(
             "codes": ", ".join(f"{c[:4]}.{c[4:]}" for c in nearest)
         }
     return message
+
+
+def hs_suggestion_note(name: str, description: str = "") -> str:
+    """What the portal suggests for an HS code left out or mistyped, read from the product's
+    name (and description): ``Suggested from the name: 0306.14 (Crustaceans; frozen, crabs …),
+    …``; empty when nothing could be read. Never applied: the person picks."""
+    if not (name or "").strip():
+        return ""
+    found = suggest(name, description).hs
+    if not found:
+        return ""
+    codes = ", ".join(f"{s.dotted} ({_shorten(s.description)})" for s in found)
+    return _("Suggested from the name: %(codes)s.") % {"codes": codes}
+
+
+def _shorten(text: str, length: int = 48) -> str:
+    return text if len(text) <= length else text[: length - 1].rstrip(" ,;") + "…"
 
 
 def nearest_subheadings(typed: str, subheadings: Iterable[str], limit: int = 5) -> list[str]:

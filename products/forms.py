@@ -41,6 +41,7 @@ from products.selectors import PRODUCT_ORDERINGS
 
 REGIONS_API = "/api/v1/regions/"
 HS_CODES_API = "/api/v1/hs-codes/?level=subheading"
+HS_SUGGEST_API = "/api/v1/hs-codes/suggest/"
 
 
 def _model_field(model, name: str, **kwargs) -> forms.Field:
@@ -285,6 +286,13 @@ class ProductForm(forms.Form):
         widget=forms.TextInput(
             attrs={
                 "data-hs-search": HS_CODES_API,
+                "data-hs-suggest": HS_SUGGEST_API,
+                "data-name-fields": "id_name_id id_name_en",
+                "data-description-field": "id_description_id",
+                "data-suggest-title": _("Suggested from the product's name (pick one):"),
+                "data-use-label": _("Use"),
+                "data-form-label": _("Commodity form"),
+                "data-unit-label": _("Unit"),
                 "autocomplete": "off",
                 "spellcheck": "false",
                 "role": "combobox",
@@ -376,6 +384,16 @@ class ProductForm(forms.Form):
 
     def clean_national_code(self) -> str:
         return re.sub(r"[.\s]", "", self.cleaned_data["national_code"])
+
+    def clean(self):
+        data = super().clean()
+        if "hs_code" in self.errors:
+            # A code left out or mistyped: what the name suggests, to pick from (never applied).
+            name = data.get("name_id") or data.get("name_en") or ""
+            note = checks.hs_suggestion_note(name, data.get("description_id") or "")
+            if note:
+                self.add_error("hs_code", note)
+        return data
 
     def clean_currency(self) -> str:
         currency = self.cleaned_data["currency"].strip().upper()

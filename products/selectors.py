@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.expressions import OrderBy
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -263,3 +263,32 @@ def verification_step(user: AnyUser, bumdes: Bumdes) -> str:
             )
         return gettext("Submit the BUMDes for verification under Review.")
     return gettext("The regional officer submits the BUMDes for verification by ministry staff.")
+
+
+# --- What verified products teach the HS suggestions ------------------------------------------
+
+#: The most recently changed verified products whose names teach the HS suggestions.
+CURATED_NAMES = 5000
+CURATED_STATUSES = (Product.Status.VERIFIED, Product.Status.EXPORT_READY)
+
+
+def curated_names_version() -> str:
+    """Changes whenever a product is verified, changed or leaves the verified states."""
+    found = Product.objects.filter(status__in=CURATED_STATUSES).aggregate(
+        n=Count("pk"), last=Max("updated_at")
+    )
+    return f"{found['n']}:{found['last']}"
+
+
+def curated_names() -> Iterable[tuple[str, str]]:
+    """(name, HS subheading) of products ministry staff have verified, newest first: the
+    officer's pick of code, confirmed by the ministry."""
+    rows = (
+        Product.objects.filter(status__in=CURATED_STATUSES)
+        .order_by("-updated_at")
+        .values_list("name_id", "name_en", "hs_code_id")[:CURATED_NAMES]
+    )
+    for name_id, name_en, code in rows:
+        for name in (name_id, name_en):
+            if name:
+                yield name, code

@@ -300,6 +300,18 @@ class ProductSerializer(serializers.ModelSerializer):
     def validate_national_code(self, value: str) -> str:
         return normalize_hs_code(value)
 
+    def to_internal_value(self, data):
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            detail = error.detail
+            if isinstance(detail, dict) and "hs_code" in detail and hasattr(data, "get"):
+                name = str(data.get("name_id") or data.get("name_en") or "")
+                note = checks.hs_suggestion_note(name, str(data.get("description_id") or ""))
+                if note:
+                    detail["hs_code"] = [*detail["hs_code"], note]
+            raise
+
 
 # --- Workflow, readiness, history ------------------------------------------------------------
 

@@ -87,11 +87,14 @@ def _fast_and_in_process(settings):
     from django.core.cache import cache
 
     from bumdes_export.celery import app
+    from bumdes_export.reference.suggestions import index as hs_suggestions
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.LANGUAGE_CODE = "en"
     settings.BACKGROUND_JOBS_IN_THREAD = False  # run embedded-mode jobs synchronously in tests
+    settings.HS_SUGGEST_CHECK_SECONDS = 0  # the HS suggestions see each test's own data
+    hs_suggestions.forget(examples_only=True)
     eager = app.conf.task_always_eager
     app.conf.task_always_eager = True
     # Each test starts with an empty process cache (what one test counted is not another's).

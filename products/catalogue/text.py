@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from bumdes_export.core.text import fold, similarity, trigrams
+
+__all__ = ["fold", "similarity", "trigrams", "index_words", "tsquery", "words", "words_of"]
 
 _WORD = re.compile(r"[^\W_]+")
 # Words a product's commodity form is searched by, in both languages.
@@ -21,15 +24,6 @@ than the their to whether with dan atau yang di ke dari untuk dengan dalam ini i
 STOP_WORDS = frozenset(_STOP.split())
 MAX_QUERY_WORDS = 8
 PREFIX_MIN_LENGTH = 3
-
-
-def fold(text: str | None) -> str:
-    """``"Kepíting BAKAU"`` → ``"kepiting bakau"``: no accents, lowercase, spaces collapsed."""
-    if not text:
-        return ""
-    decomposed = unicodedata.normalize("NFKD", str(text))
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(bare.casefold().split())
 
 
 def _unique(items) -> list[str]:
@@ -67,16 +61,3 @@ def tsquery(terms: list[list[str]]) -> str:
         inner = " | ".join(_term(w) for w in alternatives)
         parts.append(f"({inner})" if len(alternatives) > 1 else inner)
     return " & ".join(parts)
-
-
-def trigrams(word: str) -> set[str]:
-    """The trigrams of a word as PostgreSQL's pg_trgm makes them (padded with two spaces before
-    and one after), so that both databases correct a typo alike."""
-    padded = f"  {word} "
-    return {padded[i : i + 3] for i in range(len(padded) - 2)}
-
-
-def similarity(a: str, b: str) -> float:
-    """pg_trgm's ``similarity``: shared trigrams over all trigrams of the two words."""
-    ta, tb = trigrams(a), trigrams(b)
-    return len(ta & tb) / len(ta | tb) if ta or tb else 0.0

@@ -68,7 +68,8 @@ def _check_product(product: Product) -> None:
         hs = HsCode.objects.filter(code=product.hs_code_id).values_list("level", flat=True).first()
         problem = checks.hs_problem(product.hs_code_id, level=hs)
         if problem:
-            errors["hs_code"] = problem
+            note = checks.hs_suggestion_note(product.name_id or product.name_en)
+            errors["hs_code"] = [problem, note] if note else problem
         else:
             problem = checks.national_code_problem(product.national_code, product.hs_code_id)
             if problem:

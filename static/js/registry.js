@@ -317,6 +317,12 @@
         code.textContent = hs.dotted;
         li.appendChild(code);
         li.appendChild(document.createTextNode(" " + hs.description));
+        if (hs.reason) {
+          var why = document.createElement("small");
+          why.className = "reason";
+          why.textContent = Math.round(hs.confidence * 100) + "% · " + hs.reason;
+          li.appendChild(why);
+        }
         li.addEventListener("mousedown", function (event) { event.preventDefault(); choose(i); });
         list.appendChild(li);
       });
@@ -328,9 +334,22 @@
       var q = input.value.trim();
       if (q.length < 2) { close(); return; }
       var mine = ++token;
-      getJSON(api + (api.indexOf("?") === -1 ? "?" : "&") + "page_size=12&q=" + encodeURIComponent(q))
-        .then(function (data) { if (mine === token) render(data.results || []); })
-        .catch(close);
+      var found = getJSON(api + (api.indexOf("?") === -1 ? "?" : "&") + "page_size=12&q=" + encodeURIComponent(q))
+        .then(function (data) { return data.results || []; });
+      // Words (not a code): the suggestions for them first, with their reasons.
+      var suggested = /[a-z]/i.test(q) && input.dataset.hsSuggest
+        ? getJSON(input.dataset.hsSuggest + "?q=" + encodeURIComponent(q)).then(function (data) { return data.results || []; }).catch(function () { return []; })
+        : Promise.resolve([]);
+      Promise.all([suggested, found]).then(function (both) {
+        if (mine !== token) return;
+        var seen = {};
+        var merged = both[0].concat(both[1]).filter(function (hs) {
+          if (seen[hs.code]) return false;
+          seen[hs.code] = true;
+          return true;
+        });
+        render(merged.slice(0, 12));
+      }).catch(close);
     }
 
     input.addEventListener("input", function () {
@@ -345,6 +364,98 @@
       else if (event.key === "Escape") { close(); }
     });
     input.addEventListener("blur", function () { setTimeout(close, 150); });
+  }
+
+  // --- Suggestions from the product's name ---------------------------------------------------
+  // Read from the name (and description) as they are typed; shown beside the HS code, form and
+  // unit with a button each. Nothing is filled in until the user picks it.
+
+  function initNameSuggestions(input) {
+    var form = input.form;
+    var names = (input.dataset.nameFields || "").split(" ").map(function (id) { return document.getElementById(id); }).filter(Boolean);
+    var description = document.getElementById(input.dataset.descriptionField || "");
+    var formSelect = form.querySelector("select[name=form]");
+    var unitSelect = form.querySelector("select[name=unit]");
+    if (!names.length) return;
+    var box = document.createElement("div");
+    box.className = "name-suggestions";
+    box.setAttribute("aria-live", "polite");
+    box.hidden = true;
+    input.closest(".suggest-wrap").insertAdjacentElement("afterend", box);
+    var timer = null;
+    var token = 0;
+
+    function useButton(label, apply) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "button small secondary";
+      button.textContent = input.dataset.useLabel;
+      button.setAttribute("aria-label", input.dataset.useLabel + ": " + label);
+      button.addEventListener("click", function () { apply(); button.disabled = true; });
+      return button;
+    }
+
+    function optionText(select, value) {
+      var option = select && Array.prototype.find.call(select.options, function (o) { return o.value === value; });
+      return option ? option.text : "";
+    }
+
+    function choiceLine(select, value, title) {
+      var text = optionText(select, value);
+      if (!text || select.value === value) return null;
+      var li = document.createElement("li");
+      li.appendChild(document.createTextNode(title + ": " + text + " "));
+      li.appendChild(useButton(title + " " + text, function () {
+        select.value = value;
+        select.dispatchEvent(new Event("change", { bubbles: true }));
+      }));
+      return li;
+    }
+
+    function render(data) {
+      box.innerHTML = "";
+      var results = data.results || [];
+      if (!results.length) { box.hidden = true; return; }
+      var title = document.createElement("p");
+      title.className = "title";
+      title.textContent = input.dataset.suggestTitle;
+      box.appendChild(title);
+      var list = document.createElement("ul");
+      results.forEach(function (hs) {
+        var li = document.createElement("li");
+        var code = document.createElement("strong");
+        code.textContent = hs.dotted;
+        li.appendChild(code);
+        li.appendChild(document.createTextNode(" " + hs.description + " "));
+        li.appendChild(useButton(hs.dotted, function () {
+          input.value = hs.dotted;
+          input.dispatchEvent(new Event("change", { bubbles: true }));
+        }));
+        var why = document.createElement("small");
+        why.className = "reason";
+        why.textContent = Math.round(hs.confidence * 100) + "% · " + hs.reason;
+        li.appendChild(why);
+        list.appendChild(li);
+      });
+      [choiceLine(formSelect, data.form, input.dataset.formLabel), choiceLine(unitSelect, data.unit, input.dataset.unitLabel)]
+        .forEach(function (li) { if (li) list.appendChild(li); });
+      box.appendChild(list);
+      box.hidden = false;
+    }
+
+    function ask() {
+      var q = names.map(function (field) { return field.value.trim(); }).filter(Boolean)[0] || "";
+      if (q.length < 3) { box.hidden = true; return; }
+      var mine = ++token;
+      var url = input.dataset.hsSuggest + "?q=" + encodeURIComponent(q.slice(0, 200));
+      if (description && description.value.trim()) url += "&description=" + encodeURIComponent(description.value.trim().slice(0, 500));
+      getJSON(url).then(function (data) { if (mine === token) render(data); }).catch(function () { box.hidden = true; });
+    }
+
+    names.concat(description ? [description] : []).forEach(function (field) {
+      field.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(ask, 400); });
+    });
+    if (!input.value) ask();
   }
 
   // --- Province -> regency filter -------------------------------------------------------------
@@ -379,6 +490,7 @@
   document.querySelectorAll("input[data-region-cascade]").forEach(initCascade);
   document.querySelectorAll("textarea[data-member-villages]").forEach(initMembers);
   document.querySelectorAll("input[data-hs-search]").forEach(initHsSearch);
+  document.querySelectorAll("input[data-hs-suggest][data-name-fields]").forEach(initNameSuggestions);
   document.querySelectorAll("select[data-regency-select]").forEach(initRegencyFilter);
   document.querySelectorAll("form[data-confirm]").forEach(initConfirm);
 })();
