@@ -271,6 +271,9 @@ class Product(models.Model):
         _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
     return_reason = models.TextField(_("reason for return"), blank=True)
+    #: Values the portal suggested on import (``hs_code``, ``form``, ``unit``) that nobody has
+    #: confirmed yet: a blocking readiness gap until an officer does.
+    unconfirmed = models.JSONField(_("suggested values to confirm"), default=list, blank=True)
     readiness_score = models.PositiveSmallIntegerField(_("export readiness"), default=0)
     # Bumped on every change that a score or a catalogue entry could depend on.
     version = models.PositiveIntegerField(default=1)

@@ -40,6 +40,8 @@ class ProductFacts:
     has_harvest_calendar: bool
     has_packaging: bool
     has_english: bool
+    # Values the portal suggested on import and nobody confirmed (hs_code, form, unit).
+    unconfirmed: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,29 @@ def _pick(texts: dict[str, str], language: str) -> str:
     return texts.get(language[:2]) or texts.get("id") or texts.get("en") or ""
 
 
+#: Built in, not data: a product whose HS code, form or unit the portal suggested on import is
+#: not ready until an officer confirms them (it weighs nothing: the score stays what the
+#: product's own facts make it).
+SUGGESTIONS_CONFIRMED = RuleSpec(
+    code="suggestions-confirmed",
+    check="suggestions_confirmed",
+    weight=0,
+    required=True,
+    gap={
+        "id": "Kode HS, bentuk atau satuan adalah saran portal saat impor dan belum dikonfirmasi",
+        "en": "The HS code, form or unit was suggested by the portal on import and is not "
+        "confirmed yet",
+    },
+    next_step={
+        "id": "Buka produk, periksa nilai yang disarankan, lalu konfirmasi atau ubah.",
+        "en": "Open the product, check the suggested values, then confirm or change them.",
+    },
+)
+
+
 def applies(rule: RuleSpec, facts: ProductFacts) -> bool:
+    if rule.check == "suggestions_confirmed":
+        return bool(facts.unconfirmed)
     if rule.hs_prefix and not facts.hs_code.startswith(rule.hs_prefix):
         return False
     if rule.forms and facts.form not in rule.forms:
@@ -84,6 +108,8 @@ def applies(rule: RuleSpec, facts: ProductFacts) -> bool:
 def is_met(rule: RuleSpec, facts: ProductFacts) -> bool:
     if rule.check == "certificate":
         return rule.certificate_code in facts.valid_certificates
+    if rule.check == "suggestions_confirmed":
+        return not facts.unconfirmed
     return {
         "bumdes_nib": facts.bumdes_nib,
         "bumdes_npwp": facts.bumdes_npwp,
@@ -100,7 +126,7 @@ def is_met(rule: RuleSpec, facts: ProductFacts) -> bool:
 
 def evaluate(facts: ProductFacts, rules: list[RuleSpec]) -> Readiness:
     """Score = the weight of the applicable rules that are met, over all applicable weight."""
-    applicable = [r for r in rules if applies(r, facts)]
+    applicable = [r for r in (*rules, SUGGESTIONS_CONFIRMED) if applies(r, facts)]
     total = sum(r.weight for r in applicable)
     gaps = tuple(
         Gap(r.code, r.required, r.weight, r.gap, r.next_step, r.check)

@@ -110,6 +110,7 @@ def _facts(
         has_harvest_calendar=product.available_months not in (0,),
         has_packaging=bool(product.packaging),
         has_english=bool(product.name_en and product.description_en),
+        unconfirmed=frozenset(product.unconfirmed or ()),
     )
 
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("products/<int:pk>/", views.product_detail, name="product_detail"),
     path("products/<int:pk>/edit/", views.product_edit, name="product_edit"),
     path("products/<int:pk>/transition/", views.product_transition, name="product_transition"),
+    path("products/<int:pk>/confirm/", views.product_confirm, name="product_confirm"),
     path("products/<int:pk>/photos/", views.product_photo_add, name="product_photo_add"),
     path(
         "products/<int:pk>/photos/<int:photo_pk>/delete/",

@@ -467,6 +467,7 @@ def _product_page(request: HttpRequest, product: Product, *, status: int = 200, 
         "target_markets": _countries(product.target_markets.all(), language),
         "history": _history(selectors.product_history(product), Product),
         "can_edit": access.can_edit_product(user, product),
+        "unconfirmed": _unconfirmed(product),
         "transitions": transitions,
         "transition_form": forms.get("transition_form") or TransitionForm(),
         "photo_form": forms.get("photo_form") or PhotoForm(),
@@ -503,6 +504,29 @@ def product_transition(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return redirect("products:product_detail", pk=product.pk)
     return _product_page(request, product, status=400, transition_form=form)
+
+
+@registry_required
+@require_POST
+def product_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm the HS code, form and unit the portal suggested on import."""
+    product = _product_or_404(request.user, pk)
+    services.confirm_suggestions(actor=request.user, product=product)
+    messages.success(request, _("The suggested values are confirmed."))
+    return redirect("products:product_detail", pk=product.pk)
+
+
+def _unconfirmed(product: Product) -> list[dict[str, str]]:
+    shown = {
+        "hs_code": f"{product.hs_code.dotted} {product.hs_code.description}",
+        "form": str(product.get_form_display()),
+        "unit": str(product.get_unit_display()),
+    }
+    return [
+        {"label": str(Product._meta.get_field(name).verbose_name), "value": shown[name]}
+        for name in product.unconfirmed
+        if name in shown
+    ]
 
 
 @registry_required

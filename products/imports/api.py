@@ -56,6 +56,22 @@ class ReportEntrySerializer(serializers.Serializer):
         child=serializers.CharField(), help_text="column name -> message"
     )
     changes = serializers.ListField(child=serializers.CharField(), required=False)
+    suggested = serializers.DictField(
+        child=serializers.DictField(child=serializers.CharField()),
+        required=False,
+        help_text="Column (kode_hs, bentuk, satuan) -> {value, label}: what the portal suggests "
+        "for a missing HS code, form or unit, from the product's name.",
+    )
+
+
+class CommitSerializer(serializers.Serializer):
+    accept = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        help_text="Rows whose suggestions are accepted; the others are imported as drafts with "
+        "the suggested values to confirm.",
+    )
+    accept_all = serializers.BooleanField(required=False, help_text="Accept every suggestion.")
 
 
 class ProductImportSerializer(serializers.ModelSerializer):
@@ -97,6 +113,10 @@ class ProductImportSerializer(serializers.ModelSerializer):
             "finished_at",
             "dry_run_seconds",
             "commit_seconds",
+            "column_map",
+            "suggested",
+            "accepted_rows",
+            "accept_all",
             "progress",
             "error_report",
         ]
@@ -195,16 +215,27 @@ class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return Response(self.get_serializer(product_import).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        request=None,
+        request=CommitSerializer,
         responses={200: ProductImportDetailSerializer, 202: ProductImportDetailSerializer},
         description="Import a checked file without rejected rows, all or nothing: 200 when "
         "done, 202 while a large file is imported in the background. 409 if the import is not "
-        "checked, has rejected rows, or was imported already.",
+        "checked, has rejected rows, or was imported already. Rows with suggestions (a missing "
+        "HS code, form or unit) named in `accept` (or all, with `accept_all`) are imported as "
+        "suggested; the others as drafts with the suggested values to confirm.",
     )
     @action(detail=True, methods=["post"])
     def commit(self, request, pk=None):
         product_import = self.get_object()
+        choice = CommitSerializer(data=request.data)
+        choice.is_valid(raise_exception=True)
         try:
+            if product_import.suggested:
+                services.choose_suggestions(
+                    request.user,
+                    product_import,
+                    rows=choice.validated_data.get("accept", []),
+                    accept_all=choice.validated_data.get("accept_all", False),
+                )
             step = services.start_commit(product_import, user=request.user)
             product_import = tasks.start_import_job(step, user=request.user)
         except DjangoValidationError as error:

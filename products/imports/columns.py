@@ -53,8 +53,11 @@ COLUMNS: list[Column] = [
     Column("nama_produk_en", False, gettext_lazy("Product name in English."), "Live mud crab"),
     Column(
         "kode_hs",
-        True,
-        gettext_lazy("HS 2022 subheading, 6 digits, with or without the dot."),
+        False,
+        gettext_lazy(
+            "HS 2022 subheading, 6 digits, with or without the dot. Left empty, the portal "
+            "suggests one from the product's name, for you to accept."
+        ),
         "0306.33",
     ),
     Column(
@@ -68,7 +71,7 @@ COLUMNS: list[Column] = [
         False,
         gettext_lazy(
             "Commodity form: hidup, segar, beku, kering or olahan (or live, fresh, frozen, "
-            "dried, processed). Required for a new product."
+            "dried, processed). Left empty for a new product, the portal suggests one."
         ),
         "hidup",
     ),
@@ -108,6 +111,64 @@ COLUMNS: list[Column] = [
 ]
 COLUMN_NAMES = [c.name for c in COLUMNS]
 REQUIRED = [c.name for c in COLUMNS if c.required]
+#: What identifies a product in a file: village, BUMDes, product name and HS code (which the
+#: portal suggests where the file has none).
+KEY_COLUMNS = ("kode_desa", "nama_bumdes", "nama_produk", "kode_hs")
+#: The columns whose missing value the portal suggests from the product's name.
+SUGGESTED_COLUMNS = ("kode_hs", "bentuk", "satuan")
+
+# Header names people use for the template's columns (after ``normalize_header``): ministry
+# lists, regional spreadsheets, English exports.
+HEADER_SYNONYMS = {
+    "kode_desa": (
+        "kd_desa kode_wilayah kode_wilayah_desa kode_desa_kelurahan kode_kelurahan_desa "
+        "village_code kode_kemendagri id_desa desa_kode kode_desa_kemendagri"
+    ),
+    "nama_bumdes": (
+        "bumdes nama_bum_desa bum_desa bumdes_name nama_badan_usaha_milik_desa "
+        "badan_usaha_milik_desa nama_bumdesa bumdesa"
+    ),
+    "nama_produk": (
+        "produk nama_produk_unggulan produk_unggulan komoditas nama_komoditas "
+        "komoditas_unggulan product product_name nama_barang jenis_produk nama_produk_id "
+        "produk_unggulan_desa"
+    ),
+    "nama_produk_en": "product_name_en nama_produk_inggris nama_inggris english_name name_en",
+    "kode_hs": "hs hs_code kode_hs_2022 hscode kode_hs6 hs6 pos_tarif hs_2022",
+    "kode_btki": "btki kode_btki_2022 hs8 kode_hs8 national_code",
+    "bentuk": "bentuk_komoditas form commodity_form bentuk_produk",
+    "satuan": "unit satuan_produk uom",
+    "kapasitas_per_bulan": (
+        "kapasitas kapasitas_produksi kapasitas_produksi_per_bulan produksi_per_bulan capacity "
+        "capacity_per_month volume_per_bulan produksi"
+    ),
+    "bulan_tersedia": "bulan_panen musim_panen available_months bulan months",
+    "minimal_order": "min_order minimum_order moq pesanan_minimum",
+    "harga": "price harga_satuan harga_per_satuan",
+    "mata_uang": "currency",
+    "kemasan": "packaging jenis_kemasan",
+    "deskripsi": "keterangan uraian deskripsi_produk description",
+    "deskripsi_en": "description_en deskripsi_inggris",
+}
+_HEADER_NAMES = {name: name for name in COLUMN_NAMES} | {
+    variant: name for name, variants in HEADER_SYNONYMS.items() for variant in variants.split()
+}
+
+
+def guess_column(header) -> str:
+    """The template column a header names (``Kode Desa``, ``KODE_DESA``, ``kd_desa`` →
+    ``kode_desa``; ``Nama Produk Unggulan`` → ``nama_produk``; ``Kode HS (6 digit)`` →
+    ``kode_hs``), or "" if none."""
+    name = normalize_header(header)
+    if not name:
+        return ""
+    found = _HEADER_NAMES.get(name)
+    if found:
+        return found
+    # A known name followed by a qualifier: the longest known name that starts it.
+    starts = [known for known in _HEADER_NAMES if name.startswith(known + "_")]
+    return _HEADER_NAMES[max(starts, key=len)] if starts else ""
+
 
 # Column -> product field, for the columns that are not part of the natural key.
 FIELD_OF = {
@@ -214,7 +275,7 @@ AMOUNTS = {
 
 def normalize_header(value) -> str:
     text = str(value or "").replace("\ufeff", "").strip().strip('"').strip().lower()
-    return re.sub(r"[\s\-]+", "_", text)
+    return re.sub(r"[^0-9a-z]+", "_", text).strip("_")
 
 
 def text(value) -> str:

@@ -13,6 +13,7 @@ class ProductImport(models.Model):
     """One upload of a village product list: who, when, what file, what it did."""
 
     class Status(models.TextChoices):
+        COLUMNS = "columns", _("Columns to confirm")
         VALIDATING = "validating", _("Checking")
         VALIDATED = "validated", _("Checked")
         REJECTED = "rejected", _("Has errors")
@@ -48,6 +49,14 @@ class ProductImport(models.Model):
     checked_at = models.DateTimeField(null=True, blank=True)
     dry_run_seconds = models.FloatField(null=True, blank=True)
     commit_seconds = models.FloatField(null=True, blank=True)
+    # Lists as they come (products.imports.reader): the file's columns as the portal reads them
+    # (header as written -> template column, "" to leave it out), the rows whose missing HS
+    # code, form or unit the portal suggested, and the suggestions the importer accepted
+    # (row numbers; ``accept_all`` for every row).
+    column_map = models.JSONField(_("columns"), default=dict, blank=True)
+    suggested = models.PositiveIntegerField(_("rows with suggestions"), default=0)
+    accepted_rows = models.JSONField(_("suggestions accepted"), default=list, blank=True)
+    accept_all = models.BooleanField(_("all suggestions accepted"), default=False)
 
     class Meta:
         verbose_name = _("product list import")

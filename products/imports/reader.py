@@ -15,7 +15,12 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from bumdes_export.reference.selectors import normalize_region_code
-from products.imports.columns import COLUMN_NAMES, REQUIRED, normalize_header, region_code_text
+from products.imports.columns import (
+    COLUMN_NAMES,
+    REQUIRED,
+    guess_column,
+    region_code_text,
+)
 
 XLSX_MAGIC = b"PK\x03\x04"
 EXTENSIONS = (".csv", ".xlsx")
@@ -31,6 +36,13 @@ class Sheet:
     header_row: int
     _rows: Iterator[tuple[int, Sequence]] = field(repr=False)
     _close: object = None
+    #: Each header as written, with the template column it is read as ("": left out).
+    mapping: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def exact(self) -> bool:
+        """Whether every header is a template column name as written in the template."""
+        return all(header == column for header, column in self.mapping)
 
     def rows(self) -> Iterator[tuple[int, Sequence]]:
         """``(row number, cells)`` for every non-blank row after the header."""
@@ -110,7 +122,7 @@ def _xlsx_rows(workbook) -> Iterator[tuple[int, Sequence]]:
     for sheet in workbook.worksheets:
         for cells in sheet.iter_rows(values_only=True, max_row=20):
             if cells and not _blank(cells):
-                if "kode_desa" in {normalize_header(c) for c in cells}:
+                if "kode_desa" in {guess_column(c) for c in cells}:
                     chosen = sheet
                 break
         if chosen is sheet:
@@ -119,8 +131,11 @@ def _xlsx_rows(workbook) -> Iterator[tuple[int, Sequence]]:
         yield number, cells
 
 
-def open_sheet(data: bytes, file_name: str) -> Sheet:
-    """Open the file and read its header; raise ``FileProblem`` if it cannot be imported."""
+def open_sheet(data: bytes, file_name: str, column_map: dict[str, str] | None = None) -> Sheet:
+    """Open the file and read its header; raise ``FileProblem`` if it cannot be imported.
+
+    ``column_map`` (header as written -> template column, "" to leave it out) overrides what
+    each header is guessed to name."""
     kind = kind_of(file_name)
     close = None
     if kind == "xlsx":
@@ -137,7 +152,12 @@ def open_sheet(data: bytes, file_name: str) -> Sheet:
         if close:
             close()
         raise FileProblem(_("The file is empty.")) from None
-    columns = _columns(header)
+    try:
+        columns, mapping = _columns(header, column_map or {})
+    except FileProblem:
+        if close:
+            close()
+        raise
 
     def data_rows() -> Iterator[tuple[int, Sequence]]:
         for number, cells in rows:
@@ -147,20 +167,39 @@ def open_sheet(data: bytes, file_name: str) -> Sheet:
             elif not _blank(cells):
                 yield number, cells
 
-    return Sheet(columns=columns, header_row=header_row, _rows=data_rows(), _close=close)
+    return Sheet(
+        columns=columns,
+        header_row=header_row,
+        _rows=data_rows(),
+        _close=close,
+        mapping=mapping,
+    )
 
 
-def _columns(header: Sequence) -> dict[str, int]:
+def header_text(cell) -> str:
+    return str(cell if cell is not None else "").replace("\ufeff", "").strip()
+
+
+def _columns(
+    header: Sequence, column_map: dict[str, str]
+) -> tuple[dict[str, int], list[tuple[str, str]]]:
+    """Where each template column stands, and how each header was read. Headers that name no
+    template column are left out (and listed); a column named twice or a required column
+    missing makes the file unreadable."""
     columns: dict[str, int] = {}
-    unknown: list[str] = []
+    mapping: list[tuple[str, str]] = []
     twice: list[str] = []
     for index, cell in enumerate(header):
-        name = normalize_header(cell)
+        text = header_text(cell)
+        if not text:
+            continue
+        name = column_map[text] if text in column_map else guess_column(text)
+        if name not in COLUMN_NAMES:
+            name = ""
+        mapping.append((text, name))
         if not name:
             continue
-        if name not in COLUMN_NAMES:
-            unknown.append(str(cell).strip())
-        elif name in columns:
+        if name in columns:
             twice.append(name)
         else:
             columns[name] = index
@@ -170,18 +209,13 @@ def _columns(header: Sequence) -> dict[str, int]:
         problems.append(
             _("Required columns are missing: %(columns)s.") % {"columns": ", ".join(missing)}
         )
-    if unknown:
-        problems.append(
-            _("Unknown columns: %(columns)s. Use the column names of the template.")
-            % {"columns": ", ".join(unknown)}
-        )
     if twice:
         problems.append(
             _("These columns appear more than once: %(columns)s.") % {"columns": ", ".join(twice)}
         )
     if problems:
         raise FileProblem(" ".join(problems))
-    return columns
+    return columns, mapping
 
 
 def estimate_rows(data: bytes, file_name: str) -> int:

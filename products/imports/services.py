@@ -275,10 +275,14 @@ def checked_rows(
     progress: Callable[[float], None] = lambda done: None,
     *,
     record_changes: bool = False,
+    mapping: list[tuple[str, str]] | None = None,
 ) -> Iterator[Row]:
-    """Every data row of the file, checked, in file order. Raises ``FileProblem``."""
+    """Every data row of the file, checked, in file order. Raises ``FileProblem``. How the
+    file's headers were read is added to ``mapping``, where given."""
     limit = max_rows()
-    with open_sheet(data, product_import.file_name) as sheet:
+    with open_sheet(data, product_import.file_name, product_import.column_map) as sheet:
+        if mapping is not None:
+            mapping.extend(sheet.mapping)
         checker = Checker(
             lookups,
             sheet.columns,
@@ -324,9 +328,10 @@ def check(product_import: ProductImport, *, job: BackgroundJob | None = None) ->
     progress = Progress(job, total=product_import.rows)
     with translation.override(report_language(product_import)):
         outcome = Outcome(max_rows=REPORT_ALL_ROWS, max_problems=REPORT_MAX_PROBLEMS)
+        mapping: list[tuple[str, str]] = []
         try:
             data = _read(product_import)
-            for row in checked_rows(product_import, data, Lookups(), progress):
+            for row in checked_rows(product_import, data, Lookups(), progress, mapping=mapping):
                 outcome.add(row)
             outcome.finish()
         except FileProblem as problem:
@@ -361,6 +366,10 @@ def check(product_import: ProductImport, *, job: BackgroundJob | None = None) ->
         checked_at=timezone.now(),
         finished_at=timezone.now() if rejected else None,
         dry_run_seconds=time.perf_counter() - started,
+        column_map=dict(mapping),
+        suggested=outcome.suggested,
+        accepted_rows=[],
+        accept_all=False,
     )
 
 
@@ -450,6 +459,7 @@ def commit(
             if writer.db_lock is not None:
                 lookups.db_lock = writer.db_lock
             seen: set[tuple[str, str, str, str] | None] = set()
+            accepted = set(product_import.accepted_rows or ())
             rows = unchanged = 0
             try:
                 for row in checked_rows(
@@ -463,6 +473,10 @@ def commit(
                     if row.action == UNCHANGED:
                         unchanged += 1
                     else:
+                        if row.suggested and not (
+                            product_import.accept_all or row.number in accepted
+                        ):
+                            row.unconfirmed = [SUGGESTED_FIELD[c] for c in row.suggested]
                         writer.add(row, scorer.score(row))
                 seen.clear()
                 del data
@@ -470,6 +484,7 @@ def commit(
             except BaseException:
                 writer.abort()
                 raise
+            _mark_unconfirmed(writer.unconfirmed)
             _send_back_to_review(writer.back_to_review, actor)
             if writer.product_ids:
                 events.announce_import(writer.product_ids)
@@ -504,6 +519,93 @@ def commit(
     finally:
         progress.close()
     return product_import
+
+
+#: Template column -> the product field whose value the portal may suggest.
+SUGGESTED_FIELD = {"kode_hs": "hs_code", "bentuk": "form", "satuan": "unit"}
+
+
+def _mark_unconfirmed(groups: dict[tuple[str, ...], list[int]]) -> None:
+    """Products imported with suggestions nobody accepted: a blocking readiness gap until an
+    officer confirms them (``products.services.confirm_suggestions``)."""
+    for fields, ids in groups.items():
+        for start in range(0, len(ids), 5000):
+            Product.objects.filter(pk__in=ids[start : start + 5000]).update(
+                unconfirmed=list(fields)
+            )
+
+
+def choose_suggestions(
+    actor: AnyUser, product_import: ProductImport, *, rows: Sequence[int], accept_all: bool
+) -> ProductImport:
+    """Record which of the portal's suggestions the importer accepts before committing: the
+    rows named, or every row. Rows not accepted are imported as drafts with the suggestion to
+    confirm."""
+    check_ready_to_commit(actor, product_import)
+    offered = {e["row"] for e in product_import.report if e.get("suggested")}
+    return _save(
+        product_import,
+        accept_all=accept_all,
+        accepted_rows=sorted({int(n) for n in rows} & offered),
+    )
+
+
+# --- Columns as the file names them ---------------------------------------------------------
+
+
+def read_columns(product_import: ProductImport) -> list[tuple[str, str]]:
+    """Each header of the stored file as written, with the template column it is read as (the
+    importer's choice where made, else the portal's guess). Raises ``FileProblem``."""
+    data = _read(product_import)
+    with open_sheet(data, product_import.file_name, product_import.column_map) as sheet:
+        return sheet.mapping
+
+
+def needs_columns(product_import: ProductImport) -> bool:
+    """Whether the importer should see how the file's columns are read before the check: a
+    header that is not the template's, or one left out. Stores the guess."""
+    try:
+        mapping = read_columns(product_import)
+    except FileProblem:
+        return False  # the check says why the file cannot be read
+    exact = all(header == column for header, column in mapping)
+    if not exact:
+        _save(product_import, status=Status.COLUMNS, column_map=dict(mapping))
+    return not exact
+
+
+def set_columns(
+    actor: AnyUser, product_import: ProductImport, column_map: dict[str, str]
+) -> ImportStep:
+    """The importer's reading of the file's columns (header -> template column, "" to leave
+    it out); then the check, as after an upload."""
+    if not access.can_commit(actor, product_import):
+        raise PermissionDenied
+    if product_import.status not in (Status.COLUMNS, Status.VALIDATED, Status.REJECTED):
+        raise ValidationError(
+            {"columns": _("The columns can be changed only before the import is committed.")}
+        )
+    known = set(cols.COLUMN_NAMES)
+    cleaned = {str(h): (c if c in known else "") for h, c in column_map.items()}
+    chosen = [c for c in cleaned.values() if c]
+    twice = sorted({c for c in chosen if chosen.count(c) > 1})
+    if twice:
+        raise ValidationError(
+            {
+                "columns": _("Each column may be chosen once: %(columns)s.")
+                % {"columns": ", ".join(twice)}
+            }
+        )
+    missing = [name for name in cols.REQUIRED if name not in chosen]
+    if missing:
+        raise ValidationError(
+            {
+                "columns": _("Choose a column of the file for: %(columns)s.")
+                % {"columns": ", ".join(missing)}
+            }
+        )
+    _save(product_import, column_map=cleaned, status=Status.VALIDATING)
+    return submit(product_import)
 
 
 def clear_never_imported(actor: AnyUser) -> int:

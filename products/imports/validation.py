@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from bumdes_export.reference.models import HsCode, Region
 from bumdes_export.reference.selectors import normalize_region_code
+from bumdes_export.reference.suggestions.selectors import Suggestions, suggest
 from products import checks, selectors
 from products.imports import columns as cols
 from products.imports.columns import CellError
@@ -31,8 +32,10 @@ from products.models import (
     ALL_MONTHS,
     Bumdes,
     Certificate,
+    CommodityForm,
     Product,
     ProductPhoto,
+    Unit,
 )
 from products.readiness import ProductFacts, RuleSpec, evaluate
 
@@ -120,6 +123,8 @@ class Lookups:
         self.villages: dict[str, tuple[int, str, bool]] = {}
         self.bumdes: dict[tuple[str, str], BumdesFacts] = {}
         self.products: dict[tuple[int, str, str], Existing] = {}
+        # (BUMDes, product name) -> the HS codes of its products by that name.
+        self.by_name: dict[tuple[int, str], list[str]] = {}
         self.certificates: dict[int, frozenset[str]] = {}
         self.photos: set[int] = set()
         self.destinations: dict[int, frozenset[str]] = {}
@@ -170,8 +175,11 @@ class Lookups:
             for pk, bumdes_id, name, hs, version, status, *values in products.values_list(
                 "id", "bumdes_id", "name_id", "hs_code_id", "version", "status", *UPDATABLE
             ):
+                key = cols.name_key(name)
+                if (bumdes_id, key, hs) not in self.products:
+                    self.by_name.setdefault((bumdes_id, key), []).append(hs)
                 self.products.setdefault(
-                    (bumdes_id, cols.name_key(name), hs),
+                    (bumdes_id, key, hs),
                     Existing(id=pk, version=version, status=status, values=tuple(values)),
                 )
         if self.readiness:
@@ -237,6 +245,8 @@ class Row:
         "values",
         "changes",
         "material",
+        "suggested",
+        "unconfirmed",
     )
 
     def __init__(self, number: int) -> None:
@@ -256,6 +266,10 @@ class Row:
         self.values: dict | None = None
         self.changes: dict[str, list | None] = {}
         self.material: list[str] = []
+        # Column -> (value, label) the portal suggested for a missing HS code, form or unit.
+        self.suggested: dict[str, tuple[str, str]] = {}
+        # Product fields whose suggestion the importer did not accept (set by the commit).
+        self.unconfirmed: list[str] = []
 
     def entry(self) -> dict:
         """The row in the report."""
@@ -273,6 +287,11 @@ class Row:
         }
         if self.action == UPDATE:
             entry["changes"] = sorted(self.changes)
+        if self.suggested:
+            entry["suggested"] = {
+                column: {"value": value, "label": label}
+                for column, (value, label) in self.suggested.items()
+            }
         return entry
 
 
@@ -343,8 +362,14 @@ class Checker:
         self.lookups = lookups
         self.region = region
         self.record_changes = record_changes
-        self.key_index = tuple(columns[name] for name in cols.REQUIRED)
+        self.key_index = tuple(columns.get(name) for name in cols.KEY_COLUMNS)
         self.width = max(columns.values()) + 1
+        self.description_index = columns.get("deskripsi")
+        self.no_hs = _(
+            "Required: no HS code is given and none could be suggested from the product's name."
+        )
+        self._suggestions: dict[str, Suggestions] = {}
+        self._labels: dict[tuple[str, str], str] = {}
         # Messages in the active language, and what repeats from row to row, worked out once.
         self.required = _("Required; this cell is empty.")
         self.too_long = _("At most %(max)d characters.") % {"max": 200}
@@ -401,6 +426,49 @@ class Checker:
             key = self._names[name] = name.lower()
         return key
 
+    def _suggestions_for(self, name: str, cells: Sequence) -> Suggestions:
+        """What the name (and description) suggest; names that differ only in numbers share
+        their suggestions (``Kepiting 12`` and ``Kepiting 13``)."""
+        at = self.description_index
+        description = cols.text(cells[at])[:300] if at is not None else ""
+        key = " ".join(w for w in name.lower().split() if not w.isdigit()) + "|" + description
+        found = self._suggestions.get(key)
+        if found is None:
+            found = self._suggestions[key] = suggest(name, description, limit=1)
+        return found
+
+    def _suggest_hs(self, row: Row, cells: Sequence) -> None:
+        found = self._suggestions_for(row.name, cells).hs
+        if not found:
+            row.errors["kode_hs"] = self.no_hs
+            return
+        best = found[0]
+        row.hs = best.code
+        label = self._labels.get(("kode_hs", best.code))
+        if label is None:
+            label = self._labels[("kode_hs", best.code)] = _(
+                "%(code)s %(description)s (confidence %(share)d%%)"
+            ) % {
+                "code": best.dotted,
+                "description": best.description,
+                "share": best.confidence * 100,
+            }
+        row.suggested["kode_hs"] = (best.code, label)
+
+    def _suggest_choice(
+        self, row: Row, cells: Sequence, given: dict, column: str, field: str
+    ) -> None:
+        suggestions = self._suggestions_for(row.name, cells)
+        value = suggestions.form if field == "form" else suggestions.unit
+        if not value:
+            return
+        given[field] = value
+        label = self._labels.get((column, value))
+        if label is None:
+            choices = CommodityForm if field == "form" else Unit
+            label = self._labels[(column, value)] = str(choices(value).label)
+        row.suggested[column] = (value, label)
+
     def check(self, number: int, cells: Sequence) -> Row:
         if len(cells) < self.width:
             cells = list(cells) + [None] * (self.width - len(cells))
@@ -430,10 +498,9 @@ class Checker:
             errors["nama_produk"] = self.too_long
         row.name = name
 
-        raw = cells[at_hs]
-        if raw is None or raw == "" or (raw.__class__ is str and raw.isspace()):
-            errors["kode_hs"] = required
-        else:
+        raw = cells[at_hs] if at_hs is not None else None
+        hs_missing = raw is None or raw == "" or (raw.__class__ is str and raw.isspace())
+        if not hs_missing:
             row.hs, problem = self._hs_code(raw)
             if problem:
                 errors["kode_hs"] = problem
@@ -468,17 +535,33 @@ class Checker:
 
         name_key = name.lower()
         row.bumdes_key = bumdes_key = (row.village, self._name_key(bumdes_name))
+        bumdes = None
+        if "kode_desa" not in errors and "nama_bumdes" not in errors:
+            row.bumdes = bumdes = self.lookups.bumdes.get(bumdes_key, NEW_BUMDES)
+        if hs_missing and not name:
+            errors["kode_hs"] = self.no_hs
+        elif hs_missing:
+            # No code: the product the BUMDes has by this name, else what the name suggests.
+            if bumdes is not None and bumdes.id is not None:
+                same_name = self.lookups.by_name.get((bumdes.id, name_key), ())
+                if len(same_name) == 1:
+                    row.hs = same_name[0]
+            if not row.hs:
+                self._suggest_hs(row, cells)
         if row.village and bumdes_name and name and row.hs:
             row.key = (row.village, bumdes_key[1], name_key, row.hs)
-        if "kode_desa" in errors or "nama_bumdes" in errors:
+        if bumdes is None:
             return row  # the BUMDes cannot be found without its village and name
-        row.bumdes = bumdes = self.lookups.bumdes.get(bumdes_key, NEW_BUMDES)
         if bumdes.id is not None and "nama_produk" not in errors and "kode_hs" not in errors:
             row.existing = self.lookups.products.get((bumdes.id, name_key, row.hs))
         existing = row.existing
         if existing is None:
             if "form" not in given and "bentuk" not in errors:
-                errors["bentuk"] = self.form_required
+                self._suggest_choice(row, cells, given, "bentuk", "form")
+                if "form" not in given:
+                    errors["bentuk"] = self.form_required
+            if "unit" not in given and "satuan" not in errors:
+                self._suggest_choice(row, cells, given, "satuan", "unit")
             if errors:
                 return row
             values = dict(DEFAULTS)
@@ -587,6 +670,7 @@ class Outcome:
         self.max_problems = max_problems
         self.rows = 0
         self.counts = {CREATE: 0, UPDATE: 0, UNCHANGED: 0, REJECT: 0}
+        self.suggested = 0
         self.new_bumdes: set[tuple[str, str]] = set()
         self.problems: dict[int, dict] = {}
         self.others: dict[int, dict] = {}
@@ -611,7 +695,13 @@ class Outcome:
         else:
             if new_bumdes is not None:
                 self._bumdes_rows[new_bumdes] = self._bumdes_rows.get(new_bumdes, 0) + 1
-            if self.rows <= self.max_rows:
+            if row.suggested:
+                self.suggested += 1
+            # Rows with suggestions stay in the report of a long file too: they are accepted
+            # row by row.
+            if self.rows <= self.max_rows or (
+                row.suggested and self.suggested <= self.max_problems
+            ):
                 self.others[row.number] = row.entry()
 
     def finish(self) -> None:
@@ -645,8 +735,6 @@ class Outcome:
 
     def report(self) -> list[dict]:
         problems = [self.problems[n] for n in sorted(self.problems)][: self.max_problems]
-        if self.rows > self.max_rows:
-            return problems
         return problems + [self.others[n] for n in sorted(self.others)]
 
     @property

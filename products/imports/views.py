@@ -17,7 +17,7 @@ from bumdes_export.accounts.decorators import allowed_by
 from bumdes_export.core.forms import form_action
 from bumdes_export.core.i18n import active_language
 from products.imports import access, columns, selectors, services, tasks
-from products.imports.forms import UploadForm
+from products.imports.forms import ColumnsForm, SuggestionsForm, UploadForm
 from products.imports.models import ProductImport
 
 REPORT_PAGE = 50
@@ -68,6 +68,8 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             region_code=data["region"] or None,
             language=active_language(),  # the language the page is read in
         )
+        if services.needs_columns(product_import):
+            return product_import  # the importer sees how the columns are read first
         return tasks.start_import_job(services.submit(product_import), user=request.user)
 
     if request.method == "POST" and (uploaded := form_action(form, upload)):
@@ -86,13 +88,30 @@ def _visible(request: HttpRequest, pk: int) -> ProductImport:
 
 @importer_required
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    product_import = _visible(request, pk)
+    return _detail(request, _visible(request, pk))
+
+
+def _detail(
+    request: HttpRequest,
+    product_import: ProductImport,
+    *,
+    columns_form: ColumnsForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     report = selectors.report_rows(product_import)
     page = Paginator(report, REPORT_PAGE).get_page(request.GET.get("page"))
     running = product_import.status in (
         ProductImport.Status.VALIDATING,
         ProductImport.Status.IMPORTING,
     )
+    can_commit = access.can_commit_now(request.user, product_import)
+    can_map = access.can_commit(request.user, product_import) and product_import.status in (
+        ProductImport.Status.COLUMNS,
+        ProductImport.Status.VALIDATED,
+        ProductImport.Status.REJECTED,
+    )
+    if columns_form is None and can_map and product_import.column_map:
+        columns_form = ColumnsForm(mapping=list(product_import.column_map.items()))
     return render(
         request,
         "products/imports/import_detail.html",
@@ -101,17 +120,45 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "page": page,
             "running": running,
             "job": product_import.job if running else None,
-            "can_commit": access.can_commit_now(request.user, product_import),
+            "can_commit": can_commit,
+            "columns_form": columns_form if can_map else None,
+            "suggestions": [e for e in report if e.get("suggested")] if can_commit else [],
             "shown_problems": sum(1 for e in report if e.get("action") == "reject"),
         },
+        status=status,
     )
+
+
+@importer_required
+@require_POST
+def import_columns(request: HttpRequest, pk: int) -> HttpResponse:
+    """The importer's reading of the file's columns; then the check runs."""
+    product_import = _visible(request, pk)
+    form = ColumnsForm(request.POST, mapping=list(product_import.column_map.items()))
+    if done := form_action(
+        form,
+        lambda data: tasks.start_import_job(
+            services.set_columns(request.user, product_import, form.column_map()),
+            user=request.user,
+        ),
+    ):
+        return redirect("products:import_detail", pk=done.value.pk)
+    return _detail(request, product_import, columns_form=form, status=400)
 
 
 @importer_required
 @require_POST
 def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
     product_import = _visible(request, pk)
+    choice = SuggestionsForm(request.POST)
     try:
+        if product_import.suggested and choice.is_valid():
+            services.choose_suggestions(
+                request.user,
+                product_import,
+                rows=choice.cleaned_data["accept"],
+                accept_all=choice.cleaned_data["accept_all"],
+            )
         step = services.start_commit(product_import, user=request.user)
         product_import = tasks.start_import_job(step, user=request.user)
     except ValidationError as error:

@@ -113,6 +113,8 @@ class BaseWriter:
         self.new_bumdes: dict[tuple[str, str], int] = {}
         self.product_ids: list[int] = []
         self.back_to_review: list[tuple[int, list[str]]] = []
+        # The fields still to confirm (suggested, not accepted) -> the products concerned.
+        self.unconfirmed: dict[tuple[str, ...], list[int]] = {}
         self.created = 0
         self.updated = 0
 
@@ -139,6 +141,8 @@ class BaseWriter:
             if row.material:
                 self.back_to_review.append((pk, row.material))
         self.product_ids.append(pk)
+        if row.unconfirmed:
+            self.unconfirmed.setdefault(tuple(row.unconfirmed), []).append(pk)
         self.stage_product(pk, bumdes_id, row, base, base_unit, score)
 
     def bumdes_changes(self, row: Row) -> dict:

@@ -138,6 +138,12 @@ def update_product(
     full_clean(product)
     changes |= m2m_changes(product, "exported_to", exported_to)
     changes |= m2m_changes(product, "target_markets", target_markets)
+    # Suggested values the person saved (seen in the form, or sent) are theirs now.
+    confirmed = [name for name in product.unconfirmed if name in data]
+    if confirmed:
+        remaining = [name for name in product.unconfirmed if name not in confirmed]
+        changes["unconfirmed"] = [list(product.unconfirmed), remaining]
+        product.unconfirmed = remaining
     if not changes:
         return product
     product.save()
@@ -174,6 +180,8 @@ def transition_product(*, actor: AnyUser, product: Product, to: str, note: str =
     note = (note or "").strip()
     if to == Product.Status.RETURNED and not note:
         raise ValidationError({"note": _("Say why the product is returned.")})
+    if product.unconfirmed and to != Product.Status.RETURNED:
+        raise ValidationError({"status": unconfirmed_message(product)})
     if to == Product.Status.EXPORT_READY:
         readiness = refresh_readiness(product)
         if readiness.blocking:
@@ -205,6 +213,37 @@ def transition_product(*, actor: AnyUser, product: Product, to: str, note: str =
     events.announce_product(product.pk, product.version)
     if to in (Product.Status.RETURNED, Product.Status.EXPORT_READY, Product.Status.VERIFIED):
         notify_product_status(product, actor=actor, kind=f"product.{to}", note=note)
+    return product
+
+
+def unconfirmed_message(product: Product) -> str:
+    labels = ", ".join(_field_label(name) for name in product.unconfirmed)
+    return _(
+        "First confirm the values the portal suggested on import (%(fields)s): check them on "
+        "the product page and confirm or change them."
+    ) % {"fields": labels}
+
+
+@transaction.atomic
+def confirm_suggestions(*, actor: AnyUser, product: Product) -> Product:
+    """The person confirms the HS code, form and unit the portal suggested on import."""
+    if not access.can_edit_product(actor, product):
+        raise PermissionDenied
+    product = Product.objects.select_for_update().select_related("bumdes").get(pk=product.pk)
+    if not product.unconfirmed:
+        return product
+    before = list(product.unconfirmed)
+    product.unconfirmed = []
+    product.save(update_fields=["unconfirmed", "updated_at"])
+    record_history(
+        bumdes=product.bumdes,
+        product=product,
+        actor=actor,
+        kind=HistoryEntry.Kind.UPDATED,
+        changes={"unconfirmed": [before, []]},
+        note=_("Suggested values confirmed"),
+    )
+    refresh_readiness(product)
     return product
 
 
