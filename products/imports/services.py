@@ -207,13 +207,13 @@ def attach_job(product_import: ProductImport, job: BackgroundJob) -> ProductImpo
     refused claim leaves neither the claim nor the job."""
     if job.kind == COMMIT_JOB:
         claim_for_commit(product_import)
-    return _save(product_import, job=job)
+    return save_fields(product_import, job=job)
 
 
 # --- Reading the stored file ----------------------------------------------------------------
 
 
-def _read(product_import: ProductImport) -> bytes:
+def read_stored(product_import: ProductImport) -> bytes:
     with product_import.file.open("rb") as handle:
         return handle.read()
 
@@ -330,12 +330,12 @@ def check(product_import: ProductImport, *, job: BackgroundJob | None = None) ->
         outcome = Outcome(max_rows=REPORT_ALL_ROWS, max_problems=REPORT_MAX_PROBLEMS)
         mapping: list[tuple[str, str]] = []
         try:
-            data = _read(product_import)
+            data = read_stored(product_import)
             for row in checked_rows(product_import, data, Lookups(), progress, mapping=mapping):
                 outcome.add(row)
             outcome.finish()
         except FileProblem as problem:
-            return _save(
+            return save_fields(
                 product_import,
                 status=Status.REJECTED,
                 error=str(problem),
@@ -352,7 +352,7 @@ def check(product_import: ProductImport, *, job: BackgroundJob | None = None) ->
             )
     counts = outcome.counts
     rejected = counts[REJECT]
-    return _save(
+    return save_fields(
         product_import,
         status=Status.REJECTED if rejected else Status.VALIDATED,
         error="",
@@ -373,7 +373,7 @@ def check(product_import: ProductImport, *, job: BackgroundJob | None = None) ->
     )
 
 
-def _save(product_import: ProductImport, **fields: Any) -> ProductImport:
+def save_fields(product_import: ProductImport, **fields: Any) -> ProductImport:
     ProductImport.objects.filter(pk=product_import.pk).update(**fields)
     for name, value in fields.items():
         setattr(product_import, name, value)
@@ -445,7 +445,7 @@ def commit(
             }
             lookups = Lookups(lock=True, readiness=True)
             scorer = Scorer(lookups)
-            data = _read(product_import)
+            data = read_stored(product_import)
             # Everything the rows are compared with is loaded before writing starts, so this
             # thread need not wait for the connection while the writer's thread uses it.
             lookups.ensure(village_codes(data, product_import.file_name))
@@ -488,7 +488,7 @@ def commit(
             _send_back_to_review(writer.back_to_review, actor)
             if writer.product_ids:
                 events.announce_import(writer.product_ids)
-            _save(
+            save_fields(
                 product_import,
                 status=Status.DONE,
                 error="",
@@ -505,10 +505,10 @@ def commit(
     except (Refused, FileProblem):
         # The registry (or the file) changed since the check: nothing was written. Check again
         # so the page shows why.
-        _save(product_import, status=Status.VALIDATING)
+        save_fields(product_import, status=Status.VALIDATING)
         check(product_import)
     except Exception as error:
-        _save(
+        save_fields(
             product_import,
             status=Status.FAILED,
             error=str(error)[:2000],
@@ -543,69 +543,11 @@ def choose_suggestions(
     confirm."""
     check_ready_to_commit(actor, product_import)
     offered = {e["row"] for e in product_import.report if e.get("suggested")}
-    return _save(
+    return save_fields(
         product_import,
         accept_all=accept_all,
         accepted_rows=sorted({int(n) for n in rows} & offered),
     )
-
-
-# --- Columns as the file names them ---------------------------------------------------------
-
-
-def read_columns(product_import: ProductImport) -> list[tuple[str, str]]:
-    """Each header of the stored file as written, with the template column it is read as (the
-    importer's choice where made, else the portal's guess). Raises ``FileProblem``."""
-    data = _read(product_import)
-    with open_sheet(data, product_import.file_name, product_import.column_map) as sheet:
-        return sheet.mapping
-
-
-def needs_columns(product_import: ProductImport) -> bool:
-    """Whether the importer should see how the file's columns are read before the check: a
-    header that is not the template's, or one left out. Stores the guess."""
-    try:
-        mapping = read_columns(product_import)
-    except FileProblem:
-        return False  # the check says why the file cannot be read
-    exact = all(header == column for header, column in mapping)
-    if not exact:
-        _save(product_import, status=Status.COLUMNS, column_map=dict(mapping))
-    return not exact
-
-
-def set_columns(
-    actor: AnyUser, product_import: ProductImport, column_map: dict[str, str]
-) -> ImportStep:
-    """The importer's reading of the file's columns (header -> template column, "" to leave
-    it out); then the check, as after an upload."""
-    if not access.can_commit(actor, product_import):
-        raise PermissionDenied
-    if product_import.status not in (Status.COLUMNS, Status.VALIDATED, Status.REJECTED):
-        raise ValidationError(
-            {"columns": _("The columns can be changed only before the import is committed.")}
-        )
-    known = set(cols.COLUMN_NAMES)
-    cleaned = {str(h): (c if c in known else "") for h, c in column_map.items()}
-    chosen = [c for c in cleaned.values() if c]
-    twice = sorted({c for c in chosen if chosen.count(c) > 1})
-    if twice:
-        raise ValidationError(
-            {
-                "columns": _("Each column may be chosen once: %(columns)s.")
-                % {"columns": ", ".join(twice)}
-            }
-        )
-    missing = [name for name in cols.REQUIRED if name not in chosen]
-    if missing:
-        raise ValidationError(
-            {
-                "columns": _("Choose a column of the file for: %(columns)s.")
-                % {"columns": ", ".join(missing)}
-            }
-        )
-    _save(product_import, column_map=cleaned, status=Status.VALIDATING)
-    return submit(product_import)
 
 
 def clear_never_imported(actor: AnyUser) -> int:
@@ -691,7 +633,7 @@ def commit_checked(product_import: ProductImport, *, actor: AnyUser = None) -> P
     """Commit a checked import at once, in this process (the command line and the bench)."""
     if product_import.status != Status.VALIDATED:
         return product_import
-    _save(product_import, status=Status.IMPORTING)
+    save_fields(product_import, status=Status.IMPORTING)
     return commit(product_import, actor=actor)
 
 
@@ -725,7 +667,7 @@ def problems(product_import: ProductImport) -> Iterator[dict[str, Any]]:
         return
     with translation.override(report_language(product_import)):
         outcome = Outcome(max_rows=0, max_problems=10**9)
-        for row in checked_rows(product_import, _read(product_import), Lookups()):
+        for row in checked_rows(product_import, read_stored(product_import), Lookups()):
             outcome.add(row)
         outcome.finish()
         yield from outcome.report()

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from bumdes_export.accounts.decorators import allowed_by
 from bumdes_export.core.forms import form_action
 from bumdes_export.core.i18n import active_language
-from products.imports import access, columns, selectors, services, tasks
+from products.imports import access, columns, mapping, selectors, services, tasks
 from products.imports.forms import ColumnsForm, SuggestionsForm, UploadForm
 from products.imports.models import ProductImport
 
@@ -68,7 +68,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             region_code=data["region"] or None,
             language=active_language(),  # the language the page is read in
         )
-        if services.needs_columns(product_import):
+        if mapping.needs_columns(product_import):
             return product_import  # the importer sees how the columns are read first
         return tasks.start_import_job(services.submit(product_import), user=request.user)
 
@@ -138,7 +138,7 @@ def import_columns(request: HttpRequest, pk: int) -> HttpResponse:
     if done := form_action(
         form,
         lambda data: tasks.start_import_job(
-            services.set_columns(request.user, product_import, form.column_map()),
+            mapping.set_columns(request.user, product_import, form.column_map()),
             user=request.user,
         ),
     ):

@@ -7,7 +7,10 @@ in the variants people write (codes with and without dots, Indonesian and plain 
 and mixed-case names). It runs the dry run (timed on its own) and the commit through the same
 code as ``import_products`` (``seconds`` is the commit alone), checks the counts and prints a
 summary; the last line is one JSON object (rows, created, updated, seconds, rows_per_s,
-dry_run_seconds, peak_rss_mb, database). What it created is deleted unless ``--keep``.
+dry_run_seconds, suggested_columns, suggested, peak_rss_mb, database).
+``--without-suggested-columns`` writes the same rows without kode_hs, bentuk and satuan, as
+ministry lists come: existing products are found by name, new ones get the suggested code, form
+and unit (not accepted: they are imported with the values to confirm). What it created is deleted unless ``--keep``.
 
 Meant for PostgreSQL::
 
@@ -109,10 +112,17 @@ class Command(BaseCommand):
         parser.add_argument("--rows", type=int, default=100_000, help="rows of the file (even)")
         parser.add_argument("--seed", type=int, default=42)
         parser.add_argument("--keep", action="store_true", help="keep the data it created")
+        parser.add_argument(
+            "--without-suggested-columns",
+            action="store_true",
+            help="leave out kode_hs, bentuk and satuan, as ministry lists do: the portal "
+            "suggests them from the names (same rows otherwise)",
+        )
 
     def handle(self, *args, rows: int, seed: int, keep: bool, **options):
         if rows < 20:
             raise CommandError("--rows must be at least 20.")
+        self.without_suggested = options.get("without_suggested_columns", False)
         with override_settings(DEBUG=False):
             self._run(rows - rows % 2, seed, keep)
 
@@ -156,7 +166,8 @@ class Command(BaseCommand):
                 )
             self._say(
                 f"dry run: {dry_run:.2f} s — {product_import.created:,} to create, "
-                f"{product_import.updated:,} to update, {product_import.rejected} rejected"
+                f"{product_import.updated:,} to update, {product_import.rejected} rejected, "
+                f"{product_import.suggested:,} with suggestions"
             )
             products_before = Product.objects.count()
             history_before = HistoryEntry.objects.count()
@@ -194,6 +205,8 @@ class Command(BaseCommand):
                 "seconds": round(seconds, 2),
                 "rows_per_s": round(rows / seconds),
                 "dry_run_seconds": round(dry_run, 2),
+                "suggested_columns": not self.without_suggested,
+                "suggested": product_import.suggested,
                 "peak_rss_mb": round(peak),
                 "database": connection.vendor,
             }
@@ -284,6 +297,9 @@ class Command(BaseCommand):
 
     def _write_file(self, rng, path, existing, villages, spare, subheadings, half) -> None:
         names = columns.COLUMN_NAMES
+        written = names
+        if self.without_suggested:
+            written = [n for n in names if n not in columns.SUGGESTED_COLUMNS]
         rows: list[list[str]] = []
         for village, bumdes, name, subheading in existing:  # updates: capacity and price change
             rows.append(
@@ -319,9 +335,12 @@ class Command(BaseCommand):
                 )
             )
         rng.shuffle(rows)
+        if written is not names:
+            keep = [names.index(n) for n in written]
+            rows = [[row[i] for i in keep] for row in rows]
         with path.open("w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle, delimiter=";")
-            writer.writerow(names)
+            writer.writerow(written)
             writer.writerows(rows)
 
     @staticmethod

@@ -533,7 +533,7 @@ def test_both_writers_write_the_same(ministry, officer_sultra, monkeypatch):
 
     def run(writer_class):
         product_import = upload(ministry, data)
-        services._save(product_import, status="importing")
+        services.save_fields(product_import, status="importing")
         sid = transaction.savepoint()
         services.commit(product_import, actor=ministry, writer_class=writer_class)
         assert product_import.status == "done"

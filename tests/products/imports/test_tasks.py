@@ -138,7 +138,7 @@ def test_the_background_tasks_are_idempotent(ministry):
     job = BackgroundJob.objects.create(kind="products.import.commit", created_by=ministry)
     commit_product_import.apply(args=(job.pk, product_import.pk))  # not claimed: no-op
     assert Product.objects.count() == 0
-    services._save(product_import, status="importing")
+    services.save_fields(product_import, status="importing")
     job = BackgroundJob.objects.create(kind="products.import.commit", created_by=ministry)
     commit_product_import.apply(args=(job.pk, product_import.pk))
     assert Product.objects.count() == 3
