@@ -250,6 +250,11 @@
 
   // --- HS code search-as-you-type ------------------------------------------------------------
 
+  function share(confidence) {
+    var percent = Math.round(confidence * 100);
+    return percent < 1 ? "<1%" : percent + "%";
+  }
+
   function initHsSearch(input) {
     var api = input.dataset.hsSearch;
     var list = document.createElement("ul");
@@ -320,7 +325,7 @@
         if (hs.reason) {
           var why = document.createElement("small");
           why.className = "reason";
-          why.textContent = Math.round(hs.confidence * 100) + "% · " + hs.reason;
+          why.textContent = share(hs.confidence) + " · " + hs.reason;
           li.appendChild(why);
         }
         li.addEventListener("mousedown", function (event) { event.preventDefault(); choose(i); });
@@ -433,7 +438,7 @@
         }));
         var why = document.createElement("small");
         why.className = "reason";
-        why.textContent = Math.round(hs.confidence * 100) + "% · " + hs.reason;
+        why.textContent = share(hs.confidence) + " · " + hs.reason;
         li.appendChild(why);
         list.appendChild(li);
       });

@@ -111,7 +111,7 @@ def suggest(name: str, description: str = "", *, limit: int = 3) -> Suggestions:
                 code=code,
                 description=idx.descriptions[code],
                 confidence=round(weight / total * read_share, 2),
-                reason=_reason(idx, readings, candidates[position]),
+                reason=_reason(idx, readings, candidates[position], position),
             )
         )
     best = hs[0].code if hs else ""
@@ -228,7 +228,7 @@ def _ranked(
 
 
 def _word(reading: Reading) -> str:
-    meaning = reading.entry.english.split()[0] if reading.entry else reading.written
+    meaning = reading.entry.meaning if reading.entry else reading.written
     if reading.typo_of:
         return _("“%(written)s” read as “%(word)s” (%(meaning)s)") % {
             "written": reading.written,
@@ -240,16 +240,34 @@ def _word(reading: Reading) -> str:
     return _("“%(word)s”") % {"word": reading.written}
 
 
-def _reason(idx: hs_index.HsIndex, readings: list[Reading], candidate: _Candidate) -> str:
+def _reason(
+    idx: hs_index.HsIndex, readings: list[Reading], candidate: _Candidate, position: int
+) -> str:
     """Which words matched the subheading's description, which only its heading's or
     chapter's, and the commodity term or verified product it resembles."""
     own = [_word(r) for r in readings if candidate.matched.get(r.written) is True]
     wider = [_word(r) for r in readings if candidate.matched.get(r.written) is False]
+    code = idx.codes[position]
+    pointing = []
+    for reading in readings:
+        if reading.written in candidate.matched or reading.entry is None:
+            continue
+        found = [h for h in reading.entry.hints if code.startswith(h)]
+        if found:
+            pointing.append(
+                _("“%(word)s” (%(meaning)s) points to %(code)s")
+                % {
+                    "word": reading.written,
+                    "meaning": reading.entry.meaning,
+                    "code": max(found, key=len),
+                }
+            )
     parts = []
     if own:
         parts.append(_("%(words)s, in its description") % {"words": "; ".join(own)})
     if wider:
         parts.append(_("%(words)s, in its heading") % {"words": "; ".join(wider)})
+    parts.extend(pointing)
     if candidate.example_name and candidate.example >= EXAMPLE_SIMILARITY**2:
         if candidate.example_kind == "product":
             example = _("like the verified product “%(name)s”")

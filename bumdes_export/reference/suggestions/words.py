@@ -82,6 +82,7 @@ class KamusEntry:
     hints: tuple[str, ...]  # HS chapters or headings the word points to
     form: str  # the commodity form the word implies ("" if none)
     unit: str  # the unit of measure it implies ("" if none)
+    meaning: str  # what the word means, in English words a person reads (for reasons)
 
 
 @dataclass(frozen=True)
@@ -148,6 +149,7 @@ def kamus() -> dict[str, KamusEntry]:
                 hints=tuple(row["hs"].split()),
                 form=row["bentuk"].strip(),
                 unit=row["satuan"].strip(),
+                meaning=(row.get("arti") or "").strip() or row["english"].split()[0],
             )
     return entries
 
