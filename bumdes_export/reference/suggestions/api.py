@@ -43,8 +43,10 @@ class HsSuggestionSerializer(serializers.Serializer):
 
 class SuggestionsSerializer(serializers.Serializer):
     results = HsSuggestionSerializer(many=True, help_text="Best first.")
-    form = serializers.ChoiceField(
-        choices=["", *selectors.FORMS], help_text="The commodity form suggested."
+    # A plain string (values in the help text): another "form" enum in the schema would
+    # collide with the products' one.
+    form = serializers.CharField(
+        help_text="The commodity form suggested: " + ", ".join(selectors.FORMS) + " or empty."
     )
     unit = serializers.CharField(help_text="The unit of measure suggested (kg, l, piece ...).")
     unread = serializers.ListField(
