@@ -22,6 +22,7 @@ that could be read.
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -83,8 +84,26 @@ class _Candidate:
     matched: dict[str, bool] = field(default_factory=dict)  # word → in its own description?
 
 
+_CODE = re.compile(r"^\s*\d[\d.\s]*$")
+
+
+def _typed_code(idx: hs_index.HsIndex, typed: str, limit: int) -> Suggestions:
+    """A code typed instead of a name (``0306.14``, ``0306``): the subheadings it names."""
+    prefix = re.sub(r"[.\s]", "", typed)
+    found = [code for code in idx.codes if code.startswith(prefix)][:limit] if prefix else []
+    share = round(1 / len(found), 2) if found else 0.0
+    reason = _("the code as typed")
+    return Suggestions(
+        hs=[HsSuggestion(c, idx.descriptions[c], share, reason) for c in found],
+        form="",
+        unit="",
+    )
+
+
 def suggest(name: str, description: str = "", *, limit: int = 3) -> Suggestions:
     idx = hs_index.current()
+    if _CODE.match(name or ""):
+        return _typed_code(idx, name, limit)
     readings, unread = words.read(name, idx.vocabulary)
     if not readings:
         return Suggestions(hs=[], form="", unit="", unread=unread)

@@ -61,3 +61,15 @@ def test_the_endpoint_is_in_the_openapi_schema(client):
     assert {} in operation["security"]  # no login needed
     names = {p["name"] for p in operation["parameters"]}
     assert {"q", "description", "limit"} <= names
+
+
+@pytest.mark.parametrize(("typed", "first"), [("0306.14", "030614"), ("030614", "030614")])
+def test_a_code_typed_instead_of_a_name_answers_that_code(client, typed, first):
+    body = client.get(URL, {"q": typed}).json()
+    assert [r["code"] for r in body["results"]] == [first]
+    assert body["results"][0]["confidence"] == 1.0
+
+
+def test_a_heading_typed_lists_its_first_subheadings(client):
+    codes = [r["code"] for r in client.get(URL, {"q": "0306"}).json()["results"]]
+    assert len(codes) == 3 and all(c.startswith("0306") for c in codes)
