@@ -22,8 +22,10 @@ Progress = Callable[[int, int], None]
 
 
 def refresh_readiness(product: Product) -> Readiness:
-    """Recompute and store the readiness score; bump the version so listeners see the change."""
-    readiness = selectors.readiness_of(product)
+    """Recompute and store the readiness score; bump the version so listeners see the change.
+    The facts are read afresh: the caller's product (or its BUMDes) may be an older copy."""
+    fresh = Product.objects.select_related("bumdes").get(pk=product.pk)
+    readiness = selectors.readiness_of(fresh)
     Product.objects.filter(pk=product.pk).update(
         readiness_score=readiness.score, version=F("version") + 1
     )

@@ -218,6 +218,18 @@ def test_a_product_gets_its_capacity_in_kg_and_a_readiness_score(officer_konawe)
     assert product.history.get().kind == "created"
 
 
+def test_the_stored_score_is_the_score_of_the_facts_even_from_an_older_copy(
+    officer_konawe, ministry
+):
+    bumdes = crab_bumdes(officer_konawe)
+    services.transition_bumdes(actor=officer_konawe, bumdes=bumdes, to="submitted")
+    services.transition_bumdes(actor=ministry, bumdes=bumdes, to="verified")
+    assert bumdes.status == "draft"  # this copy was read before the BUMDes was verified
+    product = crab(officer_konawe, bumdes)
+    product.refresh_from_db()
+    assert product.readiness_score == selectors.readiness_of(product).score
+
+
 @pytest.mark.parametrize(
     "extra, field",
     [
