@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from bumdes_export.accounts.decorators import allowed_by
-from bumdes_export.core.forms import form_action
+from bumdes_export.core.forms import error_summary, form_action
 from bumdes_export.core.i18n import active_language
 from bumdes_export.core.identifiers import format_npwp
 from bumdes_export.core.panels import render_panels
@@ -57,7 +57,7 @@ REGISTERED_EMAIL = "exporters.registered_email"
 STATUS_BADGES = {"pending": "warn", "verified": "ok", "rejected": "danger"}
 ACTION_LABELS = {
     "registered": gettext_lazy("Registered"),
-    "created": gettext_lazy("Listed by ministry staff"),
+    "created": gettext_lazy("Listed in the directory"),
     "email_confirmed": gettext_lazy("Email confirmed"),
     "updated": gettext_lazy("Profile changed"),
     "logo": gettext_lazy("Logo changed"),
@@ -426,6 +426,7 @@ def reject(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         messages.success(request, _("%(name)s is rejected.") % {"name": organisation.legal_name})
         return redirect("exporters:detail", pk=organisation.pk)
+    messages.error(request, error_summary(form))
     return _detail_page(request, organisation, status=400, reject_form=form)
 
 

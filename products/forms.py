@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from bumdes_export.accounts.access import code_within
 from bumdes_export.accounts.models import User
 from bumdes_export.core.i18n import active_language
+from bumdes_export.core.identifiers import clean_nib, clean_npwp
 from bumdes_export.reference.models import Country, HsCode, Region
 from bumdes_export.reference.selectors import (
     normalize_hs_code,
@@ -101,6 +102,7 @@ def village_widget(user, label_prefix: str = "") -> forms.TextInput:
             "data-label-kelurahan": _("kelurahan: cannot own a BUMDes"),
             "data-label-loading": _("Loading …"),
             "data-label-failed": _("The list could not be loaded; type the village code instead."),
+            "data-help-cascade": _("Choose the province, regency, district and village."),
             "placeholder": "74.02.01.2006",
             "autocomplete": "off",
             "spellcheck": "false",
@@ -192,6 +194,14 @@ class BumdesForm(forms.Form):
             if code != bumdes.village_id
         )
         return initial
+
+    # The services check them again (one rule: bumdes_export.core.identifiers); here they are
+    # checked with the other fields, so every mistake is shown at once.
+    def clean_nib(self) -> str:
+        return clean_nib(self.cleaned_data["nib"])
+
+    def clean_npwp(self) -> str:
+        return clean_npwp(self.cleaned_data["npwp"])
 
     def clean_village(self) -> Region:
         value = self.cleaned_data["village"]
@@ -376,10 +386,11 @@ class ProductForm(forms.Form):
 
     def clean_hs_code(self) -> HsCode:
         # Only turns the code into its row; whether it is a subheading, the services decide.
-        code = normalize_hs_code(self.cleaned_data["hs_code"])
+        typed = self.cleaned_data["hs_code"].strip()
+        code = normalize_hs_code(typed)
         hs = search_hs_codes().filter(code=code).first()
         if hs is None:
-            raise forms.ValidationError(checks.hs_problem(code, level=None))
+            raise forms.ValidationError(checks.hs_problem(code, level=None, typed=typed))
         return hs
 
     def clean_national_code(self) -> str:

@@ -61,7 +61,9 @@ class HsCodeField(serializers.SlugRelatedField):
         code = normalize_hs_code(str(data))
         hs = self.get_queryset().filter(code=code).first()
         if hs is None:
-            raise serializers.ValidationError(checks.hs_problem(code, level=None))
+            raise serializers.ValidationError(
+                checks.hs_problem(code, level=None, typed=str(data).strip())
+            )
         return hs
 
 

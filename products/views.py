@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from bumdes_export.accounts.decorators import allowed_by, ministry_required
-from bumdes_export.core.forms import form_action
+from bumdes_export.core.forms import error_summary, form_action
 from bumdes_export.core.i18n import active_language
 from bumdes_export.core.panels import render_panels
 from bumdes_export.core.spreadsheets import FORMATS, download
@@ -287,6 +287,7 @@ def bumdes_transition(request: HttpRequest, pk: int) -> HttpResponse:
         if back.isdigit() and bumdes.products.filter(pk=int(back)).exists():
             return redirect(f"{reverse('products:product_detail', args=[int(back)])}#workflow")
         return redirect("products:bumdes_detail", pk=bumdes.pk)
+    messages.error(request, error_summary(form))
     return _bumdes_page(request, bumdes, status=400, transition_form=form)
 
 
@@ -503,6 +504,7 @@ def product_transition(request: HttpRequest, pk: int) -> HttpResponse:
             _("The product is now: %(status)s.") % {"status": product.get_status_display()},
         )
         return redirect("products:product_detail", pk=product.pk)
+    messages.error(request, error_summary(form))
     return _product_page(request, product, status=400, transition_form=form)
 
 

@@ -61,3 +61,9 @@ def form_action(
     except ValidationError as error:
         apply_errors(form, error, aliases)
         return ActionResult(False)
+
+
+def error_summary(form: forms.BaseForm) -> str:
+    """Every message of a form's errors, in one line: shown at the top of a page whose form
+    sits far below (a review panel), so the person sees why nothing happened."""
+    return " ".join(str(message) for messages in form.errors.values() for message in messages)

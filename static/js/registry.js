@@ -99,6 +99,10 @@
     var fieldLabel = document.querySelector('label[for="' + input.id + '"]');
     if (fieldLabel) fieldLabel.htmlFor = selects[0].id;
     input.type = "hidden";
+    // The help text speaks of typing the code: with the lists shown, say what to do instead.
+    var help = document.getElementById(input.id + "_help");
+    var typedHelp = help ? help.textContent : "";
+    if (help && d.helpCascade) help.textContent = d.helpCascade;
 
     var tokens = [0, 0, 0, 0];
 
@@ -123,6 +127,7 @@
       if (fieldLabel) fieldLabel.htmlFor = input.id;
       input.type = "text";
       input.value = original;
+      if (help) help.textContent = typedHelp;
       status.textContent = d.labelFailed || "";
     }
 

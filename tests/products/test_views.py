@@ -633,6 +633,8 @@ def test_bumdes_review_through_the_buttons(as_role, reg):
     response = ministry.post(f"/registry/bumdes/{reg.konawe.pk}/transition/", {"to": "returned"})
     assert response.status_code == 400
     assertContains(response, "Say why the BUMDes is returned.", status_code=400)
+    # Said at the top of the page too, where the person is when the page comes back.
+    assert [str(m) for m in response.context["messages"]] == ["Say why the BUMDes is returned."]
     reg.konawe.refresh_from_db()
     assert reg.konawe.status == "submitted"
 
