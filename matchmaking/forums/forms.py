@@ -201,7 +201,7 @@ class AvailabilityForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["slots"].queryset = forum.slots.all()
         self.fields["slots"].label_from_instance = lambda s: slot_label(s, zone)
-        self.fields["time_zone"].choices = zone_choices()
+        self.fields["time_zone"].choices = zone_choices(getattr(zone, "key", ""))
 
 
 class AttendeeForm(forms.Form):

@@ -1,6 +1,6 @@
 """The time zones a participant chooses from: Indonesia's three by their names, then the places
-buyers and partners join from (by city and country, with their offset from UTC), then every
-other zone by its IANA name. The value is always the IANA name."""
+buyers and partners join from (by city and country, with their offset from UTC). The value is
+always the IANA name; pages show the zone by ``zone_label``."""
 
 from __future__ import annotations
 
@@ -45,18 +45,32 @@ def utc_offset(name: str, at: datetime | None = None) -> str:
     return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
 
 
-def zone_choices() -> list:
-    """Grouped choices for a form's select (a blank choice first: the forum's own zone)."""
-    indonesian = [value for value, _label in Forum.TimeZone.choices]
+def zone_choices(current: str = "") -> list:
+    """Grouped choices for a form's select (a blank choice first: the forum's own zone):
+    Indonesia's three zones by name, then the places buyers and partners join from. No list of
+    every IANA zone: a participant elsewhere picks the listed place of the same offset; a zone
+    already chosen outside the list (through the API) is kept, by its own name."""
     abroad = [(name, f"{label} ({utc_offset(name)})") for name, label in ABROAD]
-    listed = set(indonesian) | {name for name, _label in ABROAD}
-    others = sorted(z for z in zoneinfo.available_timezones() if "/" in z and z not in listed)
-    return [
+    listed = {value for value, _label in Forum.TimeZone.choices} | {n for n, _l in ABROAD}
+    choices = [
         ("", _("The forum's time zone")),
         (_("Indonesia"), list(Forum.TimeZone.choices)),
         (_("Where buyers and partners join from"), abroad),
-        (_("Other time zones"), [(z, z.replace("_", " ")) for z in others]),
     ]
+    if current and current not in listed and current in zoneinfo.available_timezones():
+        choices.append((_("Your time zone"), [(current, zone_label(current))]))
+    return choices
+
+
+def zone_label(name: str) -> str:
+    """A zone as people name it: "WITA (Makassar)", "Hong Kong (UTC+8)", else its place."""
+    indonesian = dict(Forum.TimeZone.choices)
+    if name in indonesian:
+        return str(indonesian[name])
+    abroad = dict(ABROAD)
+    if name in abroad:
+        return f"{abroad[name]} ({utc_offset(name)})"
+    return f"{name.rsplit('/', 1)[-1].replace('_', ' ')} ({utc_offset(name)})"
 
 
 def zone_name(zone: zoneinfo.ZoneInfo, at: datetime) -> str:

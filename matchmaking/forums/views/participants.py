@@ -18,6 +18,7 @@ from matchmaking.forums.forms import AttendeeForm, AvailabilityForm, RequestForm
 from matchmaking.forums.models import ForumAttendee, ForumParticipant
 from matchmaking.forums.selectors import unplaced_label
 from matchmaking.forums.views.common import badge, participant_or_404
+from matchmaking.forums.zones import zone_label
 from matchmaking.pages import signed_in
 
 
@@ -62,6 +63,7 @@ def participant_page(
             "participant": participant,
             "forum": participant.forum,
             "zone": zone,
+            "zone_label": zone_label(zone.key),
             "acts": acts,
             "manages": manages,
             "may_manage": viewer.manages_participant(participant),
