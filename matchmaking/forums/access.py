@@ -282,10 +282,12 @@ def registration_kinds(user: Reader, forum: Forum) -> list[str]:
         if not forum.participants.filter(officer_id=user.pk).exists():
             kinds.append(ParticipantKind.OFFICER)
         kinds.append(ParticipantKind.BUMDES)
-    elif product_access.operated_bumdes_id(user):
-        kinds.append(ParticipantKind.BUMDES)
-    elif scope.is_exporter and mm_access.verified_organisation(user) is not None:
-        kinds.append(ParticipantKind.ORGANISATION)
+    elif bumdes_id := product_access.operated_bumdes_id(user):
+        if not forum.participants.filter(bumdes_id=bumdes_id).exists():
+            kinds.append(ParticipantKind.BUMDES)
+    elif scope.is_exporter and (organisation := mm_access.verified_organisation(user)):
+        if not forum.participants.filter(organisation=organisation).exists():
+            kinds.append(ParticipantKind.ORGANISATION)
     return kinds
 
 
@@ -294,7 +296,12 @@ def require_registration_kinds(user: Reader, forum: Forum) -> list[str]:
     organisation that is not verified hears that)."""
     kinds = registration_kinds(user, forum)
     if not kinds and scope_for(user).is_exporter:
-        mm_access.acting_organisation(user)  # says why: no verified organisation
+        organisation = mm_access.acting_organisation(user)  # says why: none verified
+        if forum.participants.filter(organisation=organisation).exists():
+            raise PermissionDenied(_("Your organisation is already registered at this forum."))
+    if not kinds and (bumdes_id := product_access.operated_bumdes_id(user)):
+        if forum.participants.filter(bumdes_id=bumdes_id).exists():
+            raise PermissionDenied(_("Your BUMDes is already registered at this forum."))
     if not kinds:
         raise PermissionDenied(_("There is nothing you can register for this forum."))
     return kinds

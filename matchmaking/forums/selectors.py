@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 from bumdes_export.accounts.access import scope_for
 from bumdes_export.accounts.models import Role, User
 from exporters.models import Organisation
+from matchmaking import access as mm_access
 from matchmaking.deals import selectors as deal_selectors
 from matchmaking.deals.models import Deal, DealChannel, DealStep, Shipment
 from matchmaking.forums import access as forum_access
@@ -596,3 +597,17 @@ def forums_to_join_for(organisation: Organisation, product_id: int) -> list[Foru
         .distinct()
         .order_by("starts_on")
     )
+
+
+def own_registration(user: Reader, forum: Forum) -> ForumParticipant | None:
+    """The participant the user's organisation (or the BUMDes they operate) already has at the
+    forum, if any."""
+    organisation = mm_access.verified_organisation(user)
+    if organisation is not None:
+        found = forum.participants.filter(organisation=organisation).first()
+        if found is not None:
+            return found
+    bumdes_id = product_access.operated_bumdes_id(user)
+    if bumdes_id:
+        return forum.participants.filter(bumdes_id=bumdes_id).first()
+    return None

@@ -27,6 +27,11 @@ from matchmaking.pages import signed_in
 @signed_in
 def register(request: HttpRequest, pk: int) -> HttpResponse:
     forum = forum_or_404(request.user, pk)
+    if not access.registration_kinds(request.user, forum):
+        mine = selectors.own_registration(request.user, forum)
+        if mine is not None:
+            messages.info(request, _("You are already registered at this forum."))
+            return redirect("forums:participant_detail", pk=mine.pk)
     kinds = access.require_registration_kinds(request.user, forum)
     bumdes = selectors.registrable_bumdes(request.user, forum)
     form = RegisterForm(

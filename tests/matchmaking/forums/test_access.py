@@ -51,6 +51,14 @@ def test_an_officer_registers_their_government_once(fs, officer_konawe, officer_
     assert access.registration_kinds(officer_sultra, forum) == ["officer", "bumdes"]
 
 
+def test_an_organisation_or_bumdes_already_registered_is_not_offered_to_register_again(
+    fs, verified_exporter, linked_operator
+):
+    forum = Forum.objects.get(pk=fs.forum.pk)
+    assert access.registration_kinds(verified_exporter, forum) == []
+    assert access.registration_kinds(linked_operator, forum) == []
+
+
 def test_a_forum_that_is_not_published_takes_no_registrations(forum, officer_sultra):
     forum.status = Forum.Status.DRAFT
     forum.save()

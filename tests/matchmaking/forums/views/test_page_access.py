@@ -40,7 +40,12 @@ PAGES = {
     "forum_detail": ("/forums/{forum}/", only(set(SIGNED_IN))),
     "forum_edit": ("/forums/{forum}/edit/", only({"organiser"}, otherwise=403)),
     "forum_setup": ("/forums/{forum}/setup/", only({"organiser"}, otherwise=403)),
-    "register": ("/forums/{forum}/register/", only(REGISTRANTS, otherwise=403)),
+    # Already registered (org A, org B, the Konawe BUMDes): taken to their participation.
+    "register": (
+        "/forums/{forum}/register/",
+        only(REGISTRANTS, otherwise=403)
+        | {"verified_exporter": 302, "second_exporter": 302, "linked_operator": 302},
+    ),
     "participants": ("/forums/{forum}/participants/", ORGANISER_VIEWS),
     "matrix": ("/forums/{forum}/matrix/", ORGANISER_VIEWS),
     "table_plan": ("/forums/{forum}/table-plan/", ORGANISER_VIEWS),
