@@ -285,9 +285,12 @@ def registration_kinds(user: Reader, forum: Forum) -> list[str]:
     elif bumdes_id := product_access.operated_bumdes_id(user):
         if not forum.participants.filter(bumdes_id=bumdes_id).exists():
             kinds.append(ParticipantKind.BUMDES)
-    elif scope.is_exporter and (organisation := mm_access.verified_organisation(user)):
-        if not forum.participants.filter(organisation=organisation).exists():
-            kinds.append(ParticipantKind.ORGANISATION)
+    elif (
+        scope.is_exporter
+        and (organisation := mm_access.verified_organisation(user))
+        and not forum.participants.filter(organisation=organisation).exists()
+    ):
+        kinds.append(ParticipantKind.ORGANISATION)
     return kinds
 
 
@@ -299,9 +302,9 @@ def require_registration_kinds(user: Reader, forum: Forum) -> list[str]:
         organisation = mm_access.acting_organisation(user)  # says why: none verified
         if forum.participants.filter(organisation=organisation).exists():
             raise PermissionDenied(_("Your organisation is already registered at this forum."))
-    if not kinds and (bumdes_id := product_access.operated_bumdes_id(user)):
-        if forum.participants.filter(bumdes_id=bumdes_id).exists():
-            raise PermissionDenied(_("Your BUMDes is already registered at this forum."))
+    bumdes_id = product_access.operated_bumdes_id(user) if not kinds else None
+    if bumdes_id and forum.participants.filter(bumdes_id=bumdes_id).exists():
+        raise PermissionDenied(_("Your BUMDes is already registered at this forum."))
     if not kinds:
         raise PermissionDenied(_("There is nothing you can register for this forum."))
     return kinds
