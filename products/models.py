@@ -273,7 +273,9 @@ class Product(models.Model):
     return_reason = models.TextField(_("reason for return"), blank=True)
     #: Values the portal suggested on import (``hs_code``, ``form``, ``unit``) that nobody has
     #: confirmed yet: a blocking readiness gap until an officer does.
-    unconfirmed = models.JSONField(_("suggested values to confirm"), default=list, blank=True)
+    unconfirmed = models.JSONField(
+        _("suggested values to confirm"), default=list, db_default=[], blank=True
+    )
     readiness_score = models.PositiveSmallIntegerField(_("export readiness"), default=0)
     # Bumped on every change that a score or a catalogue entry could depend on.
     version = models.PositiveIntegerField(default=1)
