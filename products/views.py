@@ -44,7 +44,14 @@ from products.forms import (
     ProductForm,
     TransitionForm,
 )
-from products.models import UNIT_BASE, Bumdes, Certificate, Product, ReadinessRule
+from products.models import (
+    UNIT_BASE,
+    Bumdes,
+    Certificate,
+    CertificateType,
+    Product,
+    ReadinessRule,
+)
 
 PAGE_SIZE = 25
 HISTORY_LIMIT = 200
@@ -95,23 +102,50 @@ def _region_path(village) -> list:
     return path
 
 
+#: Changes recorded under a name that is not a field of the model.
+CHANGE_LABELS = {
+    "photo": gettext_lazy("Photo"),
+    "certificate": gettext_lazy("Certificate"),
+    "operator": gettext_lazy("BUMDes operator"),
+    "village": gettext_lazy("Village"),
+}
+
+
 def _field_label(model, name: str) -> str:
     try:
         return str(model._meta.get_field(name).verbose_name)
     except FieldDoesNotExist:
-        return name
+        return str(CHANGE_LABELS.get(name, name))
 
 
 def _history(entries, model) -> list:
     items = list(entries[:HISTORY_LIMIT])
+    language = active_language()
+    certificates = {t.code: t.localized_name(language) for t in CertificateType.objects.all()}
+
+    def shown(name: str, value):
+        """A recorded value as a person reads it: no file paths, no codes."""
+        if value in (None, "", []):
+            return None
+        if name == "photo":
+            return _("a photo")
+        if name == "certificate":
+            code, _space, number = str(value).partition(" ")
+            return f"{certificates.get(code, code)} {number}".strip()
+        if name == "unconfirmed":
+            return ", ".join(_field_label(Product, field) for field in value)
+        return value
+
     for entry in items:
         entry.from_label = STATUS_LABELS.get(entry.from_status, entry.from_status)
         entry.to_label = STATUS_LABELS.get(entry.to_status, entry.to_status)
         entry.badge = STATUS_BADGES.get(entry.to_status, "")
-        entry.change_list = [
-            (_field_label(model, name), *(value if isinstance(value, list) else [None, value]))
-            for name, value in (entry.changes or {}).items()
-        ]
+        entry.change_list = []
+        for name, value in (entry.changes or {}).items():
+            before, after = value if isinstance(value, list) else [None, value]
+            entry.change_list.append(
+                (_field_label(model, name), shown(name, before), shown(name, after))
+            )
     return items
 
 

@@ -830,6 +830,11 @@ def test_photo_upload_and_delete(as_role, reg, tmp_path, django_capture_on_commi
     page = client.get(f"/registry/products/{reg.product.pk}/")
     assertContains(page, photo.thumbnail.url)
     assertContains(page, "Hasil tangkapan pagi")
+    # The history says a photo was added, not where its file lies.
+    history = page.context["history"][0]
+    assert history.change_list == [("Photo", None, "a photo")]
+    assertContains(page, "<li>Photo: a photo</li>")
+    assertNotContains(page, f"Photo: {photo.image.name}")
 
     delete = f"/registry/products/{reg.product.pk}/photos/{photo.pk}/delete/"
     with django_capture_on_commit_callbacks(execute=True):  # files go after the commit

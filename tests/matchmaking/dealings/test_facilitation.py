@@ -357,7 +357,7 @@ def test_the_provider_queue_shows_both_kinds_and_the_turnaround(as_role, scene, 
     page = as_role("provider").get("/matchmaking/service-requests/")
     for row in (scene.service_request, org_request):
         assertContains(page, f"/matchmaking/service-requests/{row.pk}/")
-    assertContains(page, "The product's side")
+    assertContains(page, "<td>BUMDes Mina Uji<br>")  # the product's side, by its BUMDes' name
     assertContains(page, "Harbour Test Seafood Ltd")
     assertContains(page, "Interest")  # the deal's stage; the provider cannot open the deal
     assertNotContains(page, f"/deals/{deal.pk}/")
