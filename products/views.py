@@ -469,6 +469,11 @@ def _product_page(request: HttpRequest, product: Product, *, status: int = 200, 
     if converts and product.capacity_base is not None and product.base_unit:
         # Only where the unit is not already the base unit: "2 tonne (= 2,000 kg)".
         base = {"value": _number(product.capacity_base), "unit": product.base_unit}
+    bumdes_transitions = (
+        []
+        if product.bumdes.status == Bumdes.Status.VERIFIED
+        else _transitions(user, access.BUMDES_TRANSITIONS, product.bumdes.status, product.bumdes)
+    )
     context = {
         "product": product,
         "bumdes": product.bumdes,
@@ -487,9 +492,8 @@ def _product_page(request: HttpRequest, product: Product, *, status: int = 200, 
             for gap in readiness.gaps
         ],
         # Until its BUMDes is verified a product cannot be export-ready: its review is here too.
-        "bumdes_transitions": []
-        if product.bumdes.status == Bumdes.Status.VERIFIED
-        else _transitions(user, access.BUMDES_TRANSITIONS, product.bumdes.status, product.bumdes),
+        "bumdes_transitions": bumdes_transitions,
+        "bumdes_can_return": any(t["to"] == "returned" for t in bumdes_transitions),
         "blocking": blocking,
         "certificates": _certificate_rows(product),
         "months": [{"name": MONTHS_3[m], "on": product.available_in(m)} for m in range(1, 13)],

@@ -843,6 +843,19 @@ def test_photo_upload_and_delete(as_role, reg, tmp_path, django_capture_on_commi
     assert not (tmp_path / photo.image.name).exists()
 
 
+def test_the_review_speaks_of_returning_only_to_who_may_return(as_role, reg):
+    officer = as_role("officer_konawe").get(f"/registry/products/{reg.product.pk}/")
+    assertContains(officer, "Note on the BUMDes (optional)")  # officers submit, never return
+    assertNotContains(officer, "Required when returning")
+    reg.konawe.status = "submitted"
+    reg.konawe.save()
+    reg.product.status = "submitted"
+    reg.product.save()
+    ministry = as_role("ministry").get(f"/registry/products/{reg.product.pk}/")
+    assertContains(ministry, "Note on the BUMDes (needed to return it)")
+    assertContains(ministry, "Required when returning")
+
+
 def test_fake_image_is_rejected_with_a_message(as_role, reg):
     url = f"/registry/products/{reg.product.pk}/photos/"
     response = as_role("officer_konawe").post(url, {"image": fake_image_upload()})
