@@ -164,3 +164,13 @@ def test_a_link_whose_url_is_not_installed_is_left_out(as_role):
         navigation.Link(1, "nowhere:at_all", "Gone", navigation.everyone),
     ]
     assert navigation.links_for(slot, None) == [("/", "Home")]
+
+
+@pytest.mark.django_db
+def test_on_a_phone_the_menu_waits_behind_a_button(as_role):
+    # CSS does the hiding (checked in Chromium at 390 px: the kemendes header went from 310 px
+    # to 130 px, the Menu button opens the bar and the tools); the markup must offer the button
+    # before the menu it opens.
+    html = as_role("ministry").get(reverse("home")).content.decode()
+    toggle = html.index('id="nav-toggle"')
+    assert toggle < html.index('<label for="nav-toggle"') < html.index('class="main-nav"')
