@@ -63,8 +63,9 @@ def contact_note(user) -> str:
         )
     if scope.is_exporter:
         return _(
-            "Contact details of BUMDes are shown to verified exporters only. They will appear "
-            "here once ministry staff have verified your organisation."
+            "Contact details of BUMDes are shown to verified organisations (exporters and "
+            "buyers) only. They will appear here once ministry staff have verified your "
+            "organisation."
         )
     if scope.role in (Role.OFFICER, Role.OPERATOR):
         return _(
@@ -73,8 +74,8 @@ def contact_note(user) -> str:
             "only. The registry has the details of the BUMDes you work with."
         )
     return _(
-        "Contact details of BUMDes are shown to verified exporters only: log in with an "
-        "exporter account whose organisation ministry staff have verified."
+        "Contact details of BUMDes are shown to verified exporters and buyers only: log in "
+        "with the account of an organisation ministry staff have verified."
     )
 
 

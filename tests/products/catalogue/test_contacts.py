@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from products.catalogue.models import ContactView
@@ -62,9 +63,11 @@ def test_the_page_says_why_contacts_are_hidden(cat, as_role, officer_konawe):
     html = as_role("officer_konawe").get(reverse("catalogue:detail", args=[cat.crab.pk]))
     assert "see the catalogue as the public does" in html.content.decode()
     html = as_role("exporter").get(reverse("catalogue:detail", args=[cat.crab.pk]))
-    assert "once ministry staff have verified your organisation" in html.content.decode()
-    html = as_role("anonymous").get(reverse("catalogue:list"))
-    assert "shown to verified exporters only" in html.content.decode()
+    text = html.content.decode()
+    assert "once ministry staff have verified your organisation" in text
+    assert "verified organisations (exporters and buyers)" in text  # buyers read it too
+    html = Client().get(reverse("catalogue:list"))  # a visitor who never logged in
+    assert "shown to verified exporters and buyers only: log in" in html.content.decode()
 
 
 @pytest.mark.parametrize("role", ["verified_exporter", "ministry"])
