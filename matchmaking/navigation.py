@@ -17,7 +17,7 @@ def register_links() -> None:
     register(
         NAV_ITEMS,
         Link(5, "oversight:dashboard", _("Dashboard"), oversight_access.opens_dashboard),
-        Link(70, "matchmaking:index", _("Matchmaking"), is_signed_in),
+        Link(70, "matchmaking:index", _("Inquiries and requests"), is_signed_in),
         Link(75, "deals:deal_list", _("Deals"), deal_access.has_deals),
         Link(80, "forums:forum_list", _("Forums"), is_signed_in),
         Link(

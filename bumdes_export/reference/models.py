@@ -64,6 +64,15 @@ class Region(models.Model):
 class ReferenceLoad(models.Model):
     """One run of ``load_reference_data`` for one data set: what edition, what changed."""
 
+    #: The data sets as people name them (``dataset`` holds the key the loader uses).
+    DATASET_LABELS = {
+        "regions": _("Regions (Kemendagri codes)"),
+        "disadvantaged": _("Disadvantaged regencies"),
+        "hs": _("HS 2022 codes"),
+        "countries": _("Countries"),
+        "gateways": _("Export gateways"),
+    }
+
     dataset = models.CharField(max_length=40)
     edition = models.CharField(max_length=80)
     loaded_at = models.DateTimeField(auto_now_add=True)
@@ -79,6 +88,10 @@ class ReferenceLoad(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dataset} {self.edition} {self.loaded_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def dataset_label(self) -> str:
+        return str(self.DATASET_LABELS.get(self.dataset, self.dataset))
 
 
 class DisadvantagedDesignation(models.Model):

@@ -66,10 +66,12 @@ class InquiryFilterForm(forms.Form):
     """Inbox filters from the query string; an unknown value is ignored (shown as "all")."""
 
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=_blank(_("All")) + Inquiry.Status.choices
+        label=_("Status"),
+        required=False,
+        choices=_blank(_("All statuses")) + Inquiry.Status.choices,
     )
     kind = forms.ChoiceField(
-        label=_("Kind"), required=False, choices=_blank(_("All")) + Inquiry.Kind.choices
+        label=_("Kind"), required=False, choices=_blank(_("All kinds")) + Inquiry.Kind.choices
     )
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
 
@@ -199,7 +201,7 @@ class BuyingRequestFilterForm(InquiryFilterForm):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
-        choices=_blank(_("All")) + BuyingRequest.Status.choices,
+        choices=_blank(_("All statuses")) + BuyingRequest.Status.choices,
     )
     kind = None
 
@@ -277,10 +279,10 @@ class ServiceRequestFilterForm(InquiryFilterForm):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
-        choices=_blank(_("All")) + ServiceRequest.Status.choices,
+        choices=_blank(_("All statuses")) + ServiceRequest.Status.choices,
     )
     kind = None
     service = forms.ChoiceField(
-        label=_("Service"), required=False, choices=_blank(_("All")) + Service.choices
+        label=_("Service"), required=False, choices=_blank(_("All services")) + Service.choices
     )
     q = None

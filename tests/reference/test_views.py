@@ -22,6 +22,14 @@ def konawe_officer(regions):
     return officer
 
 
+def test_the_loads_name_their_data_sets_as_people_do(as_role, konawe_officer):
+    from bumdes_export.reference.models import ReferenceLoad
+
+    ReferenceLoad.objects.create(dataset="hs", edition="HS 2022")
+    page = as_role("ministry").get(URL).content.decode()
+    assert "<td>HS 2022 codes</td>" in page and "<td>hs</td>" not in page
+
+
 def test_references_are_moved_to_a_current_code(as_role, konawe_officer):
     response = as_role("ministry").post(URL, {"old": "74.02", "new": "7403"})
     assert response.status_code == 302

@@ -80,6 +80,11 @@ def test_a_deal_row_says_what_the_deal_is(as_role, deals):
         "6,250.00",
     ):
         assertContains(response, text)
+    # A foreign organisation's country by name (never a bare code); none for an Indonesian one.
+    assert "(ID)" not in page and "(HK)" not in page
+    country = deals.crab.organisation.country
+    if country is not None and country.code != "ID":
+        assert f"({country.name_en})" in page
 
 
 @pytest.mark.parametrize(
