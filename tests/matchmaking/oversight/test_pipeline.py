@@ -31,6 +31,8 @@ def test_the_operator_sees_his_bumdes_deals_and_products(crab_shipped, as_role, 
     assert f'data-product="{world.crab.pk}"' in html
     assert f'data-product="{world.donggala_crab.pk}"' not in html
     assert '<td class="num" id="shipment-count">1</td>' in html
+    # The columns say which count deals and which shipments.
+    assert "Shipments recorded" in html and "Deals at “First shipment”" in html
 
 
 def test_an_organisation_sees_its_deals_only(crab_shipped, as_role):
