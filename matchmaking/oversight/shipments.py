@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Substr, TruncMonth
+from django.utils.text import Truncator
 from django.utils.translation import ngettext
 
 from bumdes_export.reference.models import Country, HsCode, Region
@@ -94,7 +95,7 @@ def _totals(
 
 def _hs_labels(codes: list[str]) -> dict[str, str]:
     return {
-        code: f"{code} {description[:60]}"
+        code: f"{code} {Truncator(description).chars(60)}"
         for code, description in HsCode.objects.filter(code__in=codes).values_list(
             "code", "description"
         )

@@ -18,6 +18,7 @@ from django.db.models import Model
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import lazy
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -116,7 +117,9 @@ def create_buying_request(*, actor: User, data: Mapping[str, Any]) -> BuyingRequ
     buying_request = BuyingRequest(organisation=organisation, created_by=actor)
     _apply(buying_request, data, BUYING_REQUEST_FIELDS)
     if not buying_request.title and buying_request.hs_code_id:
-        buying_request.title = _("Buying %(hs)s") % {"hs": buying_request.hs_code.description[:150]}
+        buying_request.title = _("Buying %(hs)s") % {
+            "hs": Truncator(buying_request.hs_code.description).chars(150)
+        }
     _check_buying_request(buying_request)
     full_clean(buying_request, exclude=["organisation"])
     buying_request.save()
