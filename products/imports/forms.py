@@ -50,11 +50,11 @@ class ColumnsForm(forms.Form):
     def rows(self):
         return [(header, self[f"column_{i}"]) for i, header in enumerate(self.headers)]
 
-    def column_map(self) -> dict[str, str]:
-        return {
-            header: self.cleaned_data.get(f"column_{i}") or ""
+    def column_map(self) -> list[tuple[str, str]]:
+        return [
+            (header, self.cleaned_data.get(f"column_{i}") or "")
             for i, header in enumerate(self.headers)
-        }
+        ]
 
 
 class SuggestionsForm(forms.Form):

@@ -11,47 +11,41 @@ from products.access import AnyUser
 from products.imports import access
 from products.imports import columns as cols
 from products.imports.models import ProductImport
-from products.imports.reader import FileProblem, open_sheet
+from products.imports.reader import FileProblem, read_mapping
 from products.imports.services import ImportStep, read_stored, save_fields, submit
 
 Status = ProductImport.Status
 
 
-def read_columns(product_import: ProductImport) -> list[tuple[str, str]]:
-    """Each header of the stored file as written, with the template column it is read as (the
-    importer's choice where made, else the portal's guess). Raises ``FileProblem``."""
-    data = read_stored(product_import)
-    with open_sheet(data, product_import.file_name, product_import.column_map) as sheet:
-        return sheet.mapping
-
-
 def needs_columns(product_import: ProductImport) -> bool:
     """Whether the importer should see how the file's columns are read before the check: a
-    header that is not the template's, or one left out. Stores the guess."""
+    header that is not the template's, one left out, or a required column the portal cannot
+    find. Stores the reading (status "Columns to confirm")."""
     try:
-        mapping = read_columns(product_import)
+        mapping, problems = read_mapping(read_stored(product_import), product_import.file_name)
     except FileProblem:
         return False  # the check says why the file cannot be read
-    exact = all(header == column for header, column in mapping)
+    exact = not problems and all(header == column for header, column in mapping)
     if not exact:
-        save_fields(product_import, status=Status.COLUMNS, column_map=dict(mapping))
+        save_fields(
+            product_import,
+            status=Status.COLUMNS,
+            column_map=[list(pair) for pair in mapping],
+            error=" ".join(problems),
+        )
     return not exact
 
 
 def set_columns(
-    actor: AnyUser, product_import: ProductImport, column_map: dict[str, str]
+    actor: AnyUser, product_import: ProductImport, column_map: list[tuple[str, str]]
 ) -> ImportStep:
-    """The importer's reading of the file's columns (header -> template column, "" to leave
-    it out); then the check, as after an upload."""
+    """The importer's reading of the file's columns ([header, template column or ""] in the
+    file's order); then the check, as after an upload."""
     if not access.can_commit(actor, product_import):
         raise PermissionDenied
-    if product_import.status not in (Status.COLUMNS, Status.VALIDATED, Status.REJECTED):
-        raise ValidationError(
-            {"columns": _("The columns can be changed only before the import is committed.")}
-        )
     known = set(cols.COLUMN_NAMES)
-    cleaned = {str(h): (c if c in known else "") for h, c in column_map.items()}
-    chosen = [c for c in cleaned.values() if c]
+    cleaned = [[str(h), c if c in known else ""] for h, c in column_map]
+    chosen = [c for _h, c in cleaned if c]
     twice = sorted({c for c in chosen if chosen.count(c) > 1})
     if twice:
         raise ValidationError(
@@ -68,5 +62,14 @@ def set_columns(
                 % {"columns": ", ".join(missing)}
             }
         )
-    save_fields(product_import, column_map=cleaned, status=Status.VALIDATING)
+    # Only before the commit: a conditional write, so a commit that started meanwhile wins.
+    changed = ProductImport.objects.filter(
+        pk=product_import.pk,
+        status__in=(Status.COLUMNS, Status.VALIDATED, Status.REJECTED),
+    ).update(column_map=cleaned, status=Status.VALIDATING, error="")
+    if not changed:
+        raise ValidationError(
+            {"columns": _("The columns can be changed only before the import is committed.")}
+        )
+    product_import.refresh_from_db()
     return submit(product_import)

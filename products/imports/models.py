@@ -50,10 +50,10 @@ class ProductImport(models.Model):
     dry_run_seconds = models.FloatField(null=True, blank=True)
     commit_seconds = models.FloatField(null=True, blank=True)
     # Lists as they come (products.imports.reader): the file's columns as the portal reads them
-    # (header as written -> template column, "" to leave it out), the rows whose missing HS
+    # ([header as written, template column or "" to leave it out], in the file's order), the rows whose missing HS
     # code, form or unit the portal suggested, and the suggestions the importer accepted
     # (row numbers; ``accept_all`` for every row).
-    column_map = models.JSONField(_("columns"), default=dict, blank=True)
+    column_map = models.JSONField(_("columns"), default=list, blank=True)
     suggested = models.PositiveIntegerField(_("rows with suggestions"), default=0)
     accepted_rows = models.JSONField(_("suggestions accepted"), default=list, blank=True)
     accept_all = models.BooleanField(_("all suggestions accepted"), default=False)
@@ -67,7 +67,7 @@ class ProductImport(models.Model):
         return f"{self.file_name} ({self.get_status_display()})"
 
     #: Checked (or failed) and never imported: nothing of it is in the registry.
-    NEVER_IMPORTED = (Status.VALIDATED, Status.REJECTED, Status.FAILED)
+    NEVER_IMPORTED = (Status.COLUMNS, Status.VALIDATED, Status.REJECTED, Status.FAILED)
 
     @property
     def imported(self) -> bool:

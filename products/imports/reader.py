@@ -131,11 +131,15 @@ def _xlsx_rows(workbook) -> Iterator[tuple[int, Sequence]]:
         yield number, cells
 
 
-def open_sheet(data: bytes, file_name: str, column_map: dict[str, str] | None = None) -> Sheet:
+#: [[header as written, template column or ""], ...] in the file's order.
+ColumnMap = list
+
+
+def open_sheet(data: bytes, file_name: str, column_map: ColumnMap | None = None) -> Sheet:
     """Open the file and read its header; raise ``FileProblem`` if it cannot be imported.
 
-    ``column_map`` (header as written -> template column, "" to leave it out) overrides what
-    each header is guessed to name."""
+    ``column_map`` (each header as written with the template column it names, "" to leave it
+    out, in the file's order) overrides what each header is guessed to name."""
     kind = kind_of(file_name)
     close = None
     if kind == "xlsx":
@@ -153,7 +157,9 @@ def open_sheet(data: bytes, file_name: str, column_map: dict[str, str] | None = 
             close()
         raise FileProblem(_("The file is empty.")) from None
     try:
-        columns, mapping = _columns(header, column_map or {})
+        columns, mapping, problems = _columns(header, column_map or [])
+        if problems:
+            raise FileProblem(" ".join(problems))
     except FileProblem:
         if close:
             close()
@@ -181,11 +187,11 @@ def header_text(cell) -> str:
 
 
 def _columns(
-    header: Sequence, column_map: dict[str, str]
-) -> tuple[dict[str, int], list[tuple[str, str]]]:
-    """Where each template column stands, and how each header was read. Headers that name no
-    template column are left out (and listed); a column named twice or a required column
-    missing makes the file unreadable."""
+    header: Sequence, column_map: ColumnMap
+) -> tuple[dict[str, int], list[tuple[str, str]], list[str]]:
+    """Where each template column stands, how each header was read, and what keeps the file
+    from being read (a required column missing, a column named twice). Headers that name no
+    template column are left out; of two naming the same column, the later is left out."""
     columns: dict[str, int] = {}
     mapping: list[tuple[str, str]] = []
     twice: list[str] = []
@@ -193,15 +199,16 @@ def _columns(
         text = header_text(cell)
         if not text:
             continue
-        name = column_map[text] if text in column_map else guess_column(text)
+        position = len(mapping)
+        chosen = column_map[position] if position < len(column_map) else None
+        name = chosen[1] if chosen and chosen[0] == text else guess_column(text)
         if name not in COLUMN_NAMES:
             name = ""
-        mapping.append((text, name))
-        if not name:
-            continue
-        if name in columns:
+        if name and name in columns:
             twice.append(name)
-        else:
+            name = ""
+        mapping.append((text, name))
+        if name:
             columns[name] = index
     problems = []
     missing = [name for name in REQUIRED if name not in columns]
@@ -213,9 +220,32 @@ def _columns(
         problems.append(
             _("These columns appear more than once: %(columns)s.") % {"columns": ", ".join(twice)}
         )
-    if problems:
-        raise FileProblem(" ".join(problems))
-    return columns, mapping
+    return columns, mapping, problems
+
+
+def read_mapping(
+    data: bytes, file_name: str, column_map: ColumnMap | None = None
+) -> tuple[list[tuple[str, str]], list[str]]:
+    """How the file's headers are read, and what would keep it from being imported, without
+    refusing it: the importer chooses the columns from this. Raises ``FileProblem`` only for a
+    file that cannot be opened at all."""
+    kind = kind_of(file_name)
+    close = None
+    if kind == "xlsx":
+        workbook = _xlsx_workbook(data)
+        rows = _xlsx_rows(workbook)
+        close = workbook.close
+    else:
+        rows = _csv_rows(data)
+    try:
+        header = next((cells for _n, cells in rows if not _blank(cells)), None)
+    finally:
+        if close:
+            close()
+    if header is None:
+        raise FileProblem(_("The file is empty."))
+    _columns_found, mapping, problems = _columns(header, column_map or [])
+    return mapping, problems
 
 
 def estimate_rows(data: bytes, file_name: str) -> int:

@@ -366,7 +366,7 @@ def check(product_import: ProductImport, *, job: BackgroundJob | None = None) ->
         checked_at=timezone.now(),
         finished_at=timezone.now() if rejected else None,
         dry_run_seconds=time.perf_counter() - started,
-        column_map=dict(mapping),
+        column_map=[list(pair) for pair in mapping],
         suggested=outcome.suggested,
         accepted_rows=[],
         accept_all=False,
@@ -460,6 +460,12 @@ def commit(
                 lookups.db_lock = writer.db_lock
             seen: set[tuple[str, str, str, str] | None] = set()
             accepted = set(product_import.accepted_rows or ())
+            # What the check offered each row: only that, accepted, is imported as confirmed.
+            offered = {
+                entry["row"]: {c: v["value"] for c, v in entry["suggested"].items()}
+                for entry in product_import.report
+                if entry.get("suggested")
+            }
             rows = unchanged = 0
             try:
                 for row in checked_rows(
@@ -473,8 +479,8 @@ def commit(
                     if row.action == UNCHANGED:
                         unchanged += 1
                     else:
-                        if row.suggested and not (
-                            product_import.accept_all or row.number in accepted
+                        if row.suggested and not _accepted(
+                            row, product_import.accept_all, accepted, offered
                         ):
                             row.unconfirmed = [SUGGESTED_FIELD[c] for c in row.suggested]
                         writer.add(row, scorer.score(row))
@@ -523,6 +529,17 @@ def commit(
 
 #: Template column -> the product field whose value the portal may suggest.
 SUGGESTED_FIELD = {"kode_hs": "hs_code", "bentuk": "form", "satuan": "unit"}
+
+
+def _accepted(
+    row: Row, accept_all: bool, accepted: set[int], offered: dict[int, dict[str, str]]
+) -> bool:
+    """Whether the importer accepted the values the row gets now: those the check offered (a
+    suggestion that changed since, say because a product was verified meanwhile, is not)."""
+    now = {column: value for column, (value, _label) in row.suggested.items()}
+    if row.number in offered:
+        return offered[row.number] == now and (accept_all or row.number in accepted)
+    return accept_all  # a long file's rows beyond the report: accepted with all of them
 
 
 def _mark_unconfirmed(groups: dict[tuple[str, ...], list[int]]) -> None:

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from bumdes_export.reference.models import HsCode, Region
 from bumdes_export.reference.selectors import normalize_region_code
-from bumdes_export.reference.suggestions.selectors import Suggestions, suggest
+from bumdes_export.reference.suggestions.selectors import Suggestions, form_and_unit, suggest
 from products import checks, selectors
 from products.imports import columns as cols
 from products.imports.columns import CellError
@@ -76,6 +76,7 @@ DEFAULTS = {
 MATERIAL = ("national_code", "form", "unit", "capacity_per_month")
 
 CREATE, UPDATE, UNCHANGED, REJECT = "create", "update", "unchanged", "reject"
+NOTHING_SUGGESTED = Suggestions(hs=[], form="", unit="")
 PROGRESS_EVERY = 5000
 
 
@@ -369,7 +370,8 @@ class Checker:
             "Required: no HS code is given and none could be suggested from the product's name."
         )
         self._suggestions: dict[str, Suggestions] = {}
-        self._labels: dict[tuple[str, str], str] = {}
+        self._forms: dict[tuple[str, str], tuple[str, str]] = {}
+        self._labels: dict[tuple, str] = {}
         # Messages in the active language, and what repeats from row to row, worked out once.
         self.required = _("Required; this cell is empty.")
         self.too_long = _("At most %(max)d characters.") % {"max": 200}
@@ -428,10 +430,14 @@ class Checker:
 
     def _suggestions_for(self, name: str, cells: Sequence) -> Suggestions:
         """What the name (and description) suggest; names that differ only in numbers share
-        their suggestions (``Kepiting 12`` and ``Kepiting 13``)."""
+        their suggestions (``Kepiting 12`` and ``Kepiting 13``). A name without a letter
+        suggests nothing (it is no code either)."""
         at = self.description_index
         description = cols.text(cells[at])[:300] if at is not None else ""
-        key = " ".join(w for w in name.lower().split() if not w.isdigit()) + "|" + description
+        words = [w for w in name.lower().split() if not w.isdigit()]
+        if not any(c.isalpha() for c in name):
+            return NOTHING_SUGGESTED
+        key = " ".join(words) + "|" + description
         found = self._suggestions.get(key)
         if found is None:
             found = self._suggestions[key] = suggest(name, description, limit=1)
@@ -444,22 +450,27 @@ class Checker:
             return
         best = found[0]
         row.hs = best.code
-        label = self._labels.get(("kode_hs", best.code))
+        share = round(best.confidence * 100)
+        label = self._labels.get(("kode_hs", best.code, share))
         if label is None:
-            label = self._labels[("kode_hs", best.code)] = _(
+            label = self._labels[("kode_hs", best.code, share)] = _(
                 "%(code)s %(description)s (confidence %(share)d%%)"
-            ) % {
-                "code": best.dotted,
-                "description": best.description,
-                "share": best.confidence * 100,
-            }
+            ) % {"code": best.dotted, "description": best.description, "share": share}
         row.suggested["kode_hs"] = (best.code, label)
 
     def _suggest_choice(
         self, row: Row, cells: Sequence, given: dict, column: str, field: str
     ) -> None:
-        suggestions = self._suggestions_for(row.name, cells)
-        value = suggestions.form if field == "form" else suggestions.unit
+        if "kode_hs" in row.suggested or not row.hs:
+            suggestions = self._suggestions_for(row.name, cells)
+            value = suggestions.form if field == "form" else suggestions.unit
+        else:
+            # The file gives the code: the form and unit usual for it (and the name's words).
+            key = (row.name.lower(), row.hs)
+            pair = self._forms.get(key)
+            if pair is None:
+                pair = self._forms[key] = form_and_unit(row.name, row.hs)
+            value = pair[0] if field == "form" else pair[1]
         if not value:
             return
         given[field] = value
@@ -555,6 +566,8 @@ class Checker:
         if bumdes.id is not None and "nama_produk" not in errors and "kode_hs" not in errors:
             row.existing = self.lookups.products.get((bumdes.id, name_key, row.hs))
         existing = row.existing
+        if existing is not None:
+            row.suggested.clear()  # the product keeps its own code: nothing suggested to it
         if existing is None:
             if "form" not in given and "bentuk" not in errors:
                 self._suggest_choice(row, cells, given, "bentuk", "form")

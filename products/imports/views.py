@@ -111,7 +111,7 @@ def _detail(
         ProductImport.Status.REJECTED,
     )
     if columns_form is None and can_map and product_import.column_map:
-        columns_form = ColumnsForm(mapping=list(product_import.column_map.items()))
+        columns_form = ColumnsForm(mapping=[tuple(pair) for pair in product_import.column_map])
     return render(
         request,
         "products/imports/import_detail.html",
@@ -134,7 +134,7 @@ def _detail(
 def import_columns(request: HttpRequest, pk: int) -> HttpResponse:
     """The importer's reading of the file's columns; then the check runs."""
     product_import = _visible(request, pk)
-    form = ColumnsForm(request.POST, mapping=list(product_import.column_map.items()))
+    form = ColumnsForm(request.POST, mapping=[tuple(pair) for pair in product_import.column_map])
     if done := form_action(
         form,
         lambda data: tasks.start_import_job(

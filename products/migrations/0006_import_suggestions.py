@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='productimport',
             name='column_map',
-            field=models.JSONField(blank=True, default=dict, verbose_name='columns'),
+            field=models.JSONField(blank=True, default=list, verbose_name='columns'),
         ),
         migrations.AddField(
             model_name='productimport',

@@ -138,8 +138,9 @@ def update_product(
     full_clean(product)
     changes |= m2m_changes(product, "exported_to", exported_to)
     changes |= m2m_changes(product, "target_markets", target_markets)
-    # Suggested values the person saved (seen in the form, or sent) are theirs now.
-    confirmed = [name for name in product.unconfirmed if name in data]
+    # A suggested value the person changed is theirs now; the others wait for the explicit
+    # confirmation on the product page (saving a price confirms no HS code).
+    confirmed = [name for name in product.unconfirmed if name in changes]
     if confirmed:
         remaining = [name for name in product.unconfirmed if name not in confirmed]
         changes["unconfirmed"] = [list(product.unconfirmed), remaining]

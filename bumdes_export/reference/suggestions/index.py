@@ -191,6 +191,9 @@ def current() -> HsIndex:
     if index is not None and now < _state.get("next_check", 0.0):
         return index
     with _lock:
+        index = _state.get("index")  # another thread may have rebuilt it meanwhile
+        if index is not None and now < _state.get("next_check", 0.0):
+            return index
         documents, examples = documents_signature(), examples_signature()
         if index is None or _state.get("documents") != documents:
             index = build(examples=False)

@@ -300,6 +300,17 @@ def _reason(
 
 # --- Form and unit ----------------------------------------------------------------------------
 
+
+def form_and_unit(name: str, code: str) -> tuple[str, str]:
+    """The form and unit for a product whose HS subheading is known (an import row with its
+    code but no form or unit): the name's words first, else what the code usually takes."""
+    readings, _unread = words.read(name, hs_index.current().vocabulary)
+    form = suggest_form(readings, code)
+    if code[:2] >= "15" and form in ("live", "fresh", "dried"):
+        form = "processed"  # chapters 15 on are made goods, whatever the raw material's form
+    return form, suggest_unit(readings, code)
+
+
 _FORM_PRIORITY = ("live", "frozen", "processed", "dried", "fresh")
 _FORM_BY_CHAPTER = {
     "01": "live",

@@ -102,7 +102,7 @@ class Reading:
         return self.entry.key if self.entry else " ".join(self.stems)
 
 
-@cache
+@lru_cache(maxsize=50_000)
 def stem(word: str) -> str:
     return _english.stemWord(word)
 

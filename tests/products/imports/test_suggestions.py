@@ -57,13 +57,13 @@ def test_a_list_without_code_form_or_unit_is_checked_with_suggestions(ministry):
     product_import = upload(ministry, ministry_list())
     assert product_import.status == "validated" and product_import.rejected == 0
     assert (product_import.created, product_import.suggested) == (3, 3)
-    assert product_import.column_map == {
-        "No": "",
-        "Kode Desa": "kode_desa",
-        "Nama BUMDes": "nama_bumdes",
-        "Nama Produk Unggulan": "nama_produk",
-        "Kapasitas Produksi per Bulan": "kapasitas_per_bulan",
-    }
+    assert product_import.column_map == [
+        ["No", ""],
+        ["Kode Desa", "kode_desa"],
+        ["Nama BUMDes", "nama_bumdes"],
+        ["Nama Produk Unggulan", "nama_produk"],
+        ["Kapasitas Produksi per Bulan", "kapasitas_per_bulan"],
+    ]
     rows = by_row(product_import)
     crab = rows[2]["suggested"]
     assert crab["kode_hs"]["value"] == "030614" and crab["kode_hs"]["label"].startswith("0306.14")
@@ -106,18 +106,19 @@ def test_accepting_every_suggestion_at_once(ministry):
     assert list(Product.objects.values_list("unconfirmed", flat=True)) == [[], [], []]
 
 
-def test_saving_a_product_confirms_the_suggestions_it_saves(ministry):
+def test_changing_a_suggested_value_confirms_it_and_only_it(ministry):
     product_import = upload(ministry, ministry_list())
     commit(ministry, product_import)
     oil = Product.objects.get(name_id="Minyak cengkeh")
-    registry.update_product(actor=ministry, product=oil, data={"price": "12"})
-    oil.refresh_from_db()
-    assert oil.unconfirmed == ["hs_code", "form", "unit"]  # a price says nothing of the code
     registry.update_product(
-        actor=ministry, product=oil, data={"hs_code": oil.hs_code, "form": "processed"}
+        actor=ministry,
+        product=oil,
+        data={"price": "12", "hs_code": oil.hs_code, "form": oil.form, "unit": "kg"},
     )
     oil.refresh_from_db()
-    assert oil.unconfirmed == ["unit"]
+    # The unit was changed (it is the person's now); the code and form sent unchanged, as a
+    # form sends every field, are not confirmed by that.
+    assert oil.unconfirmed == ["hs_code", "form"]
 
 
 def test_a_row_stays_refused_for_what_is_really_wrong(ministry):
@@ -161,7 +162,7 @@ def test_the_page_shows_the_columns_before_the_check_and_lets_them_be_changed(as
     assert "Import now" not in page
 
     url = reverse("products:import_columns", args=[product_import.pk])
-    fields = {f"column_{i}": c for i, c in enumerate(product_import.column_map.values())}
+    fields = {f"column_{i}": c for i, (_h, c) in enumerate(product_import.column_map)}
     twice = client.post(url, {**fields, "column_4": "nama_produk"})
     assert twice.status_code == 400 and "Each column may be chosen once" in twice.content.decode()
     missing = client.post(url, {**fields, "column_3": ""})
@@ -174,7 +175,7 @@ def test_the_page_shows_the_columns_before_the_check_and_lets_them_be_changed(as
     response = client.post(url, {**fields, "column_4": ""})  # leave the capacity out
     product_import.refresh_from_db()
     assert product_import.status == "validated" and product_import.created == 3
-    assert product_import.column_map["Kapasitas Produksi per Bulan"] == ""
+    assert ["Kapasitas Produksi per Bulan", ""] in product_import.column_map
     page = client.get(response["Location"]).content.decode()
     assert "3 rows with suggestions" in page and "0306.14 Crustaceans; frozen, crabs" in page
 
@@ -192,6 +193,59 @@ def test_the_page_shows_the_columns_before_the_check_and_lets_them_be_changed(as
     assert crab.unconfirmed == []
 
 
+def test_a_suggestion_that_changed_since_the_check_is_not_taken_as_accepted(ministry):
+    product_import = upload(ministry, ministry_list())
+    services.choose_suggestions(ministry, product_import, rows=[], accept_all=True)
+    # What the check offered row 2 is no longer what the row would get.
+    report = product_import.report
+    for entry in report:
+        if entry["row"] == 2:
+            entry["suggested"]["kode_hs"]["value"] = "160510"
+    services.save_fields(product_import, report=report)
+    commit(ministry, product_import)
+    crab = Product.objects.get(name_id="Kepiting bakau beku")
+    assert crab.unconfirmed == ["hs_code", "form", "unit"]
+    assert Product.objects.get(name_id="Minyak cengkeh").unconfirmed == []
+
+
+def test_the_column_step_offers_a_file_whose_required_column_cannot_be_guessed(as_role):
+    village = first_desa("74.02.", 0)
+    data = csv_bytes(
+        f"{village},BUMDes Mina Bahari,Kepiting bakau beku",
+        header="Kode Desa,Nama BUMDes,Nama Unit Usaha",
+    )
+    client = as_role("ministry")
+    client.post(reverse("products:import_upload"), {"file": SimpleUploadedFile("x.csv", data)})
+    product_import = ProductImport.objects.get()
+    assert product_import.status == "columns"
+    assert product_import.column_map[2] == ["Nama Unit Usaha", ""]
+    assert "nama_produk" in product_import.error
+    fields = {"column_0": "kode_desa", "column_1": "nama_bumdes", "column_2": "nama_produk"}
+    client.post(reverse("products:import_columns", args=[product_import.pk]), fields)
+    product_import.refresh_from_db()
+    assert (product_import.status, product_import.created) == ("validated", 1)
+
+
+def test_names_without_a_letter_suggest_nothing(ministry):
+    village = first_desa("74.02.", 0)
+    data = csv_bytes(f"1,{village},BUMDes Mina Bahari,12,10", header=MINISTRY_HEADER)
+    assert by_row(upload(ministry, data))[2]["errors"]["kode_hs"].startswith("Required")
+
+
+def test_form_and_unit_follow_the_code_the_file_gives(ministry):
+    village = first_desa("74.02.", 0)
+    data = csv_bytes(
+        f"{village},BUMDes Mina Bahari,Cengkeh wangi,3301.29",
+        header=",".join(["kode_desa", "nama_bumdes", "nama_produk", "kode_hs"]),
+    )
+    entry = by_row(upload(ministry, data))[2]
+    assert (entry["suggested"]["bentuk"]["value"], entry["suggested"]["satuan"]["value"]) == (
+        "processed",
+        "l",
+    )
+    assert "kode_hs" not in entry["suggested"]
+
+
 def test_a_file_in_the_template_goes_straight_to_the_check(as_role):
     village = first_desa("74.02.", 0)
     data = csv_bytes(f"{village},BUMDes Satu,Kepiting bakau,030633,hidup,kg,10,1")
@@ -201,14 +255,16 @@ def test_a_file_in_the_template_goes_straight_to_the_check(as_role):
     assert ProductImport.objects.get().status == "validated"
 
 
-def test_only_who_may_commit_may_choose_columns_or_suggestions(as_role, ministry, officer_sulteng):
-    product_import = upload(ministry, ministry_list())
+def test_only_who_may_commit_may_choose_columns_or_suggestions(officer_sultra, officer_sulteng):
+    from products.imports import mapping
+
+    product_import = upload(officer_sultra, ministry_list(), region="74")
     with pytest.raises(PermissionDenied):
         services.choose_suggestions(officer_sulteng, product_import, rows=[2], accept_all=False)
-    response = as_role("officer_sulteng").post(
-        reverse("products:import_columns", args=[product_import.pk]), {}
-    )
-    assert response.status_code in (403, 404)
+    with pytest.raises(PermissionDenied):
+        mapping.set_columns(officer_sulteng, product_import, product_import.column_map)
+    services.choose_suggestions(officer_sultra, product_import, rows=[2], accept_all=False)
+    assert product_import.accepted_rows == [2]
 
 
 def test_the_api_reports_suggestions_and_takes_the_accepted_rows(api_as):
@@ -219,7 +275,7 @@ def test_the_api_reports_suggestions_and_takes_the_accepted_rows(api_as):
         format="multipart",
     ).json()
     assert created["status"] == "validated" and created["suggested"] == 3
-    assert created["column_map"]["Nama Produk Unggulan"] == "nama_produk"
+    assert ["Nama Produk Unggulan", "nama_produk"] in created["column_map"]
     crab = next(e for e in created["report"] if e["product"] == "Kepiting bakau beku")
     assert crab["suggested"]["kode_hs"]["value"] == "030614"
     done = api.post(
