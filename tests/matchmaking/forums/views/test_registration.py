@@ -18,9 +18,12 @@ def test_registration_and_approval_pages(as_role, forum, organiser, verified_exp
     participant = ForumParticipant.objects.get()
     assert response.status_code == 302 and participant.organisation == org_a
     again = as_role("verified_exporter").post(
-        f"/forums/{forum.pk}/register/", {"kind": "organisation"}
+        f"/forums/{forum.pk}/register/", {"kind": "organisation"}, follow=True
     )
-    assertContains(again, "already registered", status_code=400)
+    # Taken to the participation it has, with a message; nothing registered twice.
+    assert again.redirect_chain[-1][0] == f"/forums/participants/{participant.pk}/"
+    assertContains(again, "already registered")
+    assert ForumParticipant.objects.count() == 1
     client = as_role("organiser")
     assertContains(client.get(f"/forums/{forum.pk}/participants/"), "Harbour Test Seafood Ltd")
     bad = client.post(
