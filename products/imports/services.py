@@ -560,11 +560,17 @@ def choose_suggestions(
     confirm."""
     check_ready_to_commit(actor, product_import)
     offered = {e["row"] for e in product_import.report if e.get("suggested")}
-    return save_fields(
-        product_import,
-        accept_all=accept_all,
-        accepted_rows=sorted({int(n) for n in rows} & offered),
-    )
+    accepted = sorted({int(n) for n in rows} & offered)
+    # A conditional write: a commit (or a new check) that started meanwhile keeps its choice.
+    changed = ProductImport.objects.filter(
+        pk=product_import.pk, status=Status.VALIDATED, checked_at=product_import.checked_at
+    ).update(accept_all=accept_all, accepted_rows=accepted)
+    if not changed:
+        raise ValidationError(
+            _("Only a checked file without rejected rows can be imported, and only once.")
+        )
+    product_import.accept_all, product_import.accepted_rows = accept_all, accepted
+    return product_import
 
 
 def clear_never_imported(actor: AnyUser) -> int:

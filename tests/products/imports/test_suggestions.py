@@ -99,6 +99,16 @@ def test_accepted_rows_are_imported_as_suggested_and_the_others_wait_for_confirm
     registry.transition_product(actor=ministry, product=oil, to="submitted")
 
 
+def test_suggestions_cannot_be_chosen_once_the_import_has_moved_on(ministry):
+    product_import = upload(ministry, ministry_list())
+    stale = ProductImport.objects.get(pk=product_import.pk)
+    commit(ministry, product_import)  # done meanwhile
+    with pytest.raises(ValidationError):
+        services.choose_suggestions(ministry, stale, rows=[2], accept_all=True)
+    product_import.refresh_from_db()
+    assert (product_import.accept_all, product_import.accepted_rows) == (False, [])
+
+
 def test_accepting_every_suggestion_at_once(ministry):
     product_import = upload(ministry, ministry_list())
     services.choose_suggestions(ministry, product_import, rows=[], accept_all=True)
