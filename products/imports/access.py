@@ -11,6 +11,13 @@ from bumdes_export.accounts.access import code_within, scope_for
 from products.access import AnyUser
 from products.imports.models import ProductImport
 
+#: The states in which the importer may still change how the file's columns are read.
+COLUMNS_CHANGEABLE = (
+    ProductImport.Status.COLUMNS,
+    ProductImport.Status.VALIDATED,
+    ProductImport.Status.REJECTED,
+)
+
 
 def can_import(user: AnyUser) -> bool:
     """Ministry staff and regional officers; nobody else."""
@@ -55,3 +62,9 @@ def is_ready_to_commit(product_import: ProductImport) -> bool:
 def can_commit_now(user: AnyUser, product_import: ProductImport) -> bool:
     """Whether the page offers the commit: the import is ready and the user may commit it."""
     return is_ready_to_commit(product_import) and can_commit(user, product_import)
+
+
+def can_change_columns(user: AnyUser, product_import: ProductImport) -> bool:
+    """Whoever may commit an import may choose how its columns are read, until it is
+    committed."""
+    return can_commit(user, product_import) and product_import.status in COLUMNS_CHANGEABLE

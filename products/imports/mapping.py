@@ -65,7 +65,7 @@ def set_columns(
     # Only before the commit: a conditional write, so a commit that started meanwhile wins.
     changed = ProductImport.objects.filter(
         pk=product_import.pk,
-        status__in=(Status.COLUMNS, Status.VALIDATED, Status.REJECTED),
+        status__in=access.COLUMNS_CHANGEABLE,
     ).update(column_map=cleaned, status=Status.VALIDATING, error="")
     if not changed:
         raise ValidationError(

@@ -131,6 +131,16 @@ def _xlsx_rows(workbook) -> Iterator[tuple[int, Sequence]]:
         yield number, cells
 
 
+def _rows(data: bytes, file_name: str) -> tuple[Iterator[tuple[int, Sequence]], object]:
+    """The file's numbered rows, and what closes it (None for a CSV file)."""
+    if kind_of(file_name) == "xlsx":
+        workbook = _xlsx_workbook(data)
+        return _xlsx_rows(workbook), workbook.close
+    if data.startswith(XLSX_MAGIC):
+        raise FileProblem(_("This is an XLSX workbook; name it .xlsx, not .csv."))
+    return _csv_rows(data), None
+
+
 #: [[header as written, template column or ""], ...] in the file's order.
 ColumnMap = list
 
@@ -140,16 +150,7 @@ def open_sheet(data: bytes, file_name: str, column_map: ColumnMap | None = None)
 
     ``column_map`` (each header as written with the template column it names, "" to leave it
     out, in the file's order) overrides what each header is guessed to name."""
-    kind = kind_of(file_name)
-    close = None
-    if kind == "xlsx":
-        workbook = _xlsx_workbook(data)
-        rows = _xlsx_rows(workbook)
-        close = workbook.close
-    else:
-        if data.startswith(XLSX_MAGIC):
-            raise FileProblem(_("This is an XLSX workbook; name it .xlsx, not .csv."))
-        rows = _csv_rows(data)
+    rows, close = _rows(data, file_name)
     try:
         header_row, header = next((n, cells) for n, cells in rows if not _blank(cells))
     except StopIteration:
@@ -229,14 +230,7 @@ def read_mapping(
     """How the file's headers are read, and what would keep it from being imported, without
     refusing it: the importer chooses the columns from this. Raises ``FileProblem`` only for a
     file that cannot be opened at all."""
-    kind = kind_of(file_name)
-    close = None
-    if kind == "xlsx":
-        workbook = _xlsx_workbook(data)
-        rows = _xlsx_rows(workbook)
-        close = workbook.close
-    else:
-        rows = _csv_rows(data)
+    rows, close = _rows(data, file_name)
     try:
         header = next((cells for _n, cells in rows if not _blank(cells)), None)
     finally:

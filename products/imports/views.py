@@ -105,11 +105,7 @@ def _detail(
         ProductImport.Status.IMPORTING,
     )
     can_commit = access.can_commit_now(request.user, product_import)
-    can_map = access.can_commit(request.user, product_import) and product_import.status in (
-        ProductImport.Status.COLUMNS,
-        ProductImport.Status.VALIDATED,
-        ProductImport.Status.REJECTED,
-    )
+    can_map = access.can_change_columns(request.user, product_import)
     if columns_form is None and can_map and product_import.column_map:
         columns_form = ColumnsForm(mapping=[tuple(pair) for pair in product_import.column_map])
     return render(

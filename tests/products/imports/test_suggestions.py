@@ -294,3 +294,16 @@ def test_the_api_reports_suggestions_and_takes_the_accepted_rows(api_as):
     assert done["status"] == "done" and done["accepted_rows"] == [crab["row"]]
     assert Product.objects.get(name_id="Kepiting bakau beku").unconfirmed == []
     assert Product.objects.get(name_id="Minyak cengkeh").unconfirmed == ["hs_code", "form", "unit"]
+
+
+def test_columns_can_be_changed_by_who_may_commit_and_only_before_the_commit(
+    ministry, officer_sultra, officer_sulteng
+):
+    from products.imports import access
+
+    product_import = upload(officer_sultra, ministry_list(), region="74")
+    assert access.can_change_columns(officer_sultra, product_import)
+    assert access.can_change_columns(ministry, product_import)
+    assert not access.can_change_columns(officer_sulteng, product_import)
+    commit(officer_sultra, product_import)
+    assert not access.can_change_columns(officer_sultra, product_import)
