@@ -25,6 +25,7 @@ api_v1 = [
     path("", include("products.api_urls")),
     path("", include("products.imports.api_urls")),
     path("", include("products.catalogue.api_urls")),
+    path("", include("products.readiness.api_urls")),
     path("", include("exporters.api_urls")),
     # Match scores on product and organisation paths (served by matchmaking: those apps never
     # import it).
@@ -52,6 +53,7 @@ urlpatterns = [
     path("reference/", include("bumdes_export.reference.urls")),
     path("registry/", include("products.urls")),
     path("catalogue/", include("products.catalogue.urls")),
+    path("checklist/", include("products.readiness.urls")),
     path("exporters/", include("exporters.urls")),
     path("matchmaking/matches/", include("matchmaking.matching.urls")),
     path("matchmaking/", include("matchmaking.dealings.urls")),

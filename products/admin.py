@@ -15,6 +15,7 @@ from products import services, tasks
 from products.catalogue.models import ContactView
 from products.imports.models import ProductImport
 from products.models import Bumdes, CertificateType, HistoryEntry, Product, ReadinessRule
+from products.readiness.models import SpecificationTemplate
 
 
 @admin.register(CertificateType)
@@ -32,9 +33,11 @@ class ReadinessRuleAdmin(admin.ModelAdmin):
         "hs_prefix",
         "weight",
         "required",
+        "confirmed",
+        "valid_until",
         "active",
     ]
-    list_filter = ["required", "active", "requirement"]
+    list_filter = ["required", "confirmed", "active", "requirement"]
     search_fields = ["code", "gap_id", "gap_en", "hs_prefix"]
     filter_horizontal = ["destinations"]
 
@@ -54,6 +57,27 @@ class ReadinessRuleAdmin(admin.ModelAdmin):
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[ReadinessRule]) -> None:
         # The bulk delete action ("Delete selected readiness rules").
         services.delete_readiness_rules(queryset)
+        tasks.start_readiness_refresh(user=request.user)
+
+
+@admin.register(SpecificationTemplate)
+class SpecificationTemplateAdmin(admin.ModelAdmin):
+    """The fields each commodity's products record; the rules read them, so every change
+    recomputes the stored scores too."""
+
+    list_display = ["code", "name_id", "name_en", "hs_prefixes", "active"]
+    search_fields = ["code", "name_id", "name_en"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        tasks.start_readiness_refresh(user=request.user)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        tasks.start_readiness_refresh(user=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        super().delete_queryset(request, queryset)
         tasks.start_readiness_refresh(user=request.user)
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -26,6 +27,9 @@ from bumdes_export.reference.models import Region
 from bumdes_export.reference.selectors import normalize_region_code
 from products import access, selectors, services
 from products.models import Bumdes, Certificate, CertificateType, Product
+from products.readiness import presenters as readiness_presenters
+from products.readiness import selectors as readiness_selectors
+from products.readiness.serializers import SpecificationSerializer
 from products.serializers import (
     BumdesPhotoSerializer,
     BumdesSerializer,
@@ -418,27 +422,63 @@ class ProductViewSet(viewsets.ModelViewSet):
     def return_(self, request, pk=None):
         return self._transition(request, Product.Status.RETURNED)
 
-    @extend_schema(responses=ReadinessSerializer, summary="Readiness score and gaps, localized")
+    @extend_schema(
+        responses=ReadinessSerializer,
+        summary="Readiness score and gaps, and readiness per market, localized",
+    )
     @action(detail=True, methods=["get"], filter_backends=[])
     def readiness(self, request, pk=None):
         product = self.get_object()
         readiness = selectors.readiness_of(product)
         language = active_language()
+        documents = readiness_presenters.Documents(language)
+        labels = readiness_presenters.field_labels(
+            readiness_selectors.template_for(product.hs_code_id), language
+        )
         body = {
             "product": product.pk,
             "version": product.version,
             "score": readiness.score,
-            "gaps": [
-                {
-                    "code": gap.code,
-                    "required": gap.required,
-                    "message": gap.message(language),
-                    "next_step": gap.step(language),
-                }
-                for gap in readiness.gaps
-            ],
+            "export_ready": product.status == Product.Status.EXPORT_READY,
+            "gaps": [readiness_presenters.gap_row(g, documents, labels) for g in readiness.gaps],
+            "markets": readiness_presenters.market_rows(
+                selectors.market_matrix(product), documents, labels
+            ),
         }
         return Response(ReadinessSerializer(body).data)
+
+    @extend_schema(
+        methods=["GET"],
+        responses=SpecificationSerializer,
+        summary="The product's commodity specification and its template's fields",
+    )
+    @extend_schema(
+        methods=["PUT"],
+        request={"application/json": {"type": "object", "additionalProperties": True}},
+        responses=SpecificationSerializer,
+        summary="Record the commodity specification (all fields; one left out is cleared)",
+    )
+    @action(detail=True, methods=["get", "put"], filter_backends=[])
+    def specification(self, request, pk=None):
+        product = self.get_object()
+        if request.method == "PUT":
+            if not isinstance(request.data, dict):
+                raise DRFValidationError(
+                    {"non_field_errors": [_("Send an object of field: value.")]}
+                )
+            services.save_specification(actor=request.user, product=product, values=request.data)
+            product.refresh_from_db()
+        template = readiness_selectors.template_for(product.hs_code_id)
+        language = active_language()
+        body = {
+            "template": template.code if template else "",
+            "fields": [
+                {"key": f.key, "label": f.label_in(language), "unit": f.unit}
+                for f in (template.fields if template else ())
+            ],
+            "values": product.specification or {},
+        }
+        return Response(SpecificationSerializer(body).data)
 
     @history_schema
     @action(detail=True, methods=["get"], filter_backends=[])

@@ -9,7 +9,7 @@ class ProductsConfig(AppConfig):
     verbose_name = _("Village product registry")
     # Domain packages that own models of this app (app label ``products``, tables unchanged).
     # They import ``products.models``, never the reverse, so they are loaded here instead.
-    model_packages = ("products.catalogue", "products.imports")
+    model_packages = ("products.catalogue", "products.imports", "products.readiness")
 
     def import_models(self) -> None:
         super().import_models()

@@ -47,6 +47,22 @@ def _certificate(actor, product, code: str, number: str, days: int = 365) -> Non
     )
 
 
+#: Commodity specifications the readiness rules read (``products.readiness``): export-size
+#: live crab, egg-bearing females sorted out.
+MUD_CRAB = {
+    "species": "scylla",
+    "carapace_width_cm": 13,
+    "weight_g": 200,
+    "egg_bearing_excluded": True,
+}
+BLUE_SWIMMING_CRAB = {
+    "species": "portunus",
+    "carapace_width_cm": 11,
+    "weight_g": 120,
+    "egg_bearing_excluded": True,
+}
+
+
 def _product(actor, bumdes, hs: str, *, countries=(), markets=(), **data):
     months = data.pop("months", None)
     if months:
@@ -122,9 +138,9 @@ def load() -> list[tuple[str, str]]:
     if mina:
         _walk(mina, ["submitted", "verified"], officer=konawe, ministry=ministry)
         services.link_operator(actor=konawe, bumdes=mina, user=operator)
-        for name_id, name_en, capacity in (
-            ("Kepiting bakau hidup", "Live mud crab", 3),
-            ("Rajungan hidup", "Live blue swimming crab", 2),
+        for name_id, name_en, capacity, specification in (
+            ("Kepiting bakau hidup", "Live mud crab", 3, MUD_CRAB),
+            ("Rajungan hidup", "Live blue swimming crab", 2, BLUE_SWIMMING_CRAB),
         ):
             crab = _product(
                 konawe,
@@ -146,6 +162,7 @@ def load() -> list[tuple[str, str]]:
                 description_id=f"{name_id} ukuran ekspor (≥150 g).",
                 description_en=f"{name_en}, export size (at least 150 g), tied and packed live.",
                 months=list(range(1, 13)),
+                specification=specification,
             )
             _certificate(konawe, crab, "health-fish", f"KI-1/7402/{capacity:03d}")
             _certificate(konawe, crab, "coo-form-ahk", f"AHK/KDI/2026/{capacity:03d}", 180)
@@ -192,6 +209,7 @@ def load() -> list[tuple[str, str]]:
             price="11",
             packaging="Keranjang bambu",
             months=[3, 4, 5, 6, 7, 8, 9, 10],
+            specification={**MUD_CRAB, "carapace_width_cm": 12.5, "weight_g": 170},
         )
         _walk(crab, ["submitted", "verified"], officer=sulteng, ministry=ministry)
 
@@ -265,6 +283,7 @@ def load() -> list[tuple[str, str]]:
             form="processed",
             unit="ml",
             capacity_per_month=20000,
+            specification={"purity_pct": 92, "packaging": "glass"},
         )
         assert essential.status == "draft"
 
@@ -330,6 +349,7 @@ def load() -> list[tuple[str, str]]:
             form="dried",
             unit="ton",
             capacity_per_month=12,
+            specification={"moisture_pct": 35, "impurities_pct": 3},
         )
 
     # Products created before the catalogue existed are listed too.

@@ -19,7 +19,7 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
@@ -276,6 +276,11 @@ class Product(models.Model):
     unconfirmed = models.JSONField(
         _("suggested values to confirm"), default=list, db_default=[], blank=True
     )
+    #: The commodity specification the readiness rules read (carapace width, moisture ...),
+    #: keyed by the fields of the product's ``SpecificationTemplate``.
+    specification = models.JSONField(
+        _("commodity specification"), default=dict, db_default={}, blank=True
+    )
     readiness_score = models.PositiveSmallIntegerField(_("export readiness"), default=0)
     # Bumped on every change that a score or a catalogue entry could depend on.
     version = models.PositiveIntegerField(default=1)
@@ -454,6 +459,7 @@ class ReadinessRule(models.Model):
         HARVEST_CALENDAR = "harvest_calendar", _("product has a harvest calendar")
         PACKAGING = "packaging", _("product has packaging described")
         ENGLISH_NAME = "english_name", _("product has an English name and description")
+        SPECIFICATION = "specification", _("product meets the commodity specification")
 
     code = models.SlugField(max_length=60, unique=True)
     requirement = models.CharField(_("requirement"), max_length=30, choices=Requirement.choices)
@@ -476,6 +482,29 @@ class ReadinessRule(models.Model):
     next_step_id = models.TextField(_("next step (Indonesian)"), blank=True)
     next_step_en = models.TextField(_("next step (English)"), blank=True)
     active = models.BooleanField(default=True)
+    legal_basis = models.CharField(
+        _("legal basis"),
+        max_length=300,
+        blank=True,
+        help_text=_("The regulation and article the rule comes from."),
+    )
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    confirmed = models.BooleanField(
+        _("confirmed by the ministry"),
+        default=True,
+        help_text=_(
+            "A rule whose figures the ministry has not confirmed only advises, even if it is "
+            "required for export."
+        ),
+    )
+    #: Which products of the HS prefix the rule is about, by their specification:
+    #: ``{"species": "scylla"}``. A product that has not recorded the field is included.
+    applies_when = models.JSONField(_("applies when"), default=dict, blank=True)
+    #: What a specification rule asks: ``[{"field": "carapace_width_cm", "op": ">=",
+    #: "value": 12}, ...]``, all of them, or any one where ``any_condition``.
+    conditions = models.JSONField(_("specification conditions"), default=list, blank=True)
+    any_condition = models.BooleanField(_("any one condition suffices"), default=False)
 
     class Meta:
         ordering = ["-required", "-weight", "code"]
@@ -487,10 +516,31 @@ class ReadinessRule(models.Model):
                 name="rule_certificate_has_type",
             ),
             models.CheckConstraint(condition=Q(weight__gt=0), name="rule_weight_positive"),
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_until__isnull=True)
+                | Q(valid_until__gte=F("valid_from")),
+                name="rule_validity_ordered",
+                violation_error_message=_("A rule cannot end before it starts."),
+            ),
         ]
 
     def __str__(self) -> str:
         return self.code
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from products.readiness import specification
+
+        try:
+            specification.check_conditions(self.conditions, self.applies_when)
+        except specification.TemplateError as error:
+            raise ValidationError({"conditions": str(error)}) from error
+        if self.requirement == self.Requirement.SPECIFICATION and not self.conditions:
+            raise ValidationError(
+                {"conditions": _("A specification rule needs at least one condition.")}
+            )
 
 
 class HistoryEntry(models.Model):

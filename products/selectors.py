@@ -18,9 +18,9 @@ from products.models import (
     Certificate,
     HistoryEntry,
     Product,
-    ReadinessRule,
 )
 from products.readiness import ProductFacts, Readiness, RuleSpec, evaluate
+from products.readiness import selectors as readiness_selectors
 
 PRODUCT_ORDERINGS: dict[str, list[str | OrderBy]] = {
     "name": ["name_id", "id"],
@@ -33,24 +33,9 @@ PRODUCT_ORDERINGS: dict[str, list[str | OrderBy]] = {
 }
 
 
-def active_rules() -> list[RuleSpec]:
-    rules = ReadinessRule.objects.filter(active=True).select_related("certificate_type")
-    rules = rules.prefetch_related("destinations")
-    return [
-        RuleSpec(
-            code=r.code,
-            check=r.requirement,
-            weight=r.weight,
-            required=r.required,
-            hs_prefix=r.hs_prefix,
-            forms=tuple(r.forms or ()),
-            destinations=frozenset(c.code for c in r.destinations.all()),
-            certificate_code=r.certificate_type.code if r.certificate_type else None,
-            gap={"id": r.gap_id, "en": r.gap_en},
-            next_step={"id": r.next_step_id, "en": r.next_step_en},
-        )
-        for r in rules
-    ]
+def active_rules(on: date | None = None) -> list[RuleSpec]:
+    """The rules in force (``products.readiness.selectors.rules_in_force``)."""
+    return readiness_selectors.rules_in_force(on)
 
 
 def facts_of(product: Product, on: date | None = None) -> ProductFacts:
@@ -62,12 +47,14 @@ def facts_of(product: Product, on: date | None = None) -> ProductFacts:
         | set(product.target_markets.values_list("code", flat=True)),
         product.photos.exists(),
         on,
+        readiness_selectors.templates(),
     )
 
 
 def facts_of_many(products: QuerySet[Product], on: date | None = None) -> dict[int, ProductFacts]:
     """The readiness facts of many products in a handful of queries (``facts_of`` for each)."""
     on = on or timezone.localdate()
+    templates = readiness_selectors.templates()
     products = products.select_related("bumdes").prefetch_related(
         Prefetch("certificates", queryset=Certificate.objects.select_related("type")),
         "exported_to",
@@ -82,6 +69,7 @@ def facts_of_many(products: QuerySet[Product], on: date | None = None) -> dict[i
             | {c.code for c in product.target_markets.all()},
             bool(product.photos.all()),
             on,
+            templates,
         )
         for product in products
     }
@@ -93,8 +81,10 @@ def _facts(
     destinations: set[str],
     has_photo: bool,
     on: date,
+    templates: list[readiness_selectors.Template],
 ) -> ProductFacts:
     bumdes = product.bumdes
+    template = readiness_selectors.template_among(templates, product.hs_code_id)
     return ProductFacts(
         hs_code=product.hs_code_id,
         form=product.form,
@@ -111,11 +101,18 @@ def _facts(
         has_packaging=bool(product.packaging),
         has_english=bool(product.name_en and product.description_en),
         unconfirmed=frozenset(product.unconfirmed or ()),
+        specification=dict(product.specification or {}),
+        template_fields=template.keys if template else frozenset(),
     )
 
 
 def readiness_of(product: Product) -> Readiness:
     return evaluate(facts_of(product), active_rules())
+
+
+def market_matrix(product: Product) -> list[readiness_selectors.MarketRow]:
+    """The product's readiness per destination (see ``products.readiness.markets``)."""
+    return readiness_selectors.market_matrix(product, facts_of(product), active_rules())
 
 
 def product_list(

@@ -22,6 +22,7 @@ from products.models import (
     Product,
     ProductPhoto,
 )
+from products.readiness.serializers import MarketSerializer, ReadinessGapSerializer
 
 # --- Reference codes -------------------------------------------------------------------------
 
@@ -254,6 +255,13 @@ class ProductSerializer(serializers.ModelSerializer):
     target_markets = CountryCodeField(many=True, required=False)
     photos = ProductPhotoSerializer(many=True, read_only=True)
     certificates = CertificateSerializer(many=True, read_only=True)
+    specification = serializers.JSONField(
+        required=False,
+        help_text="The commodity specification, by the fields of the HS code's template "
+        "(GET /api/v1/products/{id}/specification/ lists them): for crab "
+        '{"species": "scylla", "carapace_width_cm": 13, "weight_g": 180, '
+        '"egg_bearing_excluded": true}.',
+    )
 
     class Meta:
         model = Product
@@ -268,6 +276,7 @@ class ProductSerializer(serializers.ModelSerializer):
             "province",
             "province_name",
             *services.PRODUCT_FIELDS,
+            "specification",
             "hs_description",
             "capacity_base",
             "base_unit",
@@ -327,18 +336,17 @@ class NoteSerializer(serializers.Serializer):
     )
 
 
-class GapSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    required = serializers.BooleanField(help_text="A required gap blocks export-ready.")
-    message = serializers.CharField()
-    next_step = serializers.CharField()
-
-
 class ReadinessSerializer(serializers.Serializer):
     product = serializers.IntegerField()
     version = serializers.IntegerField()
     score = serializers.IntegerField(min_value=0, max_value=100)
-    gaps = GapSerializer(many=True)
+    export_ready = serializers.BooleanField(help_text="Marked export-ready by the ministry.")
+    gaps = ReadinessGapSerializer(many=True)
+    markets = MarketSerializer(
+        many=True,
+        help_text="Readiness for each target market, market shipped to and market matching "
+        "organisations ask for.",
+    )
 
 
 class HistoryEntrySerializer(serializers.ModelSerializer):

@@ -34,13 +34,15 @@ def handle_lapsed_certificates() -> int:
 
 @shared_task(acks_late=True)
 def refresh_all_readiness(job_id: int) -> None:
-    """Recompute every stored readiness score, e.g. after ministry staff changed the rules."""
+    """Recompute every stored readiness score after ministry staff changed the rules or the
+    specification templates; the people of the products whose score moved are told (a retry
+    finds the scores stored and tells nobody twice)."""
 
     def body(job: BackgroundJob) -> dict[str, Any]:
         def progress(done: int, total: int) -> None:
             report_progress(job, done, total=total)
 
-        return {"products": services.refresh_all_readiness(on_progress=progress)}
+        return {"products": services.refresh_all_readiness(on_progress=progress, tell=True)}
 
     run_job(job_id, body)
 

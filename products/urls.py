@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from products import views
+from products.readiness import views as readiness_views
 
 app_name = "products"
 urlpatterns = [
@@ -21,6 +22,11 @@ urlpatterns = [
     path("products/<int:pk>/edit/", views.product_edit, name="product_edit"),
     path("products/<int:pk>/transition/", views.product_transition, name="product_transition"),
     path("products/<int:pk>/confirm/", views.product_confirm, name="product_confirm"),
+    path(
+        "products/<int:pk>/specification/",
+        readiness_views.specification_edit,
+        name="product_specification",
+    ),
     path("products/<int:pk>/photos/", views.product_photo_add, name="product_photo_add"),
     path(
         "products/<int:pk>/photos/<int:photo_pk>/delete/",

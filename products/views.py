@@ -52,6 +52,8 @@ from products.models import (
     Product,
     ReadinessRule,
 )
+from products.readiness import presenters as readiness_presenters
+from products.readiness import selectors as readiness_selectors
 
 PAGE_SIZE = 25
 HISTORY_LIMIT = 200
@@ -122,6 +124,11 @@ def _history(entries, model) -> list:
     items = list(entries[:HISTORY_LIMIT])
     language = active_language()
     certificates = {t.code: t.localized_name(language) for t in CertificateType.objects.all()}
+    specification_labels = {
+        key: label
+        for template in readiness_selectors.templates()
+        for key, label in readiness_presenters.field_labels(template, language).items()
+    }
 
     def shown(name: str, value):
         """A recorded value as a person reads it: no file paths, no codes."""
@@ -134,6 +141,8 @@ def _history(entries, model) -> list:
             return f"{certificates.get(code, code)} {number}".strip()
         if name == "unconfirmed":
             return ", ".join(_field_label(Product, field) for field in value)
+        if name == "specification":
+            return readiness_presenters.specification_text(value, specification_labels)
         return value
 
     for entry in items:
@@ -460,7 +469,10 @@ def _product_page(request: HttpRequest, product: Product, *, status: int = 200, 
     user = request.user
     language = active_language()
     readiness = selectors.readiness_of(product)
-    blocking = len(readiness.blocking)
+    blocking = len(readiness.blocking_everywhere)
+    documents = readiness_presenters.Documents(language)
+    template = readiness_selectors.template_for(product.hs_code_id)
+    labels = readiness_presenters.field_labels(template, language)
     transitions = _transitions(user, access.PRODUCT_TRANSITIONS, product.status, product.bumdes)
     for button in transitions:
         button["blocked"] = button["to"] == Product.Status.EXPORT_READY and blocking > 0
@@ -482,15 +494,19 @@ def _product_page(request: HttpRequest, product: Product, *, status: int = 200, 
         "readiness": readiness,
         "gaps": [
             {
-                "message": gap.message(language),
+                **readiness_presenters.gap_row(gap, documents, labels),
                 # The BUMDes's verification is somebody's next step: say whose, to the reader.
                 "step": selectors.verification_step(user, product.bumdes)
                 if gap.check == ReadinessRule.Requirement.BUMDES_VERIFIED
                 else gap.step(language),
-                "required": gap.required,
             }
             for gap in readiness.gaps
         ],
+        "markets": readiness_presenters.market_rows(
+            selectors.market_matrix(product), documents, labels
+        ),
+        "specification_template": template.name_in(language) if template else "",
+        "specification": readiness_presenters.specification_rows(product, template, language),
         # Until its BUMDes is verified a product cannot be export-ready: its review is here too.
         "bumdes_transitions": bumdes_transitions,
         "bumdes_can_return": any(t["to"] == "returned" for t in bumdes_transitions),

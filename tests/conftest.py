@@ -70,6 +70,8 @@ def reseed_migration_data() -> None:
     for module in (
         "bumdes_export.reference.migrations.0003_seed_certificate_types",
         "products.migrations.0002_seed_readiness_rules",
+        "bumdes_export.reference.migrations.0006_seed_export_documents",
+        "products.migrations.0009_seed_commodity_rules",
     ):
         importlib.import_module(module).seed(apps, None)
 

@@ -3,6 +3,7 @@ from django.contrib import admin
 from bumdes_export.reference.models import (
     Country,
     DisadvantagedDesignation,
+    ExportDocument,
     ExportGateway,
     HsAlias,
     HsCode,
@@ -61,3 +62,12 @@ class DisadvantagedDesignationAdmin(admin.ModelAdmin):
 class ReferenceLoadAdmin(admin.ModelAdmin):
     list_display = ["dataset", "edition", "loaded_at", "created", "updated", "retired"]
     readonly_fields = [f.name for f in ReferenceLoad._meta.fields]
+
+
+@admin.register(ExportDocument)
+class ExportDocumentAdmin(admin.ModelAdmin):
+    """The documents of the public checklist (``/checklist/``)."""
+
+    list_display = ["code", "name_id", "kind", "needed", "certificate_type", "position"]
+    list_filter = ["kind", "needed"]
+    search_fields = ["code", "name_id", "name_en"]

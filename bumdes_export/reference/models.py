@@ -7,6 +7,7 @@ that point at it keep working and ministry staff move them to a current code.
 
 from __future__ import annotations
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -262,3 +263,79 @@ class CertificateType(models.Model):
 
     def localized_name(self, language: str) -> str:
         return self.name_id if language.startswith("id") else self.name_en
+
+
+class ExportDocument(models.Model):
+    """A document or licence an export shipment needs (PEB, invoice, air waybill, SKA Form
+    AHK, KI-1 ...), with a stable ``code`` the checklist API answers with. Some are needed for
+    every shipment, some by the mode of transport; the rest because a readiness rule asks for
+    their certificate type (the KI-1 for live crab, Form E for China). Seeded from the domain
+    notes' table; ministry staff edit them in the admin.
+
+    Terms: **PEB** (Pemberitahuan Ekspor Barang), the export declaration filed with customs;
+    **NPE** (Nota Pelayanan Ekspor), customs' approval of it; **SKA** (Surat Keterangan Asal),
+    the certificate of origin."""
+
+    class Kind(models.TextChoices):
+        LICENCE = "licence", _("Licence of the exporter")
+        DECLARATION = "declaration", _("Customs declaration")
+        COMMERCIAL = "commercial", _("Commercial document")
+        TRANSPORT = "transport", _("Transport document")
+        ORIGIN = "origin", _("Certificate of origin")
+        HEALTH = "health", _("Health and quarantine")
+        QUALITY = "quality", _("Quality, safety and halal")
+
+    class Needed(models.TextChoices):
+        EVERY_SHIPMENT = "every_shipment", _("Every shipment")
+        SEA = "sea", _("Shipments by sea")
+        AIR = "air", _("Shipments by air")
+        BY_RULE = "by_rule", _("Where a readiness rule asks for it")
+
+    code = models.CharField(
+        _("code"),
+        max_length=20,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Z][A-Z0-9_]*$", _("Capital letters, digits and _."))],
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    needed = models.CharField(_("needed for"), max_length=16, choices=Needed.choices)
+    certificate_type = models.OneToOneField(
+        CertificateType,
+        verbose_name=_("certificate type"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="export_document",
+    )
+    name_id = models.CharField(_("name (Indonesian)"), max_length=150)
+    name_en = models.CharField(_("name (English)"), max_length=150)
+    issuer_id = models.CharField(_("issued by (Indonesian)"), max_length=150)
+    issuer_en = models.CharField(_("issued by (English)"), max_length=150)
+    apply_at_id = models.CharField(_("where to apply (Indonesian)"), max_length=200, blank=True)
+    apply_at_en = models.CharField(_("where to apply (English)"), max_length=200, blank=True)
+    lead_time_id = models.CharField(_("how long it takes (Indonesian)"), max_length=150, blank=True)
+    lead_time_en = models.CharField(_("how long it takes (English)"), max_length=150, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("export document")
+        verbose_name_plural = _("export documents")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(needed="by_rule") | models.Q(certificate_type__isnull=False),
+                name="export_document_rule_has_certificate",
+                violation_error_message=_(
+                    "A document needed where a rule asks for it names its certificate type."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def text(self, name: str, language: str) -> str:
+        """``text("issuer", "id")``: a field in the reader's language (English for other
+        languages than Indonesian)."""
+        indonesian, english = getattr(self, f"{name}_id"), getattr(self, f"{name}_en")
+        return indonesian if language.startswith("id") else (english or indonesian)

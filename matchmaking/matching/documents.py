@@ -5,7 +5,7 @@ and for how many of its markets its documents are ready; these sentences say whi
 KI-1 fish health certificate you require; lacks the halal certificate you require"; "Form AHK
 ready for Hong Kong; no certificate of origin for China yet (Form E)"). Read when a list is
 shown, in the reader's language, from the same facts the score counts: certificates valid today
-and the certificate of origin each market asks for (``features.PREFERENTIAL_FORMS``).
+and the documents each market asks for by the readiness rules (``market_documents``).
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bumdes_export.reference.models import CertificateType, Country
-from matchmaking.matching.features import PLAIN_ORIGIN, PREFERENTIAL_FORMS
 from products.models import Certificate
+from products.readiness.selectors import MarketDocuments, market_documents
 
 #: The short names traders use for the preferential certificates of origin (proper names).
 FORM_NAMES = {"coo-form-d": "Form D", "coo-form-e": "Form E", "coo-form-ahk": "Form AHK"}
@@ -82,26 +82,34 @@ def certificates_sentence(
     return sentence[0].upper() + sentence[1:]
 
 
-def markets_sentence(held: set[str], markets: Sequence[Country], language: str) -> str | None:
-    """For each of the organisation's markets, whether the product's certificate of origin is
-    ready; None when the organisation names no market."""
+def markets_sentence(
+    held: set[str],
+    markets: Sequence[Country],
+    language: str,
+    opened: MarketDocuments | None = None,
+    names: dict[str, str] | None = None,
+) -> str | None:
+    """For each of the organisation's markets, whether the product holds the documents the
+    readiness rules ask for there (``products.readiness.selectors.market_documents``: the
+    certificate of origin of the market's agreement ...), or, for a market that asks for none of
+    its own, a plain certificate of origin; None when the organisation names no market."""
     if not markets:
         return None
+    opened = opened or market_documents()
+    names = names if names is not None else certificate_names(language)
     ready, missing = [], []
     for country in markets:
-        form = PREFERENTIAL_FORMS.get(country.code)
+        wanted = sorted(opened.by_market.get(country.code, ()))
         place = country.localized_name(language)
-        if form in held:
-            ready.append(
-                _("%(form)s ready for %(place)s")
-                % {"form": FORM_NAMES.get(form, form), "place": place}
-            )
-        elif PLAIN_ORIGIN in held:
+        listed = _listed([FORM_NAMES.get(code) or names.get(code, code) for code in wanted])
+        if wanted and set(wanted) <= held:
+            ready.append(_("%(form)s ready for %(place)s") % {"form": listed, "place": place})
+        elif not wanted and opened.general_origin & held:
             ready.append(_("a certificate of origin ready for %(place)s") % {"place": place})
-        elif form:
+        elif wanted:
             missing.append(
                 _("no certificate of origin for %(place)s yet (%(form)s)")
-                % {"place": place, "form": FORM_NAMES.get(form, form)}
+                % {"place": place, "form": listed}
             )
         else:
             missing.append(_("no certificate of origin for %(place)s yet") % {"place": place})

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
@@ -38,20 +38,11 @@ from matchmaking.matching.scoring import (
     Weights,
     volume_need_kg,
 )
+from products.readiness import selectors as readiness_selectors
 
 # Organisations that source products (service providers do not buy or export).
 MATCHED_KINDS = ("exporter", "aggregator", "buyer", "platform")
 
-# The certificate of origin each market asks for to claim a tariff preference (domain notes:
-# Form D for ASEAN, Form E for China, Form AHK for Hong Kong). A product holding it, or the
-# plain certificate of origin, has its documents ready for that market.
-ASEAN = ("BN", "KH", "ID", "LA", "MY", "MM", "PH", "SG", "TH", "VN")
-PREFERENTIAL_FORMS = {
-    **{country: "coo-form-d" for country in ASEAN},
-    "CN": "coo-form-e",
-    "HK": "coo-form-ahk",
-}
-PLAIN_ORIGIN = "coo"
 LIVE_FORMS = ("live",)
 MARKET_WORDS = 4  # 256 countries
 
@@ -65,8 +56,24 @@ class Lexicon:
     countries: dict[str, int]
     country_codes: tuple[str, ...]
     gateway_codes: tuple[str, ...]
-    # certificate bit -> bit set of the countries it makes ready
-    ready_by_certificate: dict[int, int] = field(default_factory=dict)
+    # Which markets a product's documents open, by the readiness rules in force
+    # (``products.readiness.selectors.market_documents``): (country bit, the certificate bits
+    # the market asks for) for each market with certificates of its own; the certificates of
+    # origin no rule ties to a market (the plain SKA); the countries that ask for nothing of
+    # their own, which such a certificate opens.
+    market_requirements: tuple[tuple[int, int], ...] = ()
+    general_origin: int = 0
+    open_markets: int = 0
+
+    def markets_ready(self, held: int) -> int:
+        """The bit set of countries a product holding the certificates ``held`` is ready for."""
+        ready = 0
+        for country_bit, wanted in self.market_requirements:
+            if wanted & ~held == 0:
+                ready |= 1 << country_bit
+        if held & self.general_origin:
+            ready |= self.open_markets
+        return ready
 
 
 def load_lexicon() -> Lexicon:
@@ -82,12 +89,19 @@ def load_lexicon() -> Lexicon:
     certificates = {pk: bit for bit, (pk, _code) in enumerate(certificate_rows[:64])}
     certificate_codes = {code: bit for bit, (_pk, code) in enumerate(certificate_rows[:64])}
     country_index = {code: i for i, code in enumerate(countries[: MARKET_WORDS * 64])}
-    ready: dict[int, int] = defaultdict(int)
+    documents = readiness_selectors.market_documents()
+    requirements = []
+    open_markets = 0
     for code, i in country_index.items():
-        form = PREFERENTIAL_FORMS.get(code)
-        for certificate in (form, PLAIN_ORIGIN):
-            if certificate in certificate_codes:
-                ready[certificate_codes[certificate]] |= 1 << i
+        wanted = documents.by_market.get(code)
+        if not wanted:
+            open_markets |= 1 << i
+        elif all(c in certificate_codes for c in wanted):
+            requirements.append((i, sum(1 << certificate_codes[c] for c in wanted)))
+        # (a market asking for a certificate beyond the 64 indexed is never ready)
+    general_origin = sum(
+        1 << certificate_codes[c] for c in documents.general_origin if c in certificate_codes
+    )
     return Lexicon(
         provinces={code: i for i, code in enumerate(provinces[:64])},
         gateways={code: i for i, code in enumerate(gateways[:64])},
@@ -96,7 +110,9 @@ def load_lexicon() -> Lexicon:
         countries=country_index,
         country_codes=tuple(countries),
         gateway_codes=tuple(gateways),
-        ready_by_certificate=dict(ready),
+        market_requirements=tuple(requirements),
+        general_origin=general_origin,
+        open_markets=open_markets,
     )
 
 
@@ -310,8 +326,7 @@ def load_products(
         near = (pair[1] if form in LIVE_FORMS else pair[0]) if pair else Nearest(-1, -1)
         held = certificates.get(pk, 0)
         ready = exported.get(pk, 0)
-        for bit in _bits_of(held):
-            ready |= lexicon.ready_by_certificate.get(bit, 0)
+        ready |= lexicon.markets_ready(held)
         result.append(
             ProductFeatures(
                 id=pk,
@@ -398,10 +413,7 @@ def load_product_table(
     for row in np.flatnonzero(certs).tolist():
         key = int(certs[row])
         if key not in ready_words:
-            bits = 0
-            for bit in _bits_of(key):
-                bits |= lexicon.ready_by_certificate.get(bit, 0)
-            ready_words[key] = np.array(_market_words(bits), dtype=np.uint64)
+            ready_words[key] = np.array(_market_words(lexicon.markets_ready(key)), dtype=np.uint64)
         markets[row] |= ready_words[key]
     nearest = gateway_table()
     unknown = (Nearest(-1, -1), Nearest(-1, -1))
@@ -431,15 +443,6 @@ def load_product_table(
         months=np.array(months, dtype=np.int64),
         ready=np.array(ready, dtype=np.bool_),
     )
-
-
-def _bits_of(value: int) -> Iterable[int]:
-    bit = 0
-    while value:
-        if value & 1:
-            yield bit
-        value >>= 1
-        bit += 1
 
 
 # --- organisations ------------------------------------------------------------------------

@@ -207,6 +207,7 @@ def _name_documents(
     the product holds and lacks, for which markets its certificate of origin is ready."""
     language = get_language() or "id"
     names = documents.certificate_names(language)
+    opened = documents.market_documents()
     position = {name: i for i, name in enumerate(COMPONENTS)}
     for match, held, organisation in matches:
         markets = list(organisation.destination_markets.all())
@@ -217,7 +218,7 @@ def _name_documents(
                 names,
                 readers_own=readers_own,
             ),
-            "markets": documents.markets_sentence(held, markets, language),
+            "markets": documents.markets_sentence(held, markets, language, opened, names),
         }
         for component, sentence in named.items():
             if sentence:

@@ -49,6 +49,9 @@ class CatalogueEntry(models.Model):
     form = models.CharField(max_length=10)
     # Codes of the certificates valid when the entry was written, as "|halal|sni|" ("" if none).
     certificates = models.CharField(max_length=400, blank=True)
+    # Codes of the markets the product is ready for when the entry was written, as "|CN|HK|"
+    # (``products.readiness.markets``: every market some rule names, and its own markets).
+    ready_for = models.CharField(max_length=400, blank=True)
     available_months = models.PositiveSmallIntegerField(default=ALL_MONTHS)
     capacity_per_month = models.DecimalField(max_digits=14, decimal_places=3, null=True)
     unit = models.CharField(max_length=10)

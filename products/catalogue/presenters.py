@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from products.catalogue import selectors
 from products.catalogue.selectors import CatalogueQuery, Facets
 from products.models import UNIT_BASE, Product, ReadinessRule, Unit
-from products.readiness import applies, is_met
+from products.readiness import applies, is_met, markets
+from products.readiness.selectors import catalogue_destinations
 from products.selectors import active_rules, facts_of
 
 
@@ -129,6 +130,7 @@ FACET_NAMES = (
     "province",
     "form",
     "certificate",
+    "ready_for",
     "disadvantaged",
     "available_this_month",
 )
@@ -154,12 +156,16 @@ def facets_data(facets: Facets, query: CatalogueQuery, reading: Reading) -> dict
     """Each facet as ``[{value, label, count, selected}]``, largest count first."""
     chapters = selectors.hs_chapters()
     provinces = selectors.provinces()
+    countries = selectors.countries()
     yes, no = _("Yes"), _("No")
     labels: dict[str, Callable[[object], str]] = {
         "hs_chapter": lambda v: f"{v} {chapters.get(v, '')}".strip(),
         "province": lambda v: provinces.get(v, v),
         "form": lambda v: str(reading.forms.get(v, v)),
         "certificate": lambda v: reading.certificate(v)["name"],
+        "ready_for": lambda v: pick(
+            reading.language, countries.get(v, {}).get("id", v), countries.get(v, {}).get("en", v)
+        ),
         "disadvantaged": lambda v: yes if v else no,
         "available_this_month": lambda v: yes if v else no,
     }
@@ -216,11 +222,32 @@ def _certificates(product: Product, reading: Reading) -> list[dict]:
 
 
 def _readiness(product: Product, reading: Reading) -> dict:
-    """The stored score, what is ready (met requirements) and what is advised (unmet, optional)."""
+    """The stored score, what is ready (met requirements), what is advised (unmet, optional)
+    and the readiness for each market some rule names and the product's own markets."""
     facts = facts_of(product, reading.today)
     requirements = dict(ReadinessRule.Requirement.choices)
     ready, advice = [], []
-    for rule in active_rules():
+    rules = active_rules()
+    countries = selectors.countries()
+    market_rows = [
+        {
+            "code": market.destination,
+            "name": pick(
+                reading.language,
+                countries.get(market.destination, {}).get("id", market.destination),
+                countries.get(market.destination, {}).get("en", market.destination),
+            ),
+            "state": market.state,
+            "missing": [
+                gap.message(reading.language) for gap in (*market.blocking, *market.market_gaps)
+            ],
+        }
+        for market in markets.for_markets(
+            facts, rules, catalogue_destinations(rules, facts.destinations)
+        )
+    ]
+    market_rows.sort(key=lambda row: (row["state"] != markets.READY, row["name"].lower()))
+    for rule in rules:
         if not applies(rule, facts):
             continue
         if is_met(rule, facts):
@@ -230,9 +257,14 @@ def _readiness(product: Product, reading: Reading) -> dict:
                 label = str(requirements.get(rule.check, rule.check))
             if label not in ready:
                 ready.append(label)
-        elif not rule.required:
+        elif not rule.blocks:
             advice.append(pick(reading.language, rule.gap.get("id", ""), rule.gap.get("en", "")))
-    return {"score": product.readiness_score, "ready": ready, "advice": advice}
+    return {
+        "score": product.readiness_score,
+        "ready": ready,
+        "advice": advice,
+        "markets": market_rows,
+    }
 
 
 def _countries(countries, language: str) -> list[dict]:

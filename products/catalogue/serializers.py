@@ -53,6 +53,14 @@ class CatalogueParams(serializers.Serializer):
         help_text="Certificate type codes (halal, bpom-md, health-fish …) held and valid; "
         "comma-separated for any of several.",
     )
+    ready_for = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=500,
+        help_text="Markets (ISO 3166-1 alpha-2: HK, CN, SG …) the product is ready for: nothing "
+        "blocks export there and the market's own documents are in hand; comma-separated for "
+        "any of several.",
+    )
     disadvantaged = serializers.ChoiceField(
         choices=BOOLEAN_CHOICES,
         required=False,
@@ -105,6 +113,11 @@ class CatalogueParams(serializers.Serializer):
     def validate_certificate(self, value: str) -> str:
         return self._values(value, selectors.certificate_types(), _("Unknown certificate type."))
 
+    def validate_ready_for(self, value: str) -> str:
+        return self._values(
+            value, selectors.countries(), _("Unknown country code."), lambda v: v.upper()
+        )
+
     def query(self) -> CatalogueQuery:
         data = self.validated_data
 
@@ -118,6 +131,7 @@ class CatalogueParams(serializers.Serializer):
             province=data.get("province") or "",
             form=data.get("form") or "",
             certificate=data.get("certificate") or "",
+            ready_for=data.get("ready_for") or "",
             disadvantaged=flag("disadvantaged"),
             available_this_month=flag("available_this_month"),
             ordering=data.get("ordering") or "relevance",
@@ -192,6 +206,7 @@ class FacetsSerializer(PassThrough):
     province = FacetValueSerializer(many=True)
     form = FacetValueSerializer(many=True)
     certificate = FacetValueSerializer(many=True)
+    ready_for = FacetValueSerializer(many=True)
     disadvantaged = FacetValueSerializer(many=True)
     available_this_month = FacetValueSerializer(many=True)
 
@@ -230,10 +245,24 @@ class CountryRefSerializer(PassThrough):
     name = serializers.CharField()
 
 
+class CatalogueMarketSerializer(PassThrough):
+    code = serializers.CharField(help_text="ISO 3166-1 alpha-2.")
+    name = serializers.CharField()
+    state = serializers.ChoiceField(choices=["ready", "documents", "blocked"])
+    missing = serializers.ListField(
+        child=serializers.CharField(), help_text="What blocks it or the market's own documents."
+    )
+
+
 class ReadinessSummarySerializer(PassThrough):
     score = serializers.IntegerField()
     ready = serializers.ListField(child=serializers.CharField(), help_text="Requirements met.")
     advice = serializers.ListField(child=serializers.CharField(), help_text="Optional gaps.")
+    markets = CatalogueMarketSerializer(
+        many=True,
+        help_text="Readiness for each market some rule names and the product's own markets, "
+        "ready ones first.",
+    )
 
 
 class BumdesPublicSerializer(PassThrough):

@@ -21,9 +21,12 @@ from django.utils import timezone
 
 from bumdes_export.accounts.models import User
 from bumdes_export.reference.models import HsAlias, HsCode, Region
+from products import selectors as product_selectors
 from products.catalogue.models import CatalogueEntry, CatalogueState, CatalogueWord, ContactView
 from products.catalogue.text import FORM_WORDS, index_words, words_of
 from products.models import Certificate, Product, ProductPhoto
+from products.readiness import markets
+from products.readiness import selectors as readiness_selectors
 
 logger = logging.getLogger(__name__)
 
@@ -116,6 +119,22 @@ def _valid_certificates(product_ids: list[int]) -> dict[int, list[str]]:
     return {pk: sorted(codes) for pk, codes in found.items()}
 
 
+def _ready_for(product_ids: list[int]) -> dict[int, str]:
+    """The markets each product is ready for, as stored ("|CN|HK|"): every market some rule
+    names and the product's own target and past markets (``products.readiness.markets``)."""
+    rules = product_selectors.active_rules()
+    facts = product_selectors.facts_of_many(Product.objects.filter(pk__in=product_ids))
+    found = {}
+    for pk, product_facts in facts.items():
+        codes = markets.ready_for(
+            product_facts,
+            rules,
+            readiness_selectors.catalogue_destinations(rules, product_facts.destinations),
+        )
+        found[pk] = f"|{'|'.join(codes)}|"[:400] if codes else ""
+    return found
+
+
 def _thumbnails(product_ids: list[int]) -> dict[int, str]:
     first: dict[int, str] = {}
     rows = (
@@ -150,6 +169,7 @@ def _entries(rows: list[dict]) -> list[CatalogueEntry]:
     names = _regions(villages | {v[:5] for v in villages} | {v[:2] for v in villages})
     hs_text = _hs_words({row["hs_code_id"] for row in rows})
     certificates = _valid_certificates(ids)
+    ready_for = _ready_for(ids)
     thumbnails = _thumbnails(ids)
     entries = []
     for row in rows:
@@ -175,6 +195,7 @@ def _entries(rows: list[dict]) -> list[CatalogueEntry]:
                 hs_chapter=hs[:2],
                 form=row["form"],
                 certificates=f"|{'|'.join(codes)}|" if codes else "",
+                ready_for=ready_for.get(row["pk"], ""),
                 available_months=row["available_months"],
                 capacity_per_month=row["capacity_per_month"],
                 unit=row["unit"],

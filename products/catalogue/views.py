@@ -29,13 +29,14 @@ from products.catalogue.models import ContactView
 from products.catalogue.serializers import CatalogueParams
 from products.models import Product
 
-FILTERS = ("q", "hs_chapter", "province", "form", "certificate", "disadvantaged")
+FILTERS = ("q", "hs_chapter", "province", "form", "certificate", "ready_for", "disadvantaged")
 FILTERS += ("available_this_month", "ordering")
 FACET_TITLES = {
     "hs_chapter": gettext_lazy("HS chapter"),
     "province": gettext_lazy("Province"),
     "form": gettext_lazy("Commodity form"),
     "certificate": gettext_lazy("Certificate"),
+    "ready_for": gettext_lazy("Ready for"),
     "disadvantaged": gettext_lazy("Disadvantaged regency"),
     "available_this_month": gettext_lazy("Available this month"),
 }

@@ -38,6 +38,7 @@ from products.models import (
     Unit,
 )
 from products.readiness import ProductFacts, RuleSpec, evaluate
+from products.readiness import selectors as readiness_selectors
 
 # The product fields an import may set besides its key (name_id, hs_code), in stored order.
 UPDATABLE = (
@@ -130,9 +131,22 @@ class Lookups:
         self.photos: set[int] = set()
         self.destinations: dict[int, frozenset[str]] = {}
         self.rules: list[RuleSpec] = selectors.active_rules() if readiness else []
+        # Recorded commodity specifications (by product id, as sorted items) and the fields of
+        # each HS code's specification template: the specification rules read both.
+        self.specifications: dict[int, tuple[tuple[str, object], ...]] = {}
+        self.templates = readiness_selectors.templates() if readiness else []
+        self._template_fields: dict[str, frozenset[str]] = {}
         self._asked: set[str] = set()
         # Set by the commit when another thread shares the connection (see writers.CopyWriter).
         self.db_lock: contextlib.AbstractContextManager[object] = contextlib.nullcontext()
+
+    def template_fields(self, hs: str) -> frozenset[str]:
+        """The fields of the specification template of an HS code (empty: none)."""
+        found = self._template_fields.get(hs)
+        if found is None:
+            template = readiness_selectors.template_among(self.templates, hs)
+            found = self._template_fields[hs] = template.keys if template else frozenset()
+        return found
 
     def ensure(self, village_codes: Iterable[str]) -> None:
         """Load the given villages, their BUMDes and products, unless loaded already."""
@@ -208,6 +222,12 @@ class Lookups:
                 ).values_list("product_id", "country_id"):
                     destinations.setdefault(product_id, set()).add(country)
         self.certificates.update((k, frozenset(v)) for k, v in certificates.items())
+        for chunk in chunks(bumdes_ids):
+            for product_id, recorded in Product.objects.filter(bumdes_id__in=chunk).values_list(
+                "id", "specification"
+            ):
+                if recorded:
+                    self.specifications[product_id] = tuple(sorted(recorded.items()))
         for product_id, countries in destinations.items():
             self.destinations[product_id] = frozenset(countries)
 
@@ -622,6 +642,8 @@ FACTS = (
     "has_harvest_calendar",
     "has_packaging",
     "has_english",
+    "specification",
+    "template_fields",
 )
 
 
@@ -657,10 +679,14 @@ class Scorer:
             values["available_months"] not in (0,),
             bool(values["packaging"]),
             bool(values["name_en"] and values["description_en"]),
+            lookups.specifications.get(product_id, ()) if product_id else (),
+            lookups.template_fields(row.hs) if row.hs else frozenset(),
         )
         score = self._scores.get(fields)
         if score is None:
-            facts = ProductFacts(**dict(zip(FACTS, fields, strict=True)))
+            named = dict(zip(FACTS, fields, strict=True))
+            named["specification"] = dict(named["specification"])
+            facts = ProductFacts(**named)
             score = self._scores[fields] = evaluate(facts, lookups.rules).score
         return score
 

@@ -43,10 +43,12 @@ from products.services.products import (
     create_product,
     delete_photo,
     delete_product,
+    save_specification,
     transition_product,
     update_product,
 )
 from products.services.readiness import (
+    clean_specification,
     delete_readiness_rules,
     refresh_all_readiness,
     refresh_readiness,
@@ -55,6 +57,8 @@ from products.services.readiness import (
 from products.services.review import people_concerned, send_back_to_review
 
 __all__ = [
+    "clean_specification",
+    "save_specification",
     "BUMDES_FIELDS",
     "BUMDES_TRANSITIONS",
     "CERTIFICATE_FIELDS",

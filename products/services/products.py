@@ -26,15 +26,17 @@ from bumdes_export.reference.models import Country, HsCode
 from products import access, checks, events
 from products.access import AnyUser
 from products.models import Bumdes, HistoryEntry, Product, ProductPhoto
+from products.readiness import selectors as readiness_selectors
 from products.services.bumdes import DELETABLE_STATUSES
 from products.services.editing import (
+    Changes,
     apply_changes,
     delete_files_on_commit,
     full_clean,
     m2m_changes,
     record_history,
 )
-from products.services.readiness import refresh_readiness
+from products.services.readiness import clean_specification, refresh_readiness
 from products.services.review import notify_product_status, send_back_to_review
 
 #: The fields of a product its editors set (pages, API); the forms, serializers and benchmarks
@@ -59,7 +61,46 @@ PRODUCT_FIELDS = [
     "shelf_life_days",
 ]
 # A change to one of these sends an export-ready product back to review.
-MATERIAL_FIELDS = {"hs_code", "national_code", "capacity_per_month", "unit", "form"}
+MATERIAL_FIELDS = {
+    "hs_code",
+    "national_code",
+    "capacity_per_month",
+    "unit",
+    "form",
+    "specification",
+}
+
+
+def _apply_specification(product: Product, data: dict[str, Any]) -> Changes:
+    """The commodity specification from ``data`` (if given), checked against the template of
+    the product's HS code; values another template asked for (the HS code changed) are
+    dropped. Its errors name each field: "Smallest carapace width: Enter a number."."""
+    old = dict(product.specification or {})
+    if "specification" in data:
+        try:
+            new = clean_specification(product.hs_code_id, data["specification"])
+        except ValidationError as error:
+            template = readiness_selectors.template_for(product.hs_code_id)
+            labels = (
+                {f.key: f.label_in(active_language()) for f in template.fields} if template else {}
+            )
+            raise ValidationError(
+                {
+                    "specification": [
+                        message if key == "specification" else f"{labels.get(key, key)}: {message}"
+                        for key, messages in error.message_dict.items()
+                        for message in messages
+                    ]
+                }
+            ) from error
+    else:
+        template = readiness_selectors.template_for(product.hs_code_id)
+        keys = template.keys if template else frozenset()
+        new = {key: value for key, value in old.items() if key in keys}
+    if new == old:
+        return {}
+    product.specification = new
+    return {"specification": [old or None, new or None]}
 
 
 def _check_product(product: Product) -> None:
@@ -99,6 +140,7 @@ def create_product(
     product = Product(bumdes=bumdes, created_by=actor if isinstance(actor, User) else None)
     apply_changes(product, data, PRODUCT_FIELDS)
     _check_product(product)
+    _apply_specification(product, data)
     full_clean(product)
     product.save()
     if exported_to:
@@ -135,6 +177,7 @@ def update_product(
     product = Product.objects.select_for_update().get(pk=product.pk)
     changes = apply_changes(product, data, PRODUCT_FIELDS)
     _check_product(product)
+    changes |= _apply_specification(product, data)
     full_clean(product)
     changes |= m2m_changes(product, "exported_to", exported_to)
     changes |= m2m_changes(product, "target_markets", target_markets)
@@ -163,6 +206,13 @@ def update_product(
     return product
 
 
+def save_specification(*, actor: AnyUser, product: Product, values: Any) -> Product:
+    """Record the product's commodity specification, all of it (a field left out is cleared),
+    as ``update_product`` does; errors keyed by the template's fields, for the page's form."""
+    cleaned = clean_specification(product.hs_code_id, values)
+    return update_product(actor=actor, product=product, data={"specification": cleaned})
+
+
 @transaction.atomic
 def transition_product(*, actor: AnyUser, product: Product, to: str, note: str = "") -> Product:
     product = Product.objects.select_for_update().select_related("bumdes").get(pk=product.pk)
@@ -185,13 +235,13 @@ def transition_product(*, actor: AnyUser, product: Product, to: str, note: str =
         raise ValidationError({"status": unconfirmed_message(product)})
     if to == Product.Status.EXPORT_READY:
         readiness = refresh_readiness(product)
-        if readiness.blocking:
+        if readiness.blocking_everywhere:
             language = active_language()
             raise ValidationError(
                 {
                     "status": [
                         _("Not export-ready yet: %(gap)s") % {"gap": gap.message(language)}
-                        for gap in readiness.blocking
+                        for gap in readiness.blocking_everywhere
                     ]
                 }
             )

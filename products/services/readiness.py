@@ -8,14 +8,21 @@ caller (the admin) starts the recompute with ``products.tasks.start_readiness_re
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
+from bumdes_export.notifications.services import notify, translated
 from products import events, selectors
 from products.models import Product, ReadinessRule
-from products.readiness import Readiness
+from products.readiness import Readiness, specification
+from products.readiness import selectors as readiness_selectors
+from products.services.review import people_concerned
 
 #: Called now and then while every score is recomputed: ``(done, total)``.
 Progress = Callable[[int, int], None]
@@ -35,15 +42,72 @@ def refresh_readiness(product: Product) -> Readiness:
     return readiness
 
 
-def refresh_all_readiness(on_progress: Progress | None = None) -> int:
-    """Recompute every product's stored score, e.g. after ministry staff changed the rules."""
+def refresh_all_readiness(on_progress: Progress | None = None, *, tell: bool = False) -> int:
+    """Recompute every product's stored score, e.g. after ministry staff changed the rules.
+    With ``tell``, the officers and operators of the products whose score moved hear of it
+    (one message each, listing their products)."""
     ids = list(Product.objects.values_list("pk", flat=True))
+    moved: list[tuple[Product, int, Readiness]] = []
     for done, pk in enumerate(ids, start=1):
         with transaction.atomic():
-            refresh_readiness(Product.objects.select_related("bumdes").get(pk=pk))
+            product = Product.objects.select_related("bumdes").get(pk=pk)
+            before = product.readiness_score
+            readiness = refresh_readiness(product)
+        if readiness.score != before:
+            moved.append((product, before, readiness))
         if on_progress and done % 100 == 0:
             on_progress(done, len(ids))
+    if tell and moved:
+        tell_about_rule_change(moved)
     return len(ids)
+
+
+#: Products listed in one rule-change message (the rest are counted).
+RULE_CHANGE_LISTED = 20
+
+
+def tell_about_rule_change(moved: list[tuple[Product, int, Readiness]]) -> int:
+    """One message to each officer and operator whose products' readiness moved after a rule
+    change: how many, and the first few with their score before and after and what now blocks
+    them. Returns how many people were told."""
+    by_person: dict[int, tuple[Any, list[dict[str, Any]]]] = {}
+    by_bumdes: dict[int, list[tuple[Product, int, Readiness]]] = {}
+    for item in moved:
+        by_bumdes.setdefault(item[0].bumdes_id, []).append(item)
+    for items in by_bumdes.values():
+        rows: list[dict[str, Any]] = [
+            {
+                "product": product,
+                "before": before,
+                "after": readiness.score,
+                "blocking": [gap.code for gap in readiness.blocking_everywhere],
+            }
+            for product, before, readiness in items
+        ]
+        for person in people_concerned(items[0][0].bumdes, ministry=False):
+            by_person.setdefault(person.pk, (person, []))[1].extend(rows)
+    for person, rows in by_person.values():
+        rows.sort(key=lambda row: (row["after"] - row["before"], row["product"].pk))
+        notify(
+            person,
+            kind="product.readiness",
+            subject=translated(
+                ngettext_lazy(
+                    "Readiness rules changed: the readiness of %(count)s product moved",
+                    "Readiness rules changed: the readiness of %(count)s products moved",
+                    len(rows),
+                ),
+                count=len(rows),
+            ),
+            template="products/email/rules_changed.txt",
+            context={
+                "rows": rows[:RULE_CHANGE_LISTED],
+                "more": max(0, len(rows) - RULE_CHANGE_LISTED),
+                "count": len(rows),
+            },
+            link="/registry/products/?ordering=readiness",
+        )
+    return len(by_person)
 
 
 def save_readiness_rule(rule: ReadinessRule) -> None:
@@ -59,3 +123,52 @@ def delete_readiness_rules(rules: Iterable[ReadinessRule]) -> int:
     ids = [rule.pk for rule in rules]
     _total, by_model = ReadinessRule.objects.filter(pk__in=ids).delete()
     return by_model.get(ReadinessRule._meta.label, 0)
+
+
+#: The wording of ``specification.clean_values``'s error codes.
+SPECIFICATION_ERRORS = {
+    "unknown": gettext_lazy("Not a field of this commodity's specification."),
+    "number": gettext_lazy("Enter a number."),
+    "min": gettext_lazy("Must be at least %(min)s."),
+    "max": gettext_lazy("Must be at most %(max)s."),
+    "yes_no": gettext_lazy("Answer yes or no."),
+    "choice": gettext_lazy("Choose one of the options."),
+}
+
+
+def specification_errors(
+    fields: tuple[specification.FieldSpec, ...], errors: dict[str, str]
+) -> dict[str, list[str]]:
+    by_key = {f.key: f for f in fields}
+    worded: dict[str, list[str]] = {}
+    for key, code in errors.items():
+        spec = by_key.get(key)
+        bounds = {
+            "min": f"{spec.min:g}" if spec and spec.min is not None else "",
+            "max": f"{spec.max:g}" if spec and spec.max is not None else "",
+        }
+        worded[key] = [str(SPECIFICATION_ERRORS[code]) % bounds]
+    return worded
+
+
+def clean_specification(hs_code: str | None, values: Any) -> dict[str, Any]:
+    """A specification as the template of ``hs_code`` describes it, cleaned ("12,5" is 12.5);
+    ``ValidationError`` keyed by the template's field keys (or ``specification``)."""
+    if values in (None, ""):
+        values = {}
+    if not isinstance(values, Mapping):
+        raise ValidationError({"specification": _("Send an object of field: value.")})
+    template = readiness_selectors.template_for(hs_code)
+    if template is None:
+        if values:
+            raise ValidationError(
+                {
+                    "specification": _("Products of HS %(code)s record no commodity specification.")
+                    % {"code": hs_code}
+                }
+            )
+        return {}
+    cleaned, errors = specification.clean_values(template.fields, values)
+    if errors:
+        raise ValidationError(specification_errors(template.fields, errors))
+    return cleaned

@@ -16,6 +16,14 @@ from factory.django import DjangoModelFactory
 from bumdes_export.reference.models import Region
 from products.models import Bumdes, Certificate, CertificateType, Product
 
+#: An export-size live mud crab, egg-bearing females sorted out: the crab rules are met.
+MUD_CRAB_SPECIFICATION = {
+    "species": "scylla",
+    "carapace_width_cm": 13,
+    "weight_g": 180,
+    "egg_bearing_excluded": True,
+}
+
 
 def first_desa(prefix: str = "74.02.", index: int = 0) -> str:
     """The code of the first (or ``index``-th) current desa, not a kelurahan, under ``prefix``."""
@@ -60,6 +68,10 @@ class ProductFactory(DjangoModelFactory):
     hs_code_id = "030633"
     form = "live"
     unit = "kg"
+    # Crab (HS 0306) records a compliant specification unless told otherwise.
+    specification = factory.LazyAttribute(
+        lambda o: dict(MUD_CRAB_SPECIFICATION) if o.hs_code_id.startswith("0306") else {}
+    )
 
 
 class CertificateFactory(DjangoModelFactory):

@@ -16,6 +16,7 @@ import pytest
 from products.models import Bumdes, BumdesOperator, Certificate, Product, ProductPhoto
 from tests.conftest import ROLES
 from tests.products.factories import (
+    MUD_CRAB_SPECIFICATION,
     BumdesFactory,
     CertificateFactory,
     ProductFactory,
@@ -77,7 +78,9 @@ def satisfy_export_rules(reg: Registry) -> Product:
         npwp="012345678901000",
     )
     Product.objects.filter(pk=reg.product.pk).update(
-        status=Product.Status.VERIFIED, capacity_per_month=500
+        status=Product.Status.VERIFIED,
+        capacity_per_month=500,
+        specification=MUD_CRAB_SPECIFICATION,
     )
     reg.product.refresh_from_db()
     return reg.product

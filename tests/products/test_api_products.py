@@ -270,11 +270,16 @@ def test_readiness_lists_gaps_in_the_request_language(api_as, registry):
     assert gaps["bumdes-nib"] == {
         "code": "bumdes-nib",
         "required": True,
+        "awaiting_confirmation": False,
         "message": "NIB missing",
         "next_step": (
             "Register the BUMDes in the OSS system to obtain an NIB; "
             "the halal certificate needs it too."
         ),
+        "issuer": "",
+        "document": "",
+        "legal_basis": "PP No. 5 Tahun 2021 (perizinan berusaha berbasis risiko, OSS)",
+        "unrecorded": [],
     }
     assert gaps["photo"]["required"] is False
     assert "ki1-fishery" not in gaps  # the registry's KI-1 certificate is valid

@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from bumdes_export.reference.models import Country, HsCode, Region
 from products import events, selectors, services
 from products.models import Bumdes, BumdesOperator, CertificateType, HistoryEntry, Product
+from tests.products.factories import MUD_CRAB_SPECIFICATION
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +38,7 @@ def crab(actor, bumdes, **extra) -> Product:
         "form": "live",
         "unit": "ton",
         "capacity_per_month": 2,
+        "specification": MUD_CRAB_SPECIFICATION,
         **extra,
     }
     return services.create_product(actor=actor, bumdes=bumdes, data=data)

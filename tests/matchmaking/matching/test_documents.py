@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import pytest
 from django.utils import translation
 
 from matchmaking.matching import documents
@@ -35,6 +36,7 @@ def test_held_and_missing_certificates_are_named_for_the_reader():
         )
 
 
+@pytest.mark.django_db
 def test_each_market_says_whether_its_certificate_of_origin_is_ready():
     markets = [
         country("HK", "Hong Kong", "Hong Kong"),
@@ -46,12 +48,37 @@ def test_each_market_says_whether_its_certificate_of_origin_is_ready():
             "Form AHK ready for Hong Kong; no certificate of origin for China yet (Form E); "
             "no certificate of origin for Japan yet."
         )
-        # The plain certificate of origin serves every market.
-        assert documents.markets_sentence({"coo"}, markets[1:2], "en") == (
-            "A certificate of origin ready for China."
+        # The plain certificate of origin serves a market that asks for no form of its own;
+        # China's agreement asks for Form E (by the readiness rules).
+        assert documents.markets_sentence({"coo"}, markets[1:], "en") == (
+            "A certificate of origin ready for Japan; "
+            "no certificate of origin for China yet (Form E)."
         )
         assert documents.markets_sentence({"coo"}, [], "en") is None
     with translation.override("id"):
         assert documents.markets_sentence({"coo-form-e"}, markets[1:2], "id") == (
             "Form E siap untuk Tiongkok."
+        )
+
+
+@pytest.mark.django_db
+def test_the_markets_follow_the_rules_ministry_staff_edit():
+    from bumdes_export.reference.models import Country
+    from products.models import ReadinessRule
+
+    japan = [country("JP", "Jepang", "Japan")]
+    rule = ReadinessRule.objects.get(code="form-e-china")
+    rule.destinations.add(Country.objects.get(code="JP"))
+    with translation.override("en"):
+        assert documents.markets_sentence({"coo"}, japan, "en") == (
+            "No certificate of origin for Japan yet (Form E)."
+        )
+        assert documents.markets_sentence({"coo-form-e"}, japan, "en") == (
+            "Form E ready for Japan."
+        )
+    rule.active = False
+    rule.save()
+    with translation.override("en"):
+        assert documents.markets_sentence({"coo"}, japan, "en") == (
+            "A certificate of origin ready for Japan."
         )

@@ -17,7 +17,7 @@ from products import services as registry
 from products.imports import columns, services, writers
 from products.imports.writers import BulkWriter, CopyWriter, writer_for
 from products.models import ALL_MONTHS, Bumdes, CertificateType, HistoryEntry, Product
-from tests.products.factories import first_desa, first_kelurahan
+from tests.products.factories import MUD_CRAB_SPECIFICATION, first_desa, first_kelurahan
 from tests.products.imports.helpers import by_row, commit, csv_bytes, upload
 
 pytestmark = pytest.mark.django_db
@@ -411,6 +411,7 @@ def export_ready_crab(ministry, officer):
             "unit": "ton",
             "capacity_per_month": Decimal(2),
             "price": Decimal(5),
+            "specification": MUD_CRAB_SPECIFICATION,
         },
     )
     registry.add_certificate(

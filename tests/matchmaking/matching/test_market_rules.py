@@ -1,0 +1,54 @@
+"""The match score's market component reads the readiness rules: the markets a product's
+certificates open come from the rules ministry staff edit, not from a map in the code."""
+
+import pytest
+
+from bumdes_export.reference.models import Country
+from matchmaking.matching import features
+from products.models import ReadinessRule
+
+pytestmark = pytest.mark.django_db
+
+
+def opened(lexicon, *certificates: str) -> set[str]:
+    held = sum(1 << lexicon.certificate_codes[code] for code in certificates)
+    bits = lexicon.markets_ready(held)
+    return {code for code, i in lexicon.countries.items() if bits >> i & 1}
+
+
+def test_each_preferential_form_opens_its_agreements_markets(regions):
+    lexicon = features.load_lexicon()
+    assert opened(lexicon, "coo-form-ahk") == {"HK"}
+    assert opened(lexicon, "coo-form-e") == {"CN"}
+    assert opened(lexicon, "coo-form-d") == {"BN", "KH", "LA", "MY", "MM", "PH", "SG", "TH", "VN"}
+    plain = opened(lexicon, "coo")
+    assert {"JP", "US", "NL"} <= plain
+    assert not {"HK", "CN", "SG"} & plain  # they ask for their own form
+    assert opened(lexicon, "health-fish") == set()
+
+
+def test_a_rule_change_changes_the_markets(regions):
+    rule = ReadinessRule.objects.get(code="form-e-china")
+    rule.destinations.add(Country.objects.get(code="JP"))
+    lexicon = features.load_lexicon()
+    assert opened(lexicon, "coo-form-e") == {"CN", "JP"}
+    assert "JP" not in opened(lexicon, "coo")
+    ReadinessRule.objects.filter(code="form-ahk-hong-kong").update(active=False)
+    lexicon = features.load_lexicon()
+    assert "HK" in opened(lexicon, "coo")  # no rule of its own left: any origin certificate
+
+
+def test_a_market_asking_for_two_certificates_needs_both(regions):
+    rule = ReadinessRule.objects.get(code="form-ahk-hong-kong")
+    extra = ReadinessRule.objects.create(
+        code="hk-health",
+        requirement="certificate",
+        certificate_type=rule.certificate_type.__class__.objects.get(code="health-fish"),
+        weight=5,
+        gap_id="x",
+        gap_en="x",
+    )
+    extra.destinations.add(Country.objects.get(code="HK"))
+    lexicon = features.load_lexicon()
+    assert "HK" not in opened(lexicon, "coo-form-ahk")
+    assert "HK" in opened(lexicon, "coo-form-ahk", "health-fish")

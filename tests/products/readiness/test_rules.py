@@ -1,0 +1,109 @@
+"""Rules as data: validity dates, confirmation, the admin's checks, and a rule change told to
+the people whose products it moved."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from bumdes_export.notifications.models import Notification
+from bumdes_export.reference.models import HsCode, Region
+from products import selectors, services
+from products.models import ReadinessRule
+from tests.products.factories import first_desa
+
+pytestmark = pytest.mark.django_db
+
+
+def crab(officer, **extra):
+    bumdes = services.create_bumdes(
+        actor=officer,
+        data={
+            "name": "BUMDes Mina Aturan",
+            "village": Region.objects.get(code=first_desa("74.02.")),
+        },
+    )
+    data = {
+        "name_id": "Kepiting bakau hidup",
+        "hs_code": HsCode.objects.get(code="030633"),
+        "form": "live",
+        "unit": "kg",
+        **extra,
+    }
+    return services.create_product(actor=officer, bumdes=bumdes, data=data)
+
+
+def codes(product) -> set[str]:
+    return {gap.code for gap in selectors.readiness_of(product).gaps}
+
+
+def test_a_rule_applies_only_within_its_validity_dates(officer_konawe):
+    product = crab(officer_konawe)
+    rule = ReadinessRule.objects.get(code="crab-size-mud-crab")
+    today = timezone.localdate()
+    rule.valid_from = today + timedelta(days=1)
+    rule.save()
+    assert "crab-size-mud-crab" not in codes(product)
+    rule.valid_from, rule.valid_until = today - timedelta(days=10), today - timedelta(days=1)
+    rule.save()
+    assert "crab-size-mud-crab" not in codes(product)
+    rule.valid_until = today
+    rule.save()
+    assert "crab-size-mud-crab" in codes(product)
+
+
+def test_a_rule_cannot_end_before_it_starts():
+    rule = ReadinessRule.objects.get(code="crab-size-mud-crab")
+    rule.valid_from = timezone.localdate()
+    rule.valid_until = rule.valid_from - timedelta(days=1)
+    with pytest.raises(ValidationError, match="cannot end before it starts"):
+        rule.full_clean()
+
+
+def test_confirming_a_rule_makes_it_block(officer_konawe):
+    product = crab(officer_konawe, specification={"species": "portunus", "carapace_width_cm": 9})
+    gap = next(
+        g for g in selectors.readiness_of(product).gaps if g.code == "crab-size-blue-swimming-crab"
+    )
+    assert not gap.required and gap.awaiting_confirmation
+    ReadinessRule.objects.filter(code="crab-size-blue-swimming-crab").update(confirmed=True)
+    gap = next(
+        g for g in selectors.readiness_of(product).gaps if g.code == "crab-size-blue-swimming-crab"
+    )
+    assert gap.required and not gap.awaiting_confirmation
+
+
+@pytest.mark.parametrize(
+    ("conditions", "message"),
+    [
+        ([], "at least one condition"),
+        ([{"field": "x", "op": "~", "value": 1}], "op must be"),
+        ("width > 12", "must be a list"),
+    ],
+)
+def test_the_admin_refuses_malformed_specification_rules(conditions, message):
+    rule = ReadinessRule.objects.get(code="crab-size-mud-crab")
+    rule.conditions = conditions
+    with pytest.raises(ValidationError, match=message):
+        rule.full_clean()
+
+
+def test_a_rule_change_tells_the_officers_whose_products_moved(officer_konawe, officer_sulteng):
+    crab(
+        officer_konawe,
+        specification={"species": "scylla", "carapace_width_cm": 13, "egg_bearing_excluded": True},
+    )
+    before = Notification.objects.filter(kind="product.readiness").count()
+    ReadinessRule.objects.filter(code="crab-size-mud-crab").update(weight=60)
+    services.refresh_all_readiness(tell=True)
+    told = Notification.objects.filter(kind="product.readiness")
+    assert told.count() > before
+    (message,) = told.filter(recipient=officer_konawe)
+    assert "Kepiting bakau hidup" in message.body
+    assert not told.filter(recipient=officer_sulteng).exists()  # not their region
+    # Run again (a retry): the scores are stored, nobody is told twice.
+    services.refresh_all_readiness(tell=True)
+    assert told.filter(recipient=officer_konawe).count() == 1
