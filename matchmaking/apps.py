@@ -25,6 +25,11 @@ class MatchmakingConfig(AppConfig):
         forum_panels.register()
         # Deals on those pages; the deal page reads facilitation requests through dealings.
         deal_panels.register(service_requests=dealings_selectors.visible_service_requests)
+        # A product's readiness per market also covers the markets of its best matches.
+        from matchmaking.matching import selectors as matching_selectors
+        from products.readiness import selectors as readiness_selectors
+
+        readiness_selectors.register_market_source(matching_selectors.markets_asked_for)
         # Changes in products and exporters reach the workers through their events.
         receivers.connect()
         # ... and, with the deals' events, keep the dashboard's tallies counted.

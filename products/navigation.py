@@ -29,6 +29,7 @@ def register_links() -> None:
     register(
         NAV_TOOLS,
         Link(40, "catalogue:contact_log", _("Contact log"), catalogue_access.can_read_contact_log),
+        Link(35, "readiness:checklist", _("Export documents"), everyone),
     )
     register(
         HOME_ACTIONS,
@@ -38,4 +39,5 @@ def register_links() -> None:
         Link(13, "catalogue:list", _("Browse the catalogue"), catalogue_access.shops_the_catalogue),
         Link(20, "products:bumdes_create", _("Register a BUMDes"), access.works_for_region),
         Link(30, "products:import_list", _("Import product lists"), imports_access.can_import),
+        Link(40, "readiness:checklist", _("Export document checklist"), everyone),
     )

@@ -353,6 +353,27 @@ def pair_scores(pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], PairS
     return result
 
 
+#: How many of a product's best-matching organisations name the markets its readiness per
+#: market is shown for.
+MARKETS_FROM_MATCHES = 10
+
+
+def markets_asked_for(product: Product) -> set[str]:
+    """The destination markets of the organisations whose lists hold the product (its best
+    matches): the registry's readiness per market shows them beside the product's own
+    (registered as a market source in ``matchmaking.apps``)."""
+    best = (
+        OrganisationMatch.objects.filter(product=product)
+        .order_by("-score", "organisation_id")
+        .values_list("organisation_id", flat=True)[:MARKETS_FROM_MATCHES]
+    )
+    return set(
+        Organisation.destination_markets.through.objects.filter(
+            organisation_id__in=list(best)
+        ).values_list("country_id", flat=True)
+    )
+
+
 def last_run() -> MatchRun | None:
     return MatchRun.objects.select_related("job").order_by("-pk").first()
 

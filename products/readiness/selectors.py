@@ -290,6 +290,7 @@ def checklist(
                     forms=forms,
                 )
             )
+    rule_gaps.sort(key=lambda g: (not g.required, g.awaiting_confirmation, g.code))
     return Checklist(hs, destination, form, transport, tuple(items), tuple(rule_gaps), chosen)
 
 

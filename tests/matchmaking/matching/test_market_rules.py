@@ -52,3 +52,32 @@ def test_a_market_asking_for_two_certificates_needs_both(regions):
     lexicon = features.load_lexicon()
     assert "HK" not in opened(lexicon, "coo-form-ahk")
     assert "HK" in opened(lexicon, "coo-form-ahk", "health-fish")
+
+
+def test_a_products_matrix_covers_the_markets_of_its_best_matches(regions):
+    from matchmaking.matching.models import OrganisationMatch
+    from products import selectors as product_selectors
+    from tests.matchmaking.matching.factories import make_bumdes, make_organisation, make_product
+
+    product = make_product(make_bumdes(), certificates=("health-fish",))
+    product.target_markets.set(["HK"])
+    buyer = make_organisation(markets=("JP", "CN"))
+    OrganisationMatch.objects.create(
+        organisation=buyer,
+        product=product,
+        product_version=product.version,
+        score=800,
+        fit=300,
+        volume=150,
+        certificates=150,
+        markets=0,
+        logistics=100,
+        readiness=100,
+    )
+    rows = {row.country.code: row for row in product_selectors.market_matrix(product)}
+    assert list(rows) == ["HK", "CN", "JP"]  # its own market first, then those asked for
+    assert rows["HK"].targeted and not rows["HK"].asked
+    assert rows["JP"].asked and rows["CN"].asked
+    # China asks for Form E besides what the product lacks everywhere (a verified BUMDes ...).
+    assert "form-e-china" in {gap.code for gap in rows["CN"].readiness.market_gaps}
+    assert "form-e-china" not in {gap.code for gap in rows["HK"].readiness.readiness.gaps}
