@@ -248,6 +248,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "products.tasks.handle_lapsed_certificates",
         "schedule": 6 * 3600.0,
     },
+    "refresh-readiness-at-rule-dates": {
+        "task": "products.tasks.refresh_readiness_when_rules_start_or_end",
+        "schedule": 6 * 3600.0,
+    },
     "refresh-catalogue": {
         "task": "products.catalogue.tasks.refresh_catalogue",
         "schedule": 24 * 3600.0,

@@ -6,6 +6,7 @@ delete action) goes through ``products.services`` and then starts the recompute 
 score (``products.tasks.start_readiness_refresh``).
 """
 
+from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -15,6 +16,7 @@ from products import services, tasks
 from products.catalogue.models import ContactView
 from products.imports.models import ProductImport
 from products.models import Bumdes, CertificateType, HistoryEntry, Product, ReadinessRule
+from products.readiness import selectors as readiness_selectors
 from products.readiness.models import SpecificationTemplate
 
 
@@ -24,8 +26,45 @@ class CertificateTypeAdmin(admin.ModelAdmin):
     search_fields = ["code", "name_id", "name_en"]
 
 
+class ReadinessRuleForm(forms.ModelForm):
+    class Meta:
+        model = ReadinessRule
+        fields = [
+            "code",
+            "requirement",
+            "certificate_type",
+            "hs_prefix",
+            "forms",
+            "destinations",
+            "applies_when",
+            "conditions",
+            "any_condition",
+            "weight",
+            "required",
+            "confirmed",
+            "legal_basis",
+            "valid_from",
+            "valid_until",
+            "gap_id",
+            "gap_en",
+            "next_step_id",
+            "next_step_en",
+            "active",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        problem = readiness_selectors.rule_fields_problem(
+            data.get("hs_prefix", ""), data.get("conditions"), data.get("applies_when")
+        )
+        for field, message in (problem or {}).items():
+            self.add_error(field, message)
+        return data
+
+
 @admin.register(ReadinessRule)
 class ReadinessRuleAdmin(admin.ModelAdmin):
+    form = ReadinessRuleForm
     list_display = [
         "code",
         "requirement",

@@ -282,6 +282,10 @@ class Product(models.Model):
         _("commodity specification"), default=dict, db_default={}, blank=True
     )
     readiness_score = models.PositiveSmallIntegerField(_("export readiness"), default=0)
+    #: The codes of the rules that blocked export of the product everywhere when its score was
+    #: last stored (null: not evaluated since it was written in bulk): a rule change that
+    #: blocks or clears a product is told even when the score stays.
+    blocking_rules = models.JSONField(null=True, blank=True, default=None)
     # Bumped on every change that a score or a catalogue entry could depend on.
     version = models.PositiveIntegerField(default=1)
     export_ready_at = models.DateTimeField(null=True, blank=True)
@@ -533,6 +537,9 @@ class ReadinessRule(models.Model):
 
         from products.readiness import specification
 
+        # The shape here; that the fields exist in a template covering the rule's HS prefix is
+        # checked where templates are read (``readiness.selectors.rule_fields_problem``, used by
+        # the admin's form).
         try:
             specification.check_conditions(self.conditions, self.applies_when)
         except specification.TemplateError as error:

@@ -42,11 +42,34 @@ def refresh_all_readiness(job_id: int) -> None:
         def progress(done: int, total: int) -> None:
             report_progress(job, done, total=total)
 
-        return {"products": services.refresh_all_readiness(on_progress=progress, tell=True)}
+        rules = services.rules_in_force_codes()
+        count = services.refresh_all_readiness(on_progress=progress, tell=True)
+        return {"products": count, "rules": rules}
 
     run_job(job_id, body)
 
 
-def start_readiness_refresh(*, user: AnyUser) -> BackgroundJob:
+@shared_task(acks_late=True)
+def refresh_readiness_when_rules_start_or_end() -> bool:
+    """Periodic: when a rule's validity has started or ended since the last recompute (the
+    rules in force differ from those the last one used), recompute every score. Returns
+    whether it started one."""
+    last = (
+        BackgroundJob.objects.filter(kind=READINESS_JOB)
+        .exclude(status=BackgroundJob.Status.FAILED)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if last is not None and not last.finished:
+        return False  # one is under way
+    if last is not None and last.result.get("rules") == services.rules_in_force_codes():
+        return False
+    if last is None and not services.rules_change_around_today():
+        return False
+    start_readiness_refresh(user=None)
+    return True
+
+
+def start_readiness_refresh(*, user: AnyUser | None) -> BackgroundJob:
     """Recompute every stored score in the background (after commit)."""
     return start_job(READINESS_JOB, refresh_all_readiness, user=user)

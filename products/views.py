@@ -124,10 +124,10 @@ def _history(entries, model) -> list:
     items = list(entries[:HISTORY_LIMIT])
     language = active_language()
     certificates = {t.code: t.localized_name(language) for t in CertificateType.objects.all()}
-    specification_labels = {
-        key: label
+    specification_fields = {
+        field.key: field
         for template in readiness_selectors.templates()
-        for key, label in readiness_presenters.field_labels(template, language).items()
+        for field in template.fields
     }
 
     def shown(name: str, value):
@@ -142,7 +142,7 @@ def _history(entries, model) -> list:
         if name == "unconfirmed":
             return ", ".join(_field_label(Product, field) for field in value)
         if name == "specification":
-            return readiness_presenters.specification_text(value, specification_labels)
+            return readiness_presenters.specification_text(value, specification_fields, language)
         return value
 
     for entry in items:

@@ -74,6 +74,9 @@ def reseed_migration_data() -> None:
         "products.migrations.0009_seed_commodity_rules",
     ):
         importlib.import_module(module).seed(apps, None)
+    importlib.import_module(
+        "bumdes_export.reference.migrations.0007_export_document_opens_any_market"
+    ).mark_plain_origin(apps, None)
 
 
 @pytest.fixture

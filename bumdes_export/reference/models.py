@@ -316,6 +316,14 @@ class ExportDocument(models.Model):
     lead_time_id = models.CharField(_("how long it takes (Indonesian)"), max_length=150, blank=True)
     lead_time_en = models.CharField(_("how long it takes (English)"), max_length=150, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    opens_any_market = models.BooleanField(
+        _("accepted by any market"),
+        default=False,
+        help_text=_(
+            "A certificate of origin that serves a market asking for no form of its own (the "
+            "non-preferential SKA)."
+        ),
+    )
 
     class Meta:
         ordering = ["position", "code"]

@@ -246,6 +246,12 @@ def _readiness(product: Product, reading: Reading) -> dict:
             facts, rules, catalogue_destinations(rules, facts.destinations)
         )
     ]
+    # The markets it is ready for, and its own markets with what they still need (not every
+    # market some rule names: nine ASEAN rows of "documents missing" say nothing).
+    own = facts.destinations
+    market_rows = [
+        row for row in market_rows if row["state"] == markets.READY or row["code"] in own
+    ]
     market_rows.sort(key=lambda row: (row["state"] != markets.READY, row["name"].lower()))
     for rule in rules:
         if not applies(rule, facts):

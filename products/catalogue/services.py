@@ -131,7 +131,8 @@ def _ready_for(product_ids: list[int]) -> dict[int, str]:
             rules,
             readiness_selectors.catalogue_destinations(rules, product_facts.destinations),
         )
-        found[pk] = f"|{'|'.join(codes)}|"[:400] if codes else ""
+        # At most 130 markets fit the column ("|XX" each); whole codes only.
+        found[pk] = f"|{'|'.join(codes[:130])}|" if codes else ""
     return found
 
 

@@ -1,8 +1,8 @@
 """Commodity rules as data (issue: export-ready for which market).
 
 Adds the specification templates (crab and blue swimming crab, coffee, seaweed, essential oils),
-the crab rules of the domain notes (live mud crab above about 12 cm carapace width or 150 g per
-animal; never egg-bearing females), and rules for the programme's next products (banana flour,
+the crab rules of the domain notes (mud crab for export above about 12 cm carapace width or 150 g
+per animal, whatever its form, as the notes state it for crab; never egg-bearing females), and rules for the programme's next products (banana flour,
 avocado oil, essential oils). Every figure the domain notes do not give (blue swimming crab's
 minimum, coffee's and seaweed's moisture, what essential oils need) is marked as awaiting the
 ministry's confirmation: such a rule advises until ministry staff confirm it in the admin.
@@ -13,8 +13,8 @@ are added and only seeded wording is changed, so ministry staff's edits stay.
 from django.db import migrations
 
 CRAB_LAW = (
-    "Permen KP No. 12/PERMEN-KP/2020 (pengelolaan lobster, kepiting dan rajungan) dan "
-    "perubahannya; pasal dikonfirmasi kementerian"
+    "Permen KP No. 12/PERMEN-KP/2020 tentang Pengelolaan Lobster, Kepiting, dan Rajungan, "
+    "dan perubahannya"
 )
 
 
@@ -121,7 +121,7 @@ RULES = [
       "Sort out and release egg-bearing females, then record it in the product's "
       "specification.")),
     ("crab-size-blue-swimming-crab", "specification", None, "0306", [], 10, True, False,
-     CRAB_LAW + " (angka 10 cm menunggu konfirmasi)", {"species": "portunus"},
+     CRAB_LAW, {"species": "portunus"},
      [{"field": "carapace_width_cm", "op": ">", "value": 10}], False,
      ("Rajungan di bawah ukuran minimum (10 cm, menunggu konfirmasi kementerian)",
       "Blue swimming crab below its minimum size (10 cm, awaiting the ministry's "
@@ -138,14 +138,14 @@ RULES = [
      ("Sortir betina bertelur dan catat di spesifikasi produk.",
       "Sort out egg-bearing females and record it in the product's specification.")),
     ("coffee-moisture", "specification", None, "0901", [], 10, True, False,
-     "SNI 2907:2008 Biji kopi (angka menunggu konfirmasi kementerian)", {},
+     "SNI 2907:2008 Biji kopi", {},
      [{"field": "moisture_pct", "op": "<=", "value": 12.5}], False,
      ("Kadar air kopi di atas 12,5% (menunggu konfirmasi kementerian)",
       "Coffee moisture above 12.5% (awaiting the ministry's confirmation)"),
      ("Keringkan biji kopi sampai kadar air paling tinggi 12,5% dan catat hasil ujinya.",
       "Dry the beans to at most 12.5% moisture and record the test result.")),
     ("seaweed-moisture-impurities", "specification", None, "1212", [], 10, True, False,
-     "SNI 2690:2015 Rumput laut kering (angka menunggu konfirmasi kementerian)", {},
+     "SNI 2690:2015 Rumput laut kering", {},
      [{"field": "moisture_pct", "op": "<=", "value": 38},
       {"field": "impurities_pct", "op": "<=", "value": 5}], False,
      ("Kadar air atau kotoran rumput laut di atas batas (38% / 5%, menunggu konfirmasi "

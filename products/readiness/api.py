@@ -61,6 +61,8 @@ class Checklist(APIView):
         destination = Country.objects.filter(code=data["destination"].upper()).first()
         if destination is None:
             raise ValidationError({"destination": [_("No country has this code.")]})
+        if destination.code == "ID":
+            raise ValidationError({"destination": [_("Indonesia is where the goods leave from.")]})
         checklist = readiness_selectors.checklist(
             hs, destination, form=data.get("form", ""), transport=data.get("transport", "")
         )

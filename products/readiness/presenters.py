@@ -82,7 +82,7 @@ def market_rows(
         if row.exported:
             why.append(_("already exported to"))
         if row.asked:
-            why.append(_("asked for by matching buyers"))
+            why.append(_("asked for by matching organisations"))
         shown.append(
             {
                 "code": row.country.code,
@@ -124,11 +124,20 @@ def specification_rows(
     ]
 
 
-def specification_text(values: dict[str, Any] | None, labels: dict[str, str]) -> str:
-    """A recorded specification in one line, for the history ("Species: scylla; ...")."""
-    if not values:
+def specification_text(values: dict[str, Any] | None, fields: dict[str, Any], language: str) -> str:
+    """A recorded specification in one line, for the history ("Species: Mud crab (Scylla
+    spp.); Smallest carapace width: 13 cm; ..."); ``fields`` the template fields by key."""
+    if not values or not isinstance(values, dict):
         return ""
-    return "; ".join(f"{labels.get(key, key)}: {value}" for key, value in values.items())
+    shown = []
+    for key, value in values.items():
+        spec = fields.get(key)
+        if spec is None:
+            shown.append(f"{key}: {value}")
+        else:
+            text = spec.shown(value, language, _("Yes"), _("No"))
+            shown.append(f"{spec.label_in(language)}: {text}")
+    return "; ".join(shown)
 
 
 def checklist_body(checklist: Checklist, language: str) -> dict[str, Any]:

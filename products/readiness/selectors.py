@@ -3,18 +3,22 @@ market matrix, the markets each certificate opens (for matching) and the public 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from bumdes_export.reference.models import Country, ExportDocument, HsCode
+from bumdes_export.reference.models import CertificateType, Country, ExportDocument, HsCode
 from products.models import CommodityForm, Product, ReadinessRule
 from products.readiness import markets, specification
 from products.readiness.evaluation import Gap, ProductFacts, RuleSpec, applies, gap_of
 from products.readiness.models import SpecificationTemplate
+
+log = logging.getLogger(__name__)
 
 
 def rules_in_force(on: date | None = None) -> list[RuleSpec]:
@@ -46,7 +50,19 @@ def rules_in_force(on: date | None = None) -> list[RuleSpec]:
             applies_when=dict(r.applies_when or {}),
         )
         for r in rules
+        if _well_formed(r)
     ]
+
+
+def _well_formed(rule: ReadinessRule) -> bool:
+    """A rule whose conditions cannot be read (written around the admin's checks) is left
+    out, and logged, rather than breaking every page that evaluates readiness."""
+    try:
+        specification.check_conditions(rule.conditions, rule.applies_when)
+    except specification.TemplateError as error:
+        log.error("Readiness rule %s left out: %s", rule.code, error)
+        return False
+    return True
 
 
 # --- Specification templates ------------------------------------------------------------------
@@ -98,6 +114,30 @@ def template_among(found: Iterable[Template], hs_code: str | None) -> Template |
 
 def template_for(hs_code: str | None) -> Template | None:
     return template_among(templates(), hs_code)
+
+
+def rule_fields_problem(
+    hs_prefix: str, conditions: object, applies_when: object
+) -> dict[str, str] | None:
+    """Why a rule's conditions cannot be read against the templates covering its HS prefix
+    (a field no such template has, or no template at all), by form field; None if they can."""
+    if not conditions and not applies_when:
+        return None
+    prefix = hs_prefix or ""
+    covering = [
+        t
+        for t in templates()
+        if any(p.startswith(prefix) or prefix.startswith(p) for p in t.prefixes)
+    ]
+    if not covering:
+        return {"hs_prefix": _("No specification template covers this HS prefix: add one first.")}
+    try:
+        specification.check_conditions(
+            conditions, applies_when, [f for t in covering for f in t.fields]
+        )
+    except specification.TemplateError as error:
+        return {"conditions": str(error)}
+    return None
 
 
 # --- The product x market matrix --------------------------------------------------------------
@@ -166,9 +206,11 @@ def catalogue_destinations(rules: list[RuleSpec], own: Iterable[str]) -> list[st
 @dataclass(frozen=True)
 class MarketDocuments:
     """The certificates each market asks for by the rules in force (certificate rules that
-    name destinations: the certificate of origin of its agreement ...), and the certificates
-    of origin no rule ties to a market (the non-preferential SKA), which open any market that
-    asks for nothing of its own."""
+    name destinations and apply to every product: the certificate of origin of its agreement
+    ...), and the certificates of origin any market accepts (``ExportDocument.
+    opens_any_market``: the non-preferential SKA), which open a market that asks for nothing of
+    its own. Rules limited to some products (an HS prefix, forms, a specification) are each
+    product's readiness, not its market's."""
 
     by_market: dict[str, frozenset[str]]
     general_origin: frozenset[str]
@@ -184,18 +226,14 @@ class MarketDocuments:
 def market_documents(on: date | None = None) -> MarketDocuments:
     by_market: dict[str, set[str]] = {}
     for rule in rules_in_force(on):
-        if rule.check == "certificate" and rule.certificate_code and rule.destinations:
+        market_wide = not (rule.hs_prefix or rule.forms or rule.applies_when)
+        if rule.check == "certificate" and rule.certificate_code and market_wide:
             for country in rule.destinations:
                 by_market.setdefault(country, set()).add(rule.certificate_code)
-    named = {code for codes in by_market.values() for code in codes}
-    origin = set(
-        ExportDocument.objects.filter(
-            kind=ExportDocument.Kind.ORIGIN, certificate_type__isnull=False
-        ).values_list("certificate_type__code", flat=True)
-    )
+    general = ExportDocument.objects.filter(opens_any_market=True, certificate_type__isnull=False)
     return MarketDocuments(
         {country: frozenset(codes) for country, codes in by_market.items()},
-        frozenset(origin - named),
+        frozenset(general.values_list("certificate_type__code", flat=True)),
     )
 
 
@@ -290,8 +328,35 @@ def checklist(
                     forms=forms,
                 )
             )
+    # A certificate a rule asks for that has no document of its own yet is listed all the same.
+    listed = {
+        item.document.certificate_type.code for item in items if item.document.certificate_type
+    }
+    for certificate in CertificateType.objects.filter(code__in=set(by_certificate) - listed):
+        asking = by_certificate[certificate.code]
+        items.append(
+            ChecklistItem(
+                _document_of(certificate),
+                required=any(gap.required for _, gap in asking),
+                gaps=tuple(gap for _, gap in asking),
+            )
+        )
     rule_gaps.sort(key=lambda g: (not g.required, g.awaiting_confirmation, g.code))
     return Checklist(hs, destination, form, transport, tuple(items), tuple(rule_gaps), chosen)
+
+
+def _document_of(certificate: CertificateType) -> ExportDocument:
+    """An export document (unsaved) standing for a certificate type that has none."""
+    return ExportDocument(
+        code=certificate.code.upper().replace("-", "_"),
+        kind=ExportDocument.Kind.QUALITY,
+        needed=ExportDocument.Needed.BY_RULE,
+        certificate_type=certificate,
+        name_id=certificate.name_id,
+        name_en=certificate.name_en,
+        issuer_id=certificate.issuer,
+        issuer_en=certificate.issuer,
+    )
 
 
 def _without_forms(rule: RuleSpec) -> RuleSpec:

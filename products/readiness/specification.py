@@ -18,14 +18,19 @@ value). A value the product has not recorded meets no condition.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 KINDS = ("number", "yes_no", "choice")
 OPERATORS = (">", ">=", "<", "<=", "=", "!=", "set")
 NUMERIC = (">", ">=", "<", "<=")
+#: A number written with Indonesian thousands separators: "1.200", "12.500,5".
+THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")
 #: Specification values as stored: numbers, booleans or choice values.
 Value = float | int | bool | str
 Values = Mapping[str, Value]
@@ -76,38 +81,59 @@ class FieldSpec:
 
 
 class TemplateError(ValueError):
-    """A template's fields or a rule's conditions are not well formed (message in English,
-    for ministry staff in the admin)."""
+    """A template's fields or a rule's conditions are not well formed (the message is for
+    ministry staff in the admin, in their language)."""
 
 
 def fields_of(raw: Any) -> tuple[FieldSpec, ...]:
     """The fields of a template as stored, checked; ``TemplateError`` says what is wrong."""
     if not isinstance(raw, list):
-        raise TemplateError("The fields must be a list.")
+        raise TemplateError(_("The fields must be a list."))
     fields: list[FieldSpec] = []
     seen: set[str] = set()
     for position, item in enumerate(raw, start=1):
         if not isinstance(item, dict):
-            raise TemplateError(f"Field {position} must be an object.")
+            raise TemplateError(_("Field %(position)s must be an object.") % {"position": position})
         key, kind = item.get("key"), item.get("kind")
         if not isinstance(key, str) or not key.isidentifier():
-            raise TemplateError(f"Field {position} needs a key of letters, digits and _.")
+            raise TemplateError(
+                _("Field %(position)s needs a key of letters, digits and _.")
+                % {"position": position}
+            )
         if key in seen:
-            raise TemplateError(f"The key {key!r} is used twice.")
+            raise TemplateError(_("The key “%(key)s” is used twice.") % {"key": key})
         seen.add(key)
         if kind not in KINDS:
-            raise TemplateError(f"Field {key!r}: kind must be one of {', '.join(KINDS)}.")
+            raise TemplateError(
+                _("Field “%(key)s”: kind must be one of %(kinds)s.")
+                % {"key": key, "kinds": ", ".join(KINDS)}
+            )
         label = item.get("label")
-        if not isinstance(label, dict) or not label.get("id") or not label.get("en"):
-            raise TemplateError(f"Field {key!r} needs a label in Indonesian and English.")
+        if not _texts(label) or not label.get("id") or not label.get("en"):
+            raise TemplateError(
+                _("Field “%(key)s” needs a label in Indonesian and English.") % {"key": key}
+            )
+        if item.get("help") is not None and not _texts(item["help"]):
+            raise TemplateError(
+                _("Field “%(key)s”: help must be an object of language: text.") % {"key": key}
+            )
         choices = item.get("choices") or []
-        if kind == "choice" and not choices:
-            raise TemplateError(f"Field {key!r} is a choice without choices.")
+        if kind == "choice" and (not isinstance(choices, list) or not choices):
+            raise TemplateError(_("Field “%(key)s” is a choice without choices.") % {"key": key})
         parsed = []
-        for choice in choices:
+        for choice in choices if kind == "choice" else ():
             if not isinstance(choice, dict) or not isinstance(choice.get("value"), str):
-                raise TemplateError(f"Field {key!r}: every choice needs a value.")
+                raise TemplateError(
+                    _("Field “%(key)s”: every choice needs a value.") % {"key": key}
+                )
+            if choice.get("label") is not None and not _texts(choice["label"]):
+                raise TemplateError(
+                    _("Field “%(key)s”: a choice's label must be language: text.") % {"key": key}
+                )
             parsed.append(Choice(choice["value"], choice.get("label") or {}))
+        low, high = _bound(item, "min", key), _bound(item, "max", key)
+        if low is not None and high is not None and low > high:
+            raise TemplateError(_("Field “%(key)s”: min is above max.") % {"key": key})
         fields.append(
             FieldSpec(
                 key=key,
@@ -116,15 +142,29 @@ def fields_of(raw: Any) -> tuple[FieldSpec, ...]:
                 unit=str(item.get("unit") or ""),
                 help=item.get("help") or {},
                 choices=tuple(parsed),
-                min=_number_or_none(item.get("min")),
-                max=_number_or_none(item.get("max")),
+                min=low,
+                max=high,
             )
         )
     return tuple(fields)
 
 
-def _number_or_none(value: Any) -> float | None:
-    return None if value is None or isinstance(value, bool) else float(value)
+def _texts(value: Any) -> bool:
+    """An object of language: text (``{"id": "...", "en": "..."}``)."""
+    return isinstance(value, dict) and all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    )
+
+
+def _bound(item: dict, name: str, key: str) -> float | None:
+    value = item.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TemplateError(
+            _("Field “%(key)s”: %(name)s must be a number.") % {"key": key, "name": name}
+        )
+    return float(value)
 
 
 def check_conditions(
@@ -132,30 +172,58 @@ def check_conditions(
 ) -> None:
     """A rule's conditions and scope, checked (against the template's fields when given)."""
     if not isinstance(conditions, list):
-        raise TemplateError("The conditions must be a list.")
+        raise TemplateError(_("The conditions must be a list."))
     if not isinstance(applies_when, dict):
-        raise TemplateError("'Applies when' must be an object of field: value.")
+        raise TemplateError(_("“Applies when” must be an object of field: value."))
     known = {f.key: f for f in fields} if fields is not None else None
     for position, condition in enumerate(conditions, start=1):
         if not isinstance(condition, dict):
-            raise TemplateError(f"Condition {position} must be an object.")
+            raise TemplateError(
+                _("Condition %(position)s must be an object.") % {"position": position}
+            )
         name, op = condition.get("field"), condition.get("op")
+        if not isinstance(name, str) or not name:
+            raise TemplateError(
+                _("Condition %(position)s needs the field it reads.") % {"position": position}
+            )
         if op not in OPERATORS:
-            raise TemplateError(f"Condition {position}: op must be one of {', '.join(OPERATORS)}.")
+            raise TemplateError(
+                _("Condition %(position)s: op must be one of %(ops)s.")
+                % {"position": position, "ops": ", ".join(OPERATORS)}
+            )
         if op != "set" and "value" not in condition:
-            raise TemplateError(f"Condition {position} needs a value.")
+            raise TemplateError(_("Condition %(position)s needs a value.") % {"position": position})
         if op in NUMERIC and (
             isinstance(condition["value"], bool) or not isinstance(condition["value"], int | float)
         ):
-            raise TemplateError(f"Condition {position}: {op} needs a number.")
+            raise TemplateError(
+                _("Condition %(position)s: %(op)s needs a number.")
+                % {"position": position, "op": op}
+            )
+        if op in ("=", "!=") and not isinstance(condition["value"], str | int | float | bool):
+            raise TemplateError(
+                _("Condition %(position)s: compare with a number, text or true/false.")
+                % {"position": position}
+            )
         if known is not None and name not in known:
-            raise TemplateError(f"Condition {position}: no specification field {name!r}.")
+            raise TemplateError(
+                _("Condition %(position)s: no specification field “%(name)s”.")
+                % {"position": position, "name": name}
+            )
         if known is not None and known[name].kind != "number" and op in NUMERIC:
-            raise TemplateError(f"Condition {position}: {op} compares numbers only.")
-    if known is not None:
-        for name in applies_when:
-            if name not in known:
-                raise TemplateError(f"'Applies when': no specification field {name!r}.")
+            raise TemplateError(
+                _("Condition %(position)s: %(op)s compares numbers only.")
+                % {"position": position, "op": op}
+            )
+    for name, wanted in applies_when.items():
+        if not isinstance(wanted, str | int | float | bool):
+            raise TemplateError(
+                _("“Applies when”: “%(name)s” needs a number, text or true/false.") % {"name": name}
+            )
+        if known is not None and name not in known:
+            raise TemplateError(
+                _("“Applies when”: no specification field “%(name)s”.") % {"name": name}
+            )
 
 
 def clean_values(
@@ -204,7 +272,9 @@ def _number(value: Any) -> float | None:
         number = float(value)
     else:
         text = str(value).strip().replace(" ", "")
-        if "," in text and "." not in text:
+        if THOUSANDS.match(text):
+            text = text.replace(".", "").replace(",", ".")  # "1.200" or "1.200,5": Indonesian
+        elif "," in text and "." not in text:
             text = text.replace(",", ".")  # "12,5" as Indonesians write it
         try:
             number = float(Decimal(text))

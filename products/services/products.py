@@ -61,42 +61,31 @@ PRODUCT_FIELDS = [
     "shelf_life_days",
 ]
 # A change to one of these sends an export-ready product back to review.
-MATERIAL_FIELDS = {
-    "hs_code",
-    "national_code",
-    "capacity_per_month",
-    "unit",
-    "form",
-    "specification",
-}
+MATERIAL_FIELDS = {"hs_code", "national_code", "capacity_per_month", "unit", "form"}
 
 
 def _apply_specification(product: Product, data: dict[str, Any]) -> Changes:
-    """The commodity specification from ``data`` (if given), checked against the template of
-    the product's HS code; values another template asked for (the HS code changed) are
-    dropped. Its errors name each field: "Smallest carapace width: Enter a number."."""
+    """The commodity specification from ``data``, if given, checked against the template of
+    the product's HS code (values stored for another template stay: the rules read only the
+    fields of the product's own). Its errors name each field: "Smallest carapace width: Enter
+    a number."."""
+    if "specification" not in data:
+        return {}
     old = dict(product.specification or {})
-    if "specification" in data:
-        try:
-            new = clean_specification(product.hs_code_id, data["specification"])
-        except ValidationError as error:
-            template = readiness_selectors.template_for(product.hs_code_id)
-            labels = (
-                {f.key: f.label_in(active_language()) for f in template.fields} if template else {}
-            )
-            raise ValidationError(
-                {
-                    "specification": [
-                        message if key == "specification" else f"{labels.get(key, key)}: {message}"
-                        for key, messages in error.message_dict.items()
-                        for message in messages
-                    ]
-                }
-            ) from error
-    else:
+    try:
+        new = clean_specification(product.hs_code_id, data["specification"])
+    except ValidationError as error:
         template = readiness_selectors.template_for(product.hs_code_id)
-        keys = template.keys if template else frozenset()
-        new = {key: value for key, value in old.items() if key in keys}
+        labels = {f.key: f.label_in(active_language()) for f in template.fields} if template else {}
+        raise ValidationError(
+            {
+                "specification": [
+                    message if key == "specification" else f"{labels.get(key, key)}: {message}"
+                    for key, messages in error.message_dict.items()
+                    for message in messages
+                ]
+            }
+        ) from error
     if new == old:
         return {}
     product.specification = new
@@ -202,13 +191,25 @@ def update_product(
     if material:
         reason = ", ".join(_field_label(name) for name in material)
         send_back_to_review(product, actor=actor, reason=reason)
-    refresh_readiness(product)
+    readiness = refresh_readiness(product)
+    # A specification recorded or changed is material only where it breaks a rule that
+    # blocks export (recording one for the first time must not take a product off the
+    # catalogue).
+    if (
+        "specification" in changes
+        and product.status == Product.Status.EXPORT_READY
+        and any(gap.check == "specification" for gap in readiness.blocking_everywhere)
+    ):
+        send_back_to_review(product, actor=actor, reason=_field_label("specification"))
+        refresh_readiness(product)  # announces the new status (the catalogue drops it)
     return product
 
 
 def save_specification(*, actor: AnyUser, product: Product, values: Any) -> Product:
     """Record the product's commodity specification, all of it (a field left out is cleared),
     as ``update_product`` does; errors keyed by the template's fields, for the page's form."""
+    if not access.can_edit_product(actor, product):
+        raise PermissionDenied
     cleaned = clean_specification(product.hs_code_id, values)
     return update_product(actor=actor, product=product, data={"specification": cleaned})
 

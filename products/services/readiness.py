@@ -9,11 +9,13 @@ caller (the admin) starts the recompute with ``products.tasks.start_readiness_re
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
@@ -34,7 +36,9 @@ def refresh_readiness(product: Product) -> Readiness:
     fresh = Product.objects.select_related("bumdes").get(pk=product.pk)
     readiness = selectors.readiness_of(fresh)
     Product.objects.filter(pk=product.pk).update(
-        readiness_score=readiness.score, version=F("version") + 1
+        readiness_score=readiness.score,
+        blocking_rules=blocking_codes(readiness),
+        version=F("version") + 1,
     )
     product.readiness_score = readiness.score
     product.refresh_from_db(fields=["version"])
@@ -42,18 +46,38 @@ def refresh_readiness(product: Product) -> Readiness:
     return readiness
 
 
+def rules_in_force_codes() -> list[str]:
+    """The codes of the rules in force today: a rule whose validity starts or ends changes
+    them, and every stored score is stale then (``products.tasks``)."""
+    return sorted(rule.code for rule in selectors.active_rules())
+
+
+def rules_change_around_today() -> bool:
+    """Whether the rules in force today differ from yesterday's (before any recompute ran)."""
+    today = timezone.localdate()
+    yesterday = sorted(r.code for r in selectors.active_rules(today - timedelta(days=1)))
+    return yesterday != rules_in_force_codes()
+
+
+def blocking_codes(readiness: Readiness) -> list[str]:
+    return sorted(gap.code for gap in readiness.blocking_everywhere)
+
+
 def refresh_all_readiness(on_progress: Progress | None = None, *, tell: bool = False) -> int:
     """Recompute every product's stored score, e.g. after ministry staff changed the rules.
-    With ``tell``, the officers and operators of the products whose score moved hear of it
-    (one message each, listing their products)."""
+    With ``tell``, the officers and operators of the products whose score moved, or which a
+    rule now blocks or no longer blocks, hear of it (one message each, listing them)."""
     ids = list(Product.objects.values_list("pk", flat=True))
     moved: list[tuple[Product, int, Readiness]] = []
     for done, pk in enumerate(ids, start=1):
         with transaction.atomic():
             product = Product.objects.select_related("bumdes").get(pk=pk)
-            before = product.readiness_score
+            before, blocked_before = product.readiness_score, product.blocking_rules
             readiness = refresh_readiness(product)
-        if readiness.score != before:
+        blocked_now = blocking_codes(readiness)
+        if readiness.score != before or (
+            blocked_before is not None and blocked_before != blocked_now
+        ):
             moved.append((product, before, readiness))
         if on_progress and done % 100 == 0:
             on_progress(done, len(ids))
@@ -105,7 +129,7 @@ def tell_about_rule_change(moved: list[tuple[Product, int, Readiness]]) -> int:
                 "more": max(0, len(rows) - RULE_CHANGE_LISTED),
                 "count": len(rows),
             },
-            link="/registry/products/?ordering=readiness",
+            link="/registry/products/",
         )
     return len(by_person)
 

@@ -81,3 +81,22 @@ def test_a_products_matrix_covers_the_markets_of_its_best_matches(regions):
     # China asks for Form E besides what the product lacks everywhere (a verified BUMDes ...).
     assert "form-e-china" in {gap.code for gap in rows["CN"].readiness.market_gaps}
     assert "form-e-china" not in {gap.code for gap in rows["HK"].readiness.readiness.gaps}
+
+
+def test_a_rule_for_some_products_is_not_the_markets(regions):
+    """A halal rule for Malaysia on processed food (chapter 16) is each such product's
+    readiness; fresh crab sold to Malaysia is not asked for halal by the market component."""
+    from bumdes_export.reference.models import CertificateType
+
+    rule = ReadinessRule.objects.create(
+        code="halal-16-malaysia",
+        requirement="certificate",
+        certificate_type=CertificateType.objects.get(code="halal"),
+        hs_prefix="16",
+        weight=5,
+        gap_id="x",
+        gap_en="x",
+    )
+    rule.destinations.add(Country.objects.get(code="MY"))
+    lexicon = features.load_lexicon()
+    assert "MY" in opened(lexicon, "coo-form-d")

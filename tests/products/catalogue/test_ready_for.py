@@ -82,8 +82,11 @@ def test_an_unknown_market_is_a_400(markets, api_as):
     assert "ready_for" in response.json()
 
 
-def test_the_item_page_lists_its_markets(markets, client):
+def test_the_item_page_lists_the_markets_it_is_ready_for_and_its_own(markets, client):
     hong_kong, _china, _small = markets
     page = client.get(f"/catalogue/{hong_kong.pk}/").content.decode()
-    assert 'id="market-HK"' in page and 'id="market-CN"' in page
-    assert "Form E" in page  # what China still needs
+    assert 'id="market-HK"' in page
+    assert 'id="market-SG"' not in page  # not every market some rule names
+    hong_kong.target_markets.set(["CN"])
+    page = client.get(f"/catalogue/{hong_kong.pk}/").content.decode()
+    assert 'id="market-CN"' in page and "Form E" in page  # what its own market still needs

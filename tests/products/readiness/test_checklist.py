@@ -4,6 +4,8 @@ Singapore."""
 
 import pytest
 
+from tests.conftest import ROLES
+
 EVERY_SHIPMENT = {"NIB", "NPWP", "CUSTOMS_REG", "PEB", "NPE", "INVOICE", "PACKING_LIST"}
 
 
@@ -133,3 +135,35 @@ def test_the_page_without_a_query_shows_the_form(client, regions):
     response = client.get("/checklist/")
     assert response.status_code == 200
     assert 'name="destination"' in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_the_checklist_is_open_to_every_role(as_role, api_as, role):
+    assert as_role(role).get("/checklist/", {"q": "030633", "destination": "HK"}).status_code == 200
+    response = api_as(role).get("/api/v1/checklist/", {"hs": "030633", "destination": "HK"})
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_certificate_a_rule_asks_for_is_listed_even_without_its_document(client, regions):
+    from bumdes_export.reference.models import CertificateType, Country
+    from products.models import ReadinessRule
+
+    gacc = CertificateType.objects.create(
+        code="gacc", name_id="Registrasi GACC", name_en="GACC registration", issuer="GACC"
+    )
+    rule = ReadinessRule.objects.create(
+        code="gacc-china",
+        requirement="certificate",
+        certificate_type=gacc,
+        hs_prefix="03",
+        weight=5,
+        required=False,
+        gap_id="Registrasi GACC",
+        gap_en="GACC registration",
+    )
+    rule.destinations.add(Country.objects.get(code="CN"))
+    documents = by_code(checklist(client, hs="030633", destination="CN"))
+    assert documents["GACC"]["issuer"] == "GACC"
+    assert "GACC" not in by_code(checklist(client, hs="030633", destination="HK"))

@@ -107,3 +107,63 @@ def test_a_rule_change_tells_the_officers_whose_products_moved(officer_konawe, o
     # Run again (a retry): the scores are stored, nobody is told twice.
     services.refresh_all_readiness(tell=True)
     assert told.filter(recipient=officer_konawe).count() == 1
+
+
+def test_confirming_a_rule_is_told_even_when_the_score_stays(officer_konawe):
+    product = crab(
+        officer_konawe,
+        specification={"species": "portunus", "carapace_width_cm": 9, "egg_bearing_excluded": True},
+    )
+    services.refresh_all_readiness()  # the stored state before the change
+    before = product.__class__.objects.get(pk=product.pk).readiness_score
+    ReadinessRule.objects.filter(code="crab-size-blue-swimming-crab").update(confirmed=True)
+    services.refresh_all_readiness(tell=True)
+    assert product.__class__.objects.get(pk=product.pk).readiness_score == before
+    (message,) = Notification.objects.filter(kind="product.readiness", recipient=officer_konawe)
+    assert "Kepiting bakau hidup" in message.body
+
+
+def test_a_rule_whose_conditions_cannot_be_read_is_left_out():
+    ReadinessRule.objects.filter(code="crab-size-mud-crab").update(
+        conditions=[{"op": "set"}]  # written around the admin: no field
+    )
+    assert "crab-size-mud-crab" not in {r.code for r in selectors.active_rules()}
+
+
+def test_the_admin_names_fields_no_template_has():
+    from products.admin import ReadinessRuleForm
+
+    rule = ReadinessRule.objects.get(code="crab-size-mud-crab")
+    form = ReadinessRuleForm(
+        instance=rule,
+        data={
+            "code": rule.code,
+            "requirement": "specification",
+            "hs_prefix": "0306",
+            "forms": "[]",
+            "applies_when": "{}",
+            "conditions": '[{"field": "carapace_length_cm", "op": ">", "value": 12}]',
+            "weight": 10,
+            "required": "on",
+            "confirmed": "on",
+            "gap_id": "x",
+            "gap_en": "x",
+            "active": "on",
+        },
+    )
+    assert not form.is_valid()
+    assert "carapace_length_cm" in str(form.errors["conditions"])
+    form.data = {**form.data, "hs_prefix": "2501", "conditions": '[{"field": "x", "op": "set"}]'}
+    form.full_clean()
+    assert "hs_prefix" in form.errors  # no template covers salt
+
+
+def test_a_rule_starting_today_starts_a_recompute(officer_konawe):
+    from products import tasks
+
+    crab(officer_konawe)
+    assert tasks.refresh_readiness_when_rules_start_or_end() is False  # nothing changed
+    ReadinessRule.objects.filter(code="crab-size-mud-crab").update(valid_from=timezone.localdate())
+    assert tasks.refresh_readiness_when_rules_start_or_end() is True
+    # The recompute recorded the rules it used: the next run finds nothing new.
+    assert tasks.refresh_readiness_when_rules_start_or_end() is False

@@ -122,7 +122,7 @@ def test_a_product_without_a_template_takes_no_specification(officer_konawe):
     assert "specification" in refused.value.message_dict
 
 
-def test_changing_the_hs_code_drops_values_of_the_old_template(officer_konawe):
+def test_values_of_another_template_stay_but_are_not_read(officer_konawe):
     product = crab(officer_konawe, specification={"species": "scylla"})
     assert product.specification == {"species": "scylla"}
     product = services.update_product(
@@ -130,7 +130,42 @@ def test_changing_the_hs_code_drops_values_of_the_old_template(officer_konawe):
         product=product,
         data={"hs_code": HsCode.objects.get(code="110630"), "form": "processed"},
     )
-    assert product.specification == {}
+    product.refresh_from_db()
+    assert product.specification == {"species": "scylla"}  # an unrelated edit loses nothing
+    assert not {g.code for g in selectors.readiness_of(product).gaps if g.code.startswith("crab")}
+
+
+def test_recording_a_specification_keeps_an_export_ready_product_listed(officer_konawe):
+    product = crab(officer_konawe)
+    Product.objects.filter(pk=product.pk).update(status=Product.Status.EXPORT_READY)
+    product.refresh_from_db()
+    services.save_specification(actor=officer_konawe, product=product, values=GOOD)
+    product.refresh_from_db()
+    assert product.status == Product.Status.EXPORT_READY
+
+
+def test_a_specification_that_breaks_a_blocking_rule_sends_the_product_back(
+    officer_konawe, ministry
+):
+    product = crab(officer_konawe)
+    Product.objects.filter(pk=product.pk).update(status=Product.Status.EXPORT_READY)
+    product.refresh_from_db()
+    services.save_specification(
+        actor=officer_konawe,
+        product=product,
+        values={**GOOD, "carapace_width_cm": "9", "weight_g": "90"},
+    )
+    product.refresh_from_db()
+    assert product.status == Product.Status.SUBMITTED
+
+
+def test_indonesian_thousands_are_read_as_such(officer_konawe):
+    product = crab(officer_konawe)
+    services.save_specification(
+        actor=officer_konawe, product=product, values={**GOOD, "weight_g": "1.200"}
+    )
+    product.refresh_from_db()
+    assert product.specification["weight_g"] == 1200
 
 
 @pytest.mark.parametrize(
