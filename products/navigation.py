@@ -17,6 +17,11 @@ from products.catalogue import access as catalogue_access
 from products.imports import access as imports_access
 
 
+def signed_in(user: access.AnyUser) -> bool:
+    """Anyone signed in (visitors find the checklist on the welcome page and in the tools)."""
+    return bool(user and user.is_authenticated)
+
+
 def register_links() -> None:
     register(
         NAV_ITEMS,
@@ -39,5 +44,5 @@ def register_links() -> None:
         Link(13, "catalogue:list", _("Browse the catalogue"), catalogue_access.shops_the_catalogue),
         Link(20, "products:bumdes_create", _("Register a BUMDes"), access.works_for_region),
         Link(30, "products:import_list", _("Import product lists"), imports_access.can_import),
-        Link(40, "readiness:checklist", _("Export document checklist"), everyone),
+        Link(90, "readiness:checklist", _("Export document checklist"), signed_in),
     )

@@ -48,7 +48,11 @@ def test_navigation_shows_each_role_its_own_work(as_role, role):
 # The whole bar, the tools row and the home page's buttons, in order, for each role: the apps
 # fill them through ``bumdes_export.core.navigation`` (the shared apps never import them).
 FULL = {
-    "anonymous": (["home", "catalogue:list"], ["swagger-ui"], []),
+    "anonymous": (
+        ["home", "catalogue:list"],
+        ["readiness:checklist", "swagger-ui"],
+        [],
+    ),
     "ministry": (
         [
             "home",
@@ -68,6 +72,7 @@ FULL = {
             "exporters:pending",
             "matching:gaps",
             "matching:weights",
+            "readiness:checklist",
             "catalogue:contact_log",
             "accounts:user_list",
             "reference:retired",
@@ -80,6 +85,7 @@ FULL = {
             "products:import_list",
             "accounts:user_list",
             "accounts:invite",
+            "readiness:checklist",
         ],
     ),
     "officer_konawe": (
@@ -96,12 +102,13 @@ FULL = {
             "forums:forum_list",
             "matching:region",
         ],
-        ["swagger-ui"],
+        ["readiness:checklist", "swagger-ui"],
         [
             "products:product_list",
             "products:bumdes_create",
             "products:import_list",
             "matchmaking:index",
+            "readiness:checklist",
         ],
     ),
     "operator": (
@@ -117,8 +124,8 @@ FULL = {
             "forums:forum_list",
             "matching:region",
         ],
-        ["swagger-ui"],
-        ["products:bumdes_list", "matchmaking:index"],
+        ["readiness:checklist", "swagger-ui"],
+        ["products:bumdes_list", "matchmaking:index", "readiness:checklist"],
     ),
     "exporter": (
         [
@@ -131,8 +138,8 @@ FULL = {
             "matching:recommendations",
             "exporters:mine",
         ],
-        ["swagger-ui"],
-        ["catalogue:list", "matchmaking:index", "exporters:mine"],
+        ["readiness:checklist", "swagger-ui"],
+        ["catalogue:list", "matchmaking:index", "exporters:mine", "readiness:checklist"],
     ),
 }
 
