@@ -18,6 +18,7 @@ from products.models import (
     Certificate,
     HistoryEntry,
     Product,
+    ProductPhoto,
 )
 from products.readiness import ProductFacts, Readiness, RuleSpec, evaluate
 from products.readiness import selectors as readiness_selectors
@@ -51,28 +52,96 @@ def facts_of(product: Product, on: date | None = None) -> ProductFacts:
     )
 
 
+#: The product columns the readiness facts read (``facts_of_many``).
+FACT_COLUMNS = (
+    "pk",
+    "hs_code_id",
+    "form",
+    "price",
+    "capacity_per_month",
+    "available_months",
+    "packaging",
+    "name_en",
+    "description_en",
+    "unconfirmed",
+    "specification",
+    "bumdes__nib",
+    "bumdes__npwp",
+    "bumdes__legal_status",
+    "bumdes__status",
+)
+
+
 def facts_of_many(products: QuerySet[Product], on: date | None = None) -> dict[int, ProductFacts]:
-    """The readiness facts of many products in a handful of queries (``facts_of`` for each)."""
+    """The readiness facts of many products (``facts_of`` for each) in five plain queries
+    over their columns: no model objects, so a catalogue rebuild of 100,000 stays quick."""
     on = on or timezone.localdate()
     templates = readiness_selectors.templates()
-    products = products.select_related("bumdes").prefetch_related(
-        Prefetch("certificates", queryset=Certificate.objects.select_related("type")),
-        "exported_to",
-        "target_markets",
-        "photos",
-    )
-    return {
-        product.pk: _facts(
-            product,
-            product.certificates.all(),
-            {c.code for c in product.exported_to.all()}
-            | {c.code for c in product.target_markets.all()},
-            bool(product.photos.all()),
-            on,
-            templates,
+    rows = list(products.order_by().values_list(*FACT_COLUMNS))
+    ids = [row[0] for row in rows]
+    certificates: dict[int, set[str]] = {}
+    destinations: dict[int, set[str]] = {}
+    photos: set[int] = set()
+    for start in range(0, len(ids), FACTS_BATCH):
+        chunk = ids[start : start + FACTS_BATCH]
+        for pk, code, valid_from, valid_until in Certificate.objects.filter(
+            product_id__in=chunk
+        ).values_list("product_id", "type__code", "valid_from", "valid_until"):
+            if (valid_from is None or valid_from <= on) and (
+                valid_until is None or valid_until >= on
+            ):
+                certificates.setdefault(pk, set()).add(code)
+        for through in (Product.exported_to.through, Product.target_markets.through):
+            for pk, country in through.objects.filter(product_id__in=chunk).values_list(
+                "product_id", "country_id"
+            ):
+                destinations.setdefault(pk, set()).add(country)
+        photos.update(
+            ProductPhoto.objects.filter(product_id__in=chunk).values_list("product_id", flat=True)
         )
-        for product in products
-    }
+    found = {}
+    for (
+        pk,
+        hs,
+        form,
+        price,
+        capacity,
+        months,
+        packaging,
+        name_en,
+        description_en,
+        unconfirmed,
+        specification,
+        nib,
+        npwp,
+        legal_status,
+        bumdes_status,
+    ) in rows:
+        template = readiness_selectors.template_among(templates, hs)
+        found[pk] = ProductFacts(
+            hs_code=hs,
+            form=form,
+            destinations=frozenset(destinations.get(pk, ())),
+            valid_certificates=frozenset(certificates.get(pk, ())),
+            bumdes_nib=bool(nib),
+            bumdes_npwp=bool(npwp),
+            bumdes_legal_entity=legal_status == Bumdes.LegalStatus.LEGAL_ENTITY,
+            bumdes_verified=bumdes_status == Bumdes.Status.VERIFIED,
+            has_photo=pk in photos,
+            has_price=price is not None,
+            has_capacity=bool(capacity),
+            has_harvest_calendar=months not in (0,),
+            has_packaging=bool(packaging),
+            has_english=bool(name_en and description_en),
+            unconfirmed=frozenset(unconfirmed or ()),
+            specification=dict(specification or {}),
+            template_fields=template.keys if template else frozenset(),
+        )
+    return found
+
+
+#: Products per query of ``facts_of_many``'s certificates, markets and photos.
+FACTS_BATCH = 5000
 
 
 def _facts(

@@ -123,12 +123,12 @@ def _ready_for(product_ids: list[int]) -> dict[int, str]:
     """The markets each product is ready for, as stored ("|CN|HK|"): every market some rule
     names and the product's own target and past markets (``products.readiness.markets``)."""
     rules = product_selectors.active_rules()
+    split = markets.MarketRules(rules)
     facts = product_selectors.facts_of_many(Product.objects.filter(pk__in=product_ids))
     found = {}
     for pk, product_facts in facts.items():
-        codes = markets.ready_for(
+        codes = split.ready_for(
             product_facts,
-            rules,
             readiness_selectors.catalogue_destinations(rules, product_facts.destinations),
         )
         # At most 130 markets fit the column ("|XX" each); whole codes only.

@@ -16,7 +16,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from products.readiness.evaluation import Gap, ProductFacts, Readiness, RuleSpec, evaluate
+from products.readiness.evaluation import (
+    SUGGESTIONS_CONFIRMED,
+    Gap,
+    ProductFacts,
+    Readiness,
+    RuleSpec,
+    applies,
+    evaluate,
+    is_met,
+)
 
 BLOCKED, DOCUMENTS, READY = "blocked", "documents", "ready"
 
@@ -52,9 +61,39 @@ def for_markets(
     ]
 
 
+class MarketRules:
+    """The rules split once for many products: those of every market and each market's own,
+    so that ``ready_for`` checks each product's general rules once and then only the rules of
+    each market (the catalogue works it out for every export-ready product). It answers as
+    ``for_markets`` would: ready where no rule blocks and every market rule is met."""
+
+    def __init__(self, rules: list[RuleSpec]) -> None:
+        self.general = [r for r in (*rules, SUGGESTIONS_CONFIRMED) if not r.destinations]
+        self.by_market: dict[str, list[RuleSpec]] = {}
+        for rule in rules:
+            for code in rule.destinations:
+                self.by_market.setdefault(code, []).append(rule)
+
+    def ready_for(self, facts: ProductFacts, destinations: Iterable[str]) -> list[str]:
+        if any(
+            rule.blocks and applies(rule, facts) and not is_met(rule, facts)
+            for rule in self.general
+        ):
+            return []
+        return [
+            code
+            for code in dict.fromkeys(destinations)
+            if all(
+                is_met(rule, facts)
+                for rule in self.by_market.get(code, ())
+                if applies(rule, facts, code)
+            )
+        ]
+
+
 def ready_for(facts: ProductFacts, rules: list[RuleSpec], destinations: Iterable[str]) -> list[str]:
     """The destinations among ``destinations`` the product is ready for."""
-    return [m.destination for m in for_markets(facts, rules, destinations) if m.state == READY]
+    return MarketRules(rules).ready_for(facts, destinations)
 
 
 def rule_destinations(rules: Iterable[RuleSpec]) -> set[str]:

@@ -142,3 +142,41 @@ def test_the_overall_score_counts_market_rules_of_the_products_own_markets_only(
     )
     assert {g.code for g in evaluate(only_singapore, RULES).gaps} == set()
     assert markets.rule_destinations(RULES) == {"HK", "CN"}
+
+
+def test_the_split_rules_answer_as_the_full_evaluation():
+    """``MarketRules.ready_for`` (the catalogue's quick way) agrees with ``for_markets`` over
+    every combination of certificates, specification and BUMDes facts tried here."""
+    import itertools
+
+    gacc = RuleSpec(
+        "gacc", "certificate", 10, True, destinations=frozenset({"CN"}), certificate_code="gacc"
+    )
+    rules = [*RULES, gacc]
+    split = markets.MarketRules(rules)
+    codes = ["HK", "CN", "SG", "JP"]
+    certificate_sets = [
+        frozenset(c)
+        for n in range(4)
+        for c in itertools.combinations(["health-fish", "coo-form-ahk", "coo-form-e", "gacc"], n)
+    ]
+    specifications = [
+        {},
+        {"species": "scylla", "carapace_width_cm": 13},
+        {"species": "scylla", "weight_g": 90},
+    ]
+    for held, spec, verified, unconfirmed in itertools.product(
+        certificate_sets, specifications, (True, False), (frozenset(), frozenset({"form"}))
+    ):
+        product = facts(
+            valid_certificates=held,
+            specification=spec,
+            bumdes_verified=verified,
+            unconfirmed=unconfirmed,
+        )
+        full = [
+            m.destination
+            for m in markets.for_markets(product, rules, codes)
+            if m.state == markets.READY
+        ]
+        assert split.ready_for(product, codes) == full
