@@ -52,7 +52,8 @@ def refresh_all_readiness(job_id: int) -> None:
 @shared_task(acks_late=True)
 def refresh_readiness_when_rules_start_or_end() -> bool:
     """Periodic: when a rule's validity has started or ended since the last recompute (the
-    rules in force differ from those the last one used), recompute every score. Returns
+    rules in force differ from those the last one used), recompute every score; also once
+    where no recompute ever recorded its rules (after an upgrade brought new rules). Returns
     whether it started one."""
     last = (
         BackgroundJob.objects.filter(kind=READINESS_JOB)
@@ -63,8 +64,6 @@ def refresh_readiness_when_rules_start_or_end() -> bool:
     if last is not None and not last.finished:
         return False  # one is under way
     if last is not None and last.result.get("rules") == services.rules_in_force_codes():
-        return False
-    if last is None and not services.rules_change_around_today():
         return False
     start_readiness_refresh(user=None)
     return True

@@ -52,7 +52,6 @@ from products.services.readiness import (
     delete_readiness_rules,
     refresh_all_readiness,
     refresh_readiness,
-    rules_change_around_today,
     rules_in_force_codes,
     save_readiness_rule,
 )
@@ -60,7 +59,6 @@ from products.services.review import people_concerned, send_back_to_review
 
 __all__ = [
     "clean_specification",
-    "rules_change_around_today",
     "rules_in_force_codes",
     "save_specification",
     "BUMDES_FIELDS",

@@ -9,13 +9,11 @@ caller (the admin) starts the recompute with ``products.tasks.start_readiness_re
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
@@ -50,13 +48,6 @@ def rules_in_force_codes() -> list[str]:
     """The codes of the rules in force today: a rule whose validity starts or ends changes
     them, and every stored score is stale then (``products.tasks``)."""
     return sorted(rule.code for rule in selectors.active_rules())
-
-
-def rules_change_around_today() -> bool:
-    """Whether the rules in force today differ from yesterday's (before any recompute ran)."""
-    today = timezone.localdate()
-    yesterday = sorted(r.code for r in selectors.active_rules(today - timedelta(days=1)))
-    return yesterday != rules_in_force_codes()
 
 
 def blocking_codes(readiness: Readiness) -> list[str]:

@@ -158,12 +158,22 @@ def test_the_admin_names_fields_no_template_has():
     assert "hs_prefix" in form.errors  # no template covers salt
 
 
-def test_a_rule_starting_today_starts_a_recompute(officer_konawe):
+def test_a_rule_starting_today_starts_a_recompute(
+    officer_konawe, django_capture_on_commit_callbacks
+):
     from products import tasks
 
+    def check() -> bool:
+        with django_capture_on_commit_callbacks(execute=True):
+            return tasks.refresh_readiness_when_rules_start_or_end()
+
     crab(officer_konawe)
-    assert tasks.refresh_readiness_when_rules_start_or_end() is False  # nothing changed
-    ReadinessRule.objects.filter(code="crab-size-mud-crab").update(valid_from=timezone.localdate())
-    assert tasks.refresh_readiness_when_rules_start_or_end() is True
-    # The recompute recorded the rules it used: the next run finds nothing new.
-    assert tasks.refresh_readiness_when_rules_start_or_end() is False
+    # The first run records the rules in force (an upgrade may have brought new ones) ...
+    assert check() is True
+    # ... and the next finds nothing changed.
+    assert check() is False
+    ReadinessRule.objects.filter(code="crab-size-mud-crab").update(
+        valid_from=timezone.localdate() + timedelta(days=1)
+    )
+    assert check() is True  # the rule is not in force today any more
+    assert check() is False
