@@ -465,10 +465,15 @@ class ReadinessRule(models.Model):
         ENGLISH_NAME = "english_name", _("product has an English name and description")
         SPECIFICATION = "specification", _("product meets the commodity specification")
 
-    code = models.SlugField(max_length=60, unique=True)
+    code = models.SlugField(_("code"), max_length=60, unique=True)
     requirement = models.CharField(_("requirement"), max_length=30, choices=Requirement.choices)
     certificate_type = models.ForeignKey(
-        CertificateType, on_delete=models.PROTECT, null=True, blank=True, related_name="rules"
+        CertificateType,
+        verbose_name=_("certificate type"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rules",
     )
     hs_prefix = models.CharField(_("HS prefix"), max_length=6, blank=True)
     forms = models.JSONField(_("commodity forms"), default=list, blank=True)
@@ -485,7 +490,7 @@ class ReadinessRule(models.Model):
     gap_en = models.CharField(_("gap (English)"), max_length=200)
     next_step_id = models.TextField(_("next step (Indonesian)"), blank=True)
     next_step_en = models.TextField(_("next step (English)"), blank=True)
-    active = models.BooleanField(default=True)
+    active = models.BooleanField(_("active"), default=True)
     legal_basis = models.CharField(
         _("legal basis"),
         max_length=300,

@@ -315,7 +315,7 @@ class ExportDocument(models.Model):
     apply_at_en = models.CharField(_("where to apply (English)"), max_length=200, blank=True)
     lead_time_id = models.CharField(_("how long it takes (Indonesian)"), max_length=150, blank=True)
     lead_time_en = models.CharField(_("how long it takes (English)"), max_length=150, blank=True)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
     opens_any_market = models.BooleanField(
         _("accepted by any market"),
         default=False,

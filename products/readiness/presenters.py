@@ -63,7 +63,7 @@ def gap_row(gap: Gap, documents: Documents, labels: dict[str, str] | None = None
 
 STATE_LABELS = {
     markets.READY: lambda: _("Ready"),
-    markets.DOCUMENTS: lambda: _("Documents missing"),
+    markets.DOCUMENTS: lambda: _("Market documents missing"),
     markets.BLOCKED: lambda: _("Blocked"),
 }
 STATE_BADGES = {markets.READY: "ok", markets.DOCUMENTS: "warn", markets.BLOCKED: "danger"}

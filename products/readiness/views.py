@@ -16,7 +16,7 @@ from bumdes_export.core.i18n import active_language
 from bumdes_export.reference.models import Country, HsCode
 from bumdes_export.reference.suggestions import selectors as suggestions
 from products import access, selectors, services
-from products.models import CommodityForm, Product
+from products.models import Product
 from products.readiness import presenters
 from products.readiness import selectors as readiness_selectors
 from products.readiness.forms import ChecklistForm, SpecificationForm
@@ -44,11 +44,27 @@ def specification_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = SpecificationForm(
         template, language, request.POST or None, values=product.specification or {}
     )
-    if request.method == "POST" and form_action(
-        form,
-        lambda data: services.save_specification(actor=request.user, product=product, values=data),
-    ):
+    was = product.status
+    saved = (
+        form_action(
+            form,
+            lambda data: services.save_specification(
+                actor=request.user, product=product, values=data
+            ),
+        )
+        if request.method == "POST"
+        else None
+    )
+    if saved:
         messages.success(request, _("Specification saved."))
+        if saved.value is not None and saved.value.status != was:
+            messages.warning(
+                request,
+                _(
+                    "The specification breaks a rule that blocks export: the product went "
+                    "back to review. See what is missing under Export readiness."
+                ),
+            )
         return redirect(reverse("products:product_detail", args=[product.pk]) + "#specification")
     return render(
         request,
@@ -89,16 +105,14 @@ def _answer(data: dict, language: str) -> dict:
     destination = Country.objects.filter(code=data["destination"]).first()
     if chosen is None or destination is None:
         return {"not_understood": data["q"]}
-    # The form the name says ("kepiting hidup": live); a code says none.
-    named = not data["q"].strip().replace(".", "").isdigit()
-    forms = dict(CommodityForm.choices)
-    form = data["form"] or (found.form if named and found.form in forms else "")
+    # Only the form chosen: a name's words would guess one ("kepiting" is not always fresh).
+    form = data["form"]
     result = readiness_selectors.checklist(
         chosen, destination, form=form, transport=data["transport"]
     )
     return {
         "body": presenters.checklist_body(result, language),
         "alternatives": alternatives[1:],
-        "guessed_form": form if not data["form"] else "",
-        "guessed_form_label": str(forms.get(form, "")) if not data["form"] else "",
+        "chosen_form": form,
+        "transport_guessed": bool(result.transport and not data["transport"]),
     }

@@ -100,7 +100,7 @@
     if (fieldLabel) fieldLabel.htmlFor = selects[0].id;
     input.type = "hidden";
     // The help text speaks of typing the code: with the lists shown, say what to do instead.
-    var help = document.getElementById(input.id + "_help");
+    var help = document.getElementById(input.id + "_helptext");
     var typedHelp = help ? help.textContent : "";
     if (help && d.helpCascade) help.textContent = d.helpCascade;
 
@@ -285,7 +285,7 @@
     }
 
     function describe(text) {
-      var help = document.getElementById(input.id + "_help");
+      var help = document.getElementById(input.id + "_helptext");
       if (!help) return;
       var current = help.querySelector(".hs-current");
       if (!current) {

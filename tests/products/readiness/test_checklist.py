@@ -118,9 +118,14 @@ def test_the_page_reads_a_name_and_shows_the_checklist(client, regions):
     response = client.get("/checklist/", {"q": "kepiting bakau hidup", "destination": "HK"})
     assert response.status_code == 200
     page = response.content.decode()
-    assert 'id="doc-KI_1"' in page and 'id="doc-AWB"' in page and 'id="doc-BL"' not in page
-    assert "0306.33" in page
-    assert "hidup" in page  # the form read from the name
+    assert 'id="doc-KI_1"' in page and "0306.33" in page
+    # No form chosen: the name's words do not decide it, both transport documents are listed.
+    assert 'id="doc-AWB"' in page and 'id="doc-BL"' in page
+    live = client.get(
+        "/checklist/", {"q": "kepiting bakau hidup", "destination": "HK", "form": "live"}
+    ).content.decode()
+    assert 'id="doc-AWB"' in live and 'id="doc-BL"' not in live
+    assert "surat muatan udara" in live.lower()  # the air waybill, and why
 
 
 @pytest.mark.django_db
