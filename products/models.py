@@ -478,7 +478,11 @@ class ReadinessRule(models.Model):
     hs_prefix = models.CharField(_("HS prefix"), max_length=6, blank=True)
     forms = models.JSONField(_("commodity forms"), default=list, blank=True)
     destinations = models.ManyToManyField(
-        Country, verbose_name=_("destinations"), related_name="+", blank=True
+        Country,
+        verbose_name=_("destinations"),
+        related_name="+",
+        blank=True,
+        help_text=_("None: every market. Otherwise only shipments to these markets."),
     )
     weight = models.PositiveSmallIntegerField(_("weight"), default=10)
     required = models.BooleanField(
@@ -509,10 +513,27 @@ class ReadinessRule(models.Model):
     )
     #: Which products of the HS prefix the rule is about, by their specification:
     #: ``{"species": "scylla"}``. A product that has not recorded the field is included.
-    applies_when = models.JSONField(_("applies when"), default=dict, blank=True)
+    applies_when = models.JSONField(
+        _("applies when"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            'For example {"species": "scylla"}: only products whose specification says so (or '
+            "does not say). Empty: every product of the HS prefix."
+        ),
+    )
     #: What a specification rule asks: ``[{"field": "carapace_width_cm", "op": ">=",
     #: "value": 12}, ...]``, all of them, or any one where ``any_condition``.
-    conditions = models.JSONField(_("specification conditions"), default=list, blank=True)
+    conditions = models.JSONField(
+        _("specification conditions"),
+        default=list,
+        blank=True,
+        help_text=_(
+            'For example [{"field": "carapace_width_cm", "op": ">", "value": 12}]. The fields '
+            "are the keys of the specification template; op is one of > >= < <= = != set. Keep "
+            "the gap's wording in step with the figures."
+        ),
+    )
     any_condition = models.BooleanField(_("any one condition suffices"), default=False)
 
     class Meta:

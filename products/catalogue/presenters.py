@@ -66,12 +66,17 @@ class Reading:
     def __post_init__(self):
         self.disadvantaged = selectors.disadvantaged_regencies(self.today)
         self.certificate_names = selectors.certificate_types()
+        self.country_names = selectors.countries()
         self.month_bit = selectors.month_bit(self.today)
         self.forms = {k: str(v) for k, v in selectors.forms().items()}
         self.units = {k: str(v) for k, v in Unit.choices}
         # Item URLs are the list URLs plus the id (one reverse() per response, not per item).
         self.api_prefix = self.absolute(reverse("api-catalogue"))
         self.page_prefix = self.absolute(reverse("catalogue:list"))
+
+    def country(self, code: str) -> str:
+        names = self.country_names.get(code, {})
+        return pick(self.language, names.get("id", code), names.get("en", code))
 
     def certificate(self, code: str) -> dict[str, str]:
         names = self.certificate_names.get(code, {})
@@ -115,6 +120,11 @@ def entry_data(entry: dict, reading: Reading) -> dict:
         "available_this_month": bool(months & reading.month_bit),
         "certificates": [
             reading.certificate(code) for code in entry["certificates"].split("|") if code
+        ],
+        "ready_for": [
+            {"code": code, "name": reading.country(code)}
+            for code in entry.get("ready_for", "").split("|")
+            if code
         ],
         "disadvantaged": entry["regency_code"] in reading.disadvantaged,
         "readiness_score": entry["readiness_score"],

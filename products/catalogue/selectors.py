@@ -91,6 +91,7 @@ LIST_COLUMNS = (
     "hs_chapter",
     "form",
     "certificates",
+    "ready_for",
     "available_months",
     "capacity_per_month",
     "unit",

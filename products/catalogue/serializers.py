@@ -186,6 +186,9 @@ class CatalogueItemSerializer(PassThrough):
     available_months = serializers.ListField(child=serializers.IntegerField(min_value=1))
     available_this_month = serializers.BooleanField()
     certificates = CertificateRefSerializer(many=True, help_text="Valid certificates.")
+    ready_for = CertificateRefSerializer(
+        many=True, help_text="Markets it is ready for (ISO code and name), as the facet counts."
+    )
     disadvantaged = serializers.BooleanField()
     readiness_score = serializers.IntegerField()
     export_ready_at = serializers.DateTimeField()

@@ -90,3 +90,11 @@ def test_the_item_page_lists_the_markets_it_is_ready_for_and_its_own(markets, cl
     hong_kong.target_markets.set(["CN"])
     page = client.get(f"/catalogue/{hong_kong.pk}/").content.decode()
     assert 'id="market-CN"' in page and "Form E" in page  # what its own market still needs
+
+
+def test_a_list_item_names_the_markets_it_is_ready_for(markets, api_as, client):
+    hong_kong, _china, _small = markets
+    items = {i["id"]: i for i in api_list(api_as("anonymous"))["results"]}
+    assert [m["code"] for m in items[hong_kong.pk]["ready_for"]] == ["HK"]
+    page = client.get("/catalogue/").content.decode()
+    assert "Ready for:" in page
