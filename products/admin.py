@@ -108,15 +108,15 @@ class SpecificationTemplateAdmin(admin.ModelAdmin):
     search_fields = ["code", "name_id", "name_en"]
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
+        services.save_specification_template(obj)
         tasks.start_readiness_refresh(user=request.user)
 
     def delete_model(self, request, obj):
-        super().delete_model(request, obj)
+        services.delete_specification_templates([obj])
         tasks.start_readiness_refresh(user=request.user)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
-        super().delete_queryset(request, queryset)
+        services.delete_specification_templates(queryset)
         tasks.start_readiness_refresh(user=request.user)
 
 

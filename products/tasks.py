@@ -55,15 +55,7 @@ def refresh_readiness_when_rules_start_or_end() -> bool:
     rules in force differ from those the last one used), recompute every score; also once
     where no recompute ever recorded its rules (after an upgrade brought new rules). Returns
     whether it started one."""
-    last = (
-        BackgroundJob.objects.filter(kind=READINESS_JOB)
-        .exclude(status=BackgroundJob.Status.FAILED)
-        .order_by("-created_at", "-pk")
-        .first()
-    )
-    if last is not None and not last.finished:
-        return False  # one is under way
-    if last is not None and last.result.get("rules") == services.rules_in_force_codes():
+    if not services.readiness_recompute_due(READINESS_JOB):
         return False
     start_readiness_refresh(user=None)
     return True

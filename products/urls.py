@@ -1,7 +1,6 @@
 from django.urls import include, path
 
 from products import views
-from products.readiness import views as readiness_views
 
 app_name = "products"
 urlpatterns = [
@@ -24,7 +23,7 @@ urlpatterns = [
     path("products/<int:pk>/confirm/", views.product_confirm, name="product_confirm"),
     path(
         "products/<int:pk>/specification/",
-        readiness_views.specification_edit,
+        views.specification_edit,
         name="product_specification",
     ),
     path("products/<int:pk>/photos/", views.product_photo_add, name="product_photo_add"),

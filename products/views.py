@@ -54,6 +54,7 @@ from products.models import (
 )
 from products.readiness import presenters as readiness_presenters
 from products.readiness import selectors as readiness_selectors
+from products.readiness.forms import SpecificationForm
 
 PAGE_SIZE = 25
 HISTORY_LIMIT = 200
@@ -570,6 +571,53 @@ def product_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     services.confirm_suggestions(actor=request.user, product=product)
     messages.success(request, _("The suggested values are confirmed."))
     return redirect("products:product_detail", pk=product.pk)
+
+
+@registry_required
+def specification_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    product = _product_or_404(request.user, pk)
+    if not access.can_edit_product(request.user, product):
+        raise PermissionDenied
+    template = readiness_selectors.template_for(product.hs_code_id)
+    if template is None:
+        messages.info(
+            request,
+            _("Products of HS %(code)s record no commodity specification.")
+            % {"code": product.hs_code.dotted},
+        )
+        return redirect("products:product_detail", pk=product.pk)
+    language = active_language()
+    form = SpecificationForm(
+        template, language, request.POST or None, values=product.specification or {}
+    )
+    was = product.status
+    saved = (
+        form_action(
+            form,
+            lambda data: services.save_specification(
+                actor=request.user, product=product, values=data
+            ),
+        )
+        if request.method == "POST"
+        else None
+    )
+    if saved:
+        messages.success(request, _("Specification saved."))
+        if saved.value is not None and saved.value.status != was:
+            messages.warning(
+                request,
+                _(
+                    "The specification breaks a rule that blocks export: the product went "
+                    "back to review. See what is missing under Export readiness."
+                ),
+            )
+        return redirect(reverse("products:product_detail", args=[product.pk]) + "#specification")
+    return render(
+        request,
+        "products/specification_form.html",
+        {"form": form, "product": product, "template_name": template.name_in(language)},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 def _unconfirmed(product: Product) -> list[dict[str, str]]:

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bumdes_export.core.i18n import active_language
-from bumdes_export.reference.models import Country, HsCode
+from bumdes_export.reference.models import HsCode
 from products.readiness import presenters
 from products.readiness import selectors as readiness_selectors
 from products.readiness.serializers import ChecklistParams, ChecklistSerializer
@@ -58,11 +58,15 @@ class Checklist(APIView):
         hs = HsCode.objects.filter(code=data["hs"], level=6).first()
         if hs is None:
             raise ValidationError({"hs": [_("No HS 2022 subheading has this code.")]})
-        destination = Country.objects.filter(code=data["destination"].upper()).first()
+        code = data["destination"].upper()
+        destination = readiness_selectors.destinations().filter(code=code).first()
         if destination is None:
-            raise ValidationError({"destination": [_("No country has this code.")]})
-        if destination.code == "ID":
-            raise ValidationError({"destination": [_("Indonesia is where the goods leave from.")]})
+            message = (
+                _("Indonesia is where the goods leave from.")
+                if code == "ID"
+                else _("No country has this code.")
+            )
+            raise ValidationError({"destination": [message]})
         checklist = readiness_selectors.checklist(
             hs, destination, form=data.get("form", ""), transport=data.get("transport", "")
         )

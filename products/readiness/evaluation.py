@@ -69,6 +69,31 @@ class ProductFacts:
     template_fields: frozenset[str] = frozenset()
 
 
+def assumed_facts(
+    hs_code: str, form: str, destination: str, template_fields: frozenset[str] = frozenset()
+) -> ProductFacts:
+    """A product known only by its code, form and market, everything else taken as in hand:
+    the facts that ask which rules apply to such a shipment, not which are met (the
+    checklist)."""
+    return ProductFacts(
+        hs_code=hs_code,
+        form=form,
+        destinations=frozenset({destination}),
+        valid_certificates=frozenset(),
+        bumdes_nib=True,
+        bumdes_npwp=True,
+        bumdes_legal_entity=True,
+        bumdes_verified=True,
+        has_photo=True,
+        has_price=True,
+        has_capacity=True,
+        has_harvest_calendar=True,
+        has_packaging=True,
+        has_english=True,
+        template_fields=template_fields,
+    )
+
+
 @dataclass(frozen=True)
 class Gap:
     code: str

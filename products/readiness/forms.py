@@ -7,9 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from bumdes_export.reference.models import Country
 from products.models import CommodityForm
-from products.readiness.selectors import Template
+from products.readiness.selectors import Template, destinations
 
 YES_NO_CHOICES = [("", _("Not recorded")), ("yes", _("Yes")), ("no", _("No"))]
 
@@ -73,8 +72,6 @@ class ChecklistForm(forms.Form):
 
     def __init__(self, language: str, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        countries = [
-            (c.code, c.localized_name(language)) for c in Country.objects.exclude(code="ID")
-        ]
+        countries = [(c.code, c.localized_name(language)) for c in destinations()]
         countries.sort(key=lambda pair: pair[1].lower())
         self.fields["destination"].choices = [("", _("Choose a country"))] + countries

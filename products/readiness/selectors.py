@@ -7,15 +7,24 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bumdes_export.reference.models import CertificateType, Country, ExportDocument, HsCode
+from bumdes_export.reference.suggestions import selectors as suggestions
 from products.models import CommodityForm, Product, ReadinessRule
 from products.readiness import markets, specification
-from products.readiness.evaluation import Gap, ProductFacts, RuleSpec, applies, gap_of
+from products.readiness.evaluation import (
+    Gap,
+    ProductFacts,
+    RuleSpec,
+    applies,
+    assumed_facts,
+    gap_of,
+)
 from products.readiness.models import SpecificationTemplate
 
 log = logging.getLogger(__name__)
@@ -259,6 +268,34 @@ class Checklist:
     template: Template | None
 
 
+def destinations() -> QuerySet[Country]:
+    """The countries a shipment can go to: every country but Indonesia, where it leaves from."""
+    return Country.objects.exclude(code="ID")
+
+
+@dataclass(frozen=True)
+class NamedChecklist:
+    checklist: Checklist
+    alternatives: list[Any]  # the other HS subheadings the name could be (suggestions)
+
+
+def named_checklist(
+    name: str, destination: str, *, form: str = "", transport: str = ""
+) -> NamedChecklist | None:
+    """The checklist for a product named in either language (or by its code), read by the HS
+    suggestions: the best subheading, the next ones as alternatives. None when the name says
+    nothing the suggestions read, or the destination is not one. A form is never guessed from
+    the name ("kepiting" is not always fresh)."""
+    found = suggestions.suggest(name).hs
+    country = destinations().filter(code=destination).first()
+    chosen = HsCode.objects.filter(code=found[0].code).first() if found else None
+    if chosen is None or country is None:
+        return None
+    return NamedChecklist(
+        checklist(chosen, country, form=form, transport=transport), list(found[1:])
+    )
+
+
 def transport_for(form: str) -> str:
     """Live products travel by air (domain notes); other forms are not decided by their form."""
     return "air" if form == CommodityForm.LIVE else ""
@@ -279,23 +316,7 @@ def checklist(
     rules = rules_in_force(on)
     chosen = template_for(hs.code)
     # Which rules could apply: a form not given matches every form of a rule (said per item).
-    facts = ProductFacts(
-        hs_code=hs.code,
-        form=form,
-        destinations=frozenset({destination.code}),
-        valid_certificates=frozenset(),
-        bumdes_nib=True,
-        bumdes_npwp=True,
-        bumdes_legal_entity=True,
-        bumdes_verified=True,
-        has_photo=True,
-        has_price=True,
-        has_capacity=True,
-        has_harvest_calendar=True,
-        has_packaging=True,
-        has_english=True,
-        template_fields=chosen.keys if chosen else frozenset(),
-    )
+    facts = assumed_facts(hs.code, form, destination.code, chosen.keys if chosen else frozenset())
     by_certificate: dict[str, list[tuple[RuleSpec, Gap]]] = {}
     rule_gaps: list[Gap] = []
     for rule in rules:

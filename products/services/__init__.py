@@ -50,15 +50,21 @@ from products.services.products import (
 from products.services.readiness import (
     clean_specification,
     delete_readiness_rules,
+    delete_specification_templates,
+    readiness_recompute_due,
     refresh_all_readiness,
     refresh_readiness,
     rules_in_force_codes,
     save_readiness_rule,
+    save_specification_template,
 )
 from products.services.review import people_concerned, send_back_to_review
 
 __all__ = [
     "clean_specification",
+    "delete_specification_templates",
+    "readiness_recompute_due",
+    "save_specification_template",
     "rules_in_force_codes",
     "save_specification",
     "BUMDES_FIELDS",

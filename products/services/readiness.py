@@ -17,11 +17,13 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
+from bumdes_export.core.models import BackgroundJob
 from bumdes_export.notifications.services import notify, translated
 from products import events, selectors
 from products.models import Product, ReadinessRule
 from products.readiness import Readiness, specification
 from products.readiness import selectors as readiness_selectors
+from products.readiness.models import SpecificationTemplate
 from products.services.review import people_concerned
 
 #: Called now and then while every score is recomputed: ``(done, total)``.
@@ -48,6 +50,22 @@ def rules_in_force_codes() -> list[str]:
     """The codes of the rules in force today: a rule whose validity starts or ends changes
     them, and every stored score is stale then (``products.tasks``)."""
     return sorted(rule.code for rule in selectors.active_rules())
+
+
+def readiness_recompute_due(job_kind: str) -> bool:
+    """Whether every score needs recomputing because the rules in force differ from those the
+    last recompute (a ``BackgroundJob`` of ``job_kind``) used: a rule's validity started or
+    ended, or no recompute ever recorded its rules (an upgrade brought new ones). Not while
+    one is under way."""
+    last = (
+        BackgroundJob.objects.filter(kind=job_kind)
+        .exclude(status=BackgroundJob.Status.FAILED)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if last is not None and not last.finished:
+        return False
+    return last is None or last.result.get("rules") != rules_in_force_codes()
 
 
 def blocking_codes(readiness: Readiness) -> list[str]:
@@ -123,6 +141,19 @@ def tell_about_rule_change(moved: list[tuple[Product, int, Readiness]]) -> int:
             link="/registry/products/",
         )
     return len(by_person)
+
+
+def save_specification_template(template: SpecificationTemplate) -> None:
+    """Save a template edited by ministry staff (its fields checked). Every stored score is
+    stale afterwards: the caller starts the recompute, as for rules."""
+    template.full_clean()
+    template.save()
+
+
+def delete_specification_templates(templates: Iterable[SpecificationTemplate]) -> int:
+    ids = [template.pk for template in templates]
+    _total, by_model = SpecificationTemplate.objects.filter(pk__in=ids).delete()
+    return by_model.get(SpecificationTemplate._meta.label, 0)
 
 
 def save_readiness_rule(rule: ReadinessRule) -> None:

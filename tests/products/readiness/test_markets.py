@@ -1,30 +1,21 @@
 """Readiness per destination (pure): which rules apply where, what blocks, what advises."""
 
+from dataclasses import replace
+
 from products.readiness import ProductFacts, RuleSpec, evaluate, markets
+from tests.products.readiness.test_evaluation import LIVE_CRAB
 
 CRAB_FIELDS = frozenset({"species", "carapace_width_cm", "weight_g", "egg_bearing_excluded"})
 
 
 def facts(**changes) -> ProductFacts:
-    base = dict(
-        hs_code="030633",
-        form="live",
-        destinations=frozenset({"HK", "CN"}),
-        valid_certificates=frozenset({"health-fish"}),
-        bumdes_nib=True,
-        bumdes_npwp=True,
-        bumdes_legal_entity=True,
-        bumdes_verified=True,
-        has_photo=True,
-        has_price=True,
-        has_capacity=True,
-        has_harvest_calendar=True,
-        has_packaging=True,
-        has_english=True,
-        template_fields=CRAB_FIELDS,
-    )
-    base.update(changes)
-    return ProductFacts(**base)
+    """The live crab of the evaluation tests, with its KI-1, targeting Hong Kong and China."""
+    base = {
+        "destinations": frozenset({"HK", "CN"}),
+        "valid_certificates": frozenset({"health-fish"}),
+        "template_fields": CRAB_FIELDS,
+    }
+    return replace(LIVE_CRAB, **{**base, **changes})
 
 
 KI1 = RuleSpec("ki1", "certificate", 20, True, hs_prefix="03", certificate_code="health-fish")

@@ -177,3 +177,43 @@ def test_a_rule_starting_today_starts_a_recompute(
     )
     assert check() is True  # the rule is not in force today any more
     assert check() is False
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ([{"key": "w", "kind": "number", "label": "Berat"}], "label"),
+        ([{"key": "w", "kind": "number", "label": {"id": "a", "en": "a"}, "min": "x"}], "number"),
+        (
+            [{"key": "w", "kind": "number", "label": {"id": "a", "en": "a"}, "min": 5, "max": 1}],
+            "min is above max",
+        ),
+        ([{"key": "w", "kind": "number", "label": {"id": "a", "en": "a"}, "help": "x"}], "help"),
+    ],
+)
+def test_a_malformed_template_is_refused_with_its_reason(fields, message):
+    from products.readiness.models import SpecificationTemplate
+
+    template = SpecificationTemplate(
+        code="uji", name_id="Uji", name_en="Test", hs_prefixes=["0901"], fields=fields
+    )
+    with pytest.raises(ValidationError, match=message):
+        services.save_specification_template(template)
+    assert not SpecificationTemplate.objects.filter(code="uji").exists()
+
+
+def test_a_document_asked_for_by_rules_names_its_certificate():
+    from django.db import IntegrityError, transaction
+
+    from bumdes_export.reference.models import ExportDocument
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ExportDocument.objects.create(
+            code="X_DOC",
+            kind="quality",
+            needed="by_rule",
+            name_id="x",
+            name_en="x",
+            issuer_id="x",
+            issuer_en="x",
+        )

@@ -261,3 +261,17 @@ def test_the_readiness_api_gives_the_matrix(api_as, officer_konawe):
     spec = api_as("officer_konawe").get(f"/api/v1/products/{product.pk}/specification/").json()
     assert spec["template"] == "kepiting-rajungan"
     assert spec["values"]["carapace_width_cm"] == 13
+
+
+def test_the_specification_api_refuses_what_is_not_an_object(api_as, officer_konawe):
+    product = crab(officer_konawe)
+    api = api_as("officer_konawe")
+    for body in (["scylla"], "scylla"):
+        response = api.put(f"/api/v1/products/{product.pk}/specification/", body, format="json")
+        assert response.status_code == 400
+    response = api.put(
+        f"/api/v1/products/{product.pk}/specification/", {"colour": "red"}, format="json"
+    )
+    assert response.status_code == 400 and "colour" in response.json()
+    product.refresh_from_db()
+    assert product.specification == {}
