@@ -34,6 +34,11 @@ class MatchmakingConfig(AppConfig):
         receivers.connect()
         # ... and, with the deals' events, keep the dashboard's tallies counted.
         oversight_receivers.connect()
+        # The dashboard's shipments read before a web process takes its first request.
+        from bumdes_export.core import warmup
+        from matchmaking.oversight import shipments
+
+        warmup.register(shipments.prepare)
         # Its links in the navigation and on the home page.
         navigation.register_links()
         # The kinds of notification matchmaking sends, named for the inbox's filter.

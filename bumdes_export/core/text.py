@@ -27,3 +27,15 @@ def similarity(a: str, b: str) -> float:
     """pg_trgm's ``similarity``: shared trigrams over all trigrams of the two words."""
     ta, tb = trigrams(a), trigrams(b)
     return len(ta & tb) / len(ta | tb) if ta or tb else 0.0
+
+
+#: What ends a clipped text.
+ELLIPSIS = "…"
+
+
+def clip(text: str, length: int) -> str:
+    """``text`` cut to ``length`` characters with an ellipsis when longer (Django's
+    ``Truncator(text).chars(length)`` for plain text, without its cost: labels of whole
+    groupings are clipped per page)."""
+    text = unicodedata.normalize("NFC", text)
+    return text if len(text) <= length else text[: length - len(ELLIPSIS)] + ELLIPSIS

@@ -3,9 +3,14 @@
 Left to the first request, a fresh process imports every view module (the URL patterns), loads
 each language's translations and compiles the templates of the pages: about 350 ms here, paid
 by whoever comes first after a restart. The WSGI module calls ``warm_up`` as the process starts.
+Apps add their own steps with ``register`` (the dashboard reads its shipments' ledger): a step
+that fails is logged and the process starts anyway.
 """
 
 from __future__ import annotations
+
+import logging
+from collections.abc import Callable
 
 from django.conf import settings
 from django.template.loader import get_template
@@ -14,6 +19,16 @@ from django.utils import translation
 
 #: Templates nearly every page extends or includes.
 TEMPLATES = ("base.html", "includes/form_fields.html")
+#: What the apps registered to do before a process takes its first request.
+STEPS: list[Callable[[], object]] = []
+
+logger = logging.getLogger(__name__)
+
+
+def register(step: Callable[[], object]) -> None:
+    """Run ``step`` as each web process starts (once, however often registered)."""
+    if step not in STEPS:
+        STEPS.append(step)
 
 
 def warm_up() -> None:
@@ -23,3 +38,8 @@ def warm_up() -> None:
             translation.gettext("Home")
     for name in TEMPLATES:
         get_template(name)
+    for step in STEPS:
+        try:
+            step()
+        except Exception:  # a process that could not get ready still serves
+            logger.exception("Getting ready failed: %s", getattr(step, "__name__", step))

@@ -21,6 +21,7 @@ from matchmaking.oversight import selectors, tallies
 from products.catalogue.selectors import shared_cache
 
 T = TypeVar("T")
+NEVER = tallies.NEVER
 #: How long an entry is kept at most (the hourly count moves the generation anyway).
 SECONDS = 3600
 
@@ -28,8 +29,7 @@ SECONDS = 3600
 def generation(counted: datetime | None = None) -> str:
     """What the entries kept now are valid for: the time the country's tallies were added up
     (``counted``, when the caller has read it already)."""
-    counted = counted or tallies.counted_at()
-    return counted.isoformat() if counted else "never"
+    return tallies.count_time(counted or tallies.counted_at())
 
 
 def reader_key(user: AnyUser) -> str:

@@ -128,3 +128,20 @@ class RegionTally(models.Model):
 
     def __str__(self) -> str:
         return self.code or "ID"
+
+
+class ShipmentLedger(models.Model):
+    """Every shipment as columns (``matchmaking.oversight.ledger``), written for one count time
+    of the tallies (``generation``) by whoever counts them; the dashboard adds up any period
+    from it. Only the latest is kept."""
+
+    generation = models.CharField(_("count time"), max_length=40, unique=True)
+    built_at = models.DateTimeField(_("written at"), auto_now_add=True)
+    columns = models.BinaryField(_("columns"))
+
+    class Meta:
+        verbose_name = _("shipment ledger")
+        verbose_name_plural = _("shipment ledgers")
+
+    def __str__(self) -> str:
+        return self.generation

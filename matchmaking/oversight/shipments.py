@@ -12,14 +12,14 @@ from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Substr, TruncMonth
-from django.utils.text import Truncator
 from django.utils.translation import ngettext
 
+from bumdes_export.core.text import clip
 from bumdes_export.reference.models import Country, HsCode, Region
 from exporters.models import Organisation
 from matchmaking.access import AnyUser
 from matchmaking.deals.models import Shipment
-from matchmaking.oversight import cache
+from matchmaking.oversight import cache, ledger
 from matchmaking.oversight.selectors import reading_region
 from products.models import Bumdes
 
@@ -95,7 +95,7 @@ def _totals(
 
 def _hs_labels(codes: list[str]) -> dict[str, str]:
     return {
-        code: f"{code} {Truncator(description).chars(60)}"
+        code: f"{code} {clip(description, 60)}"
         for code, description in HsCode.objects.filter(code__in=codes).values_list(
             "code", "description"
         )
@@ -110,13 +110,17 @@ def by_heading(qs: QuerySet[Shipment]) -> list[Total]:
     return _totals(qs, Substr("hs_code_id", 1, 4), _hs_labels)
 
 
-def by_destination(qs: QuerySet[Shipment], language: str) -> list[Total]:
+def _country_labels(language: str) -> Callable[[list[str]], dict[str, str]]:
     name = "name_id" if language.startswith("id") else "name_en"
 
     def labels(codes: list[str]) -> dict[str, str]:
         return dict(Country.objects.filter(code__in=codes).values_list("code", name))
 
-    return _totals(qs, F("destination_id"), labels)
+    return labels
+
+
+def by_destination(qs: QuerySet[Shipment], language: str) -> list[Total]:
+    return _totals(qs, F("destination_id"), _country_labels(language))
 
 
 def _region_labels(codes: list[str]) -> dict[str, str]:
@@ -149,11 +153,15 @@ def _top(qs: QuerySet[Shipment], key: str, model: Any, name: str, limit: int) ->
     ]
 
 
-def top_bumdes(qs: QuerySet[Shipment], limit: int = 5) -> list[Total]:
+#: How many BUMDes and organisations the top lists name.
+TOP = 5
+
+
+def top_bumdes(qs: QuerySet[Shipment], limit: int = TOP) -> list[Total]:
     return _top(qs, "bumdes_id", Bumdes, "name", limit)
 
 
-def top_organisations(qs: QuerySet[Shipment], limit: int = 5) -> list[Total]:
+def top_organisations(qs: QuerySet[Shipment], limit: int = TOP) -> list[Total]:
     return _top(qs, "organisation_id", Organisation, "legal_name", limit)
 
 
@@ -203,6 +211,93 @@ def all_groupings(qs: QuerySet[Shipment], language: str) -> dict[str, list[Total
     }
 
 
+# --- the same from the ledger (``ledger``) -----------------------------------------------------
+
+
+def _ledger_rows(user: AnyUser, period: Period, region: str, generation: str) -> Any:
+    """The ledger and the mask of the shipments the reader sees in the period and region; None
+    where the ledger cannot narrow to them (a region smaller than a regency: the database
+    answers) or nothing was counted yet."""
+    within = reading_region(user, region)
+    if within is None or len(within) not in ledger.LEDGER_REGIONS or generation == cache.NEVER:
+        return None
+    held = ledger.ledger(generation)
+    return held, held.mask(period.start, period.end, within)
+
+
+def _from_sums(
+    rows: list[tuple[Any, int, int, int, int]], labels: Any = None, limit: int | None = None
+) -> list[Total]:
+    """Totals from the ledger's sums, ordered as the database orders them: largest value
+    first, then by key."""
+    ordered = sorted(rows, key=lambda row: (-row[2], row[0]))[:limit]
+    names = labels([str(row[0]) for row in ordered]) if labels else {}
+    return [
+        Total(
+            str(key),
+            names.get(str(key), str(key)),
+            n,
+            ledger.money(cents),
+            ledger.volume(kg),
+            ledger.volume(litres),
+        )
+        for key, n, cents, kg, litres in ordered
+    ]
+
+
+def _coded_sums(held: ledger.Ledger, keep: Any, column: str, codes: Any) -> list[Any]:
+    return [
+        (str(codes[k]), *rest) for k, *rest in ledger.sums_by(held, keep, getattr(held, column))
+    ]
+
+
+def _ledger_top(held: ledger.Ledger, keep: Any, group: str) -> list[Total]:
+    model, name = (Bumdes, "name") if group == "bumdes" else (Organisation, "legal_name")
+    top = _from_sums(ledger.sums_by(held, keep, getattr(held, group)), limit=TOP)
+    names = dict(model.objects.filter(pk__in=[int(t.key) for t in top]).values_list("pk", name))
+    return [
+        Total(
+            t.key, names.get(int(t.key), t.key), t.shipments, t.value_usd, t.volume_kg, t.volume_l
+        )
+        for t in top
+    ]
+
+
+def _ledger_grouping(
+    held: ledger.Ledger, keep: Any, group: str, language: str, headings: list[Total] | None = None
+) -> list[Total]:
+    """One grouping from the ledger (``headings`` when counted already, for the chapters)."""
+    if group in ("chapter", "heading"):
+        if headings is None:
+            headings = _from_sums(_coded_sums(held, keep, "heading", held.headings), _hs_labels)
+        return headings if group == "heading" else _fold(headings, lambda k: k[:2], _hs_labels)
+    if group == "destination":
+        return _from_sums(
+            _coded_sums(held, keep, "destination", held.destinations), _country_labels(language)
+        )
+    if group == "province":
+        return _from_sums(_coded_sums(held, keep, "province", held.provinces), _region_labels)
+    if group == "month":
+        return sorted(
+            _from_sums(_coded_sums(held, keep, "month", held.months)), key=lambda t: t.key
+        )
+    return _ledger_top(held, keep, group)
+
+
+def _ledger_groupings(held: ledger.Ledger, keep: Any, language: str) -> dict[str, list[Total]]:
+    """Every grouping from the ledger: what ``all_groupings`` gives from the database."""
+    headings = _ledger_grouping(held, keep, "heading", language)
+    return {group: _ledger_grouping(held, keep, group, language, headings) for group in GROUPINGS}
+
+
+def prepare() -> None:
+    """Read the ledger of the tallies' count time into this process (as a web process starts:
+    the first dashboard request after a restart finds it)."""
+    generation = cache.generation()
+    if generation != cache.NEVER:
+        ledger.ledger(generation)
+
+
 def grouped(qs: QuerySet[Shipment], group: str, language: str) -> list[Total]:
     """The totals of one grouping by its name (``GROUPINGS``)."""
     if group == "destination":
@@ -233,13 +328,16 @@ def totals(
 ) -> list[Total]:
     """The totals of one grouping of the shipments the reader sees in the period (and region),
     kept in the dashboard's cache."""
+    generation = kept_for or cache.generation()
+
+    def count() -> list[Total]:
+        held = _ledger_rows(user, period, region, generation)
+        if held is None:
+            return grouped(shipments_in(user, period, region=region), group, language)
+        return _ledger_grouping(*held, group, language)
+
     parts = (cache.reader_key(user), region, period.start, period.end, group, language[:2])
-    return cache.remembered(
-        "shipments",
-        parts,
-        lambda: grouped(shipments_in(user, period, region=region), group, language),
-        kept_for=kept_for,
-    )
+    return cache.remembered("shipments", parts, count, kept_for=generation)
 
 
 #: The groups a page shows of a grouping that can be long (the rest as one "other" row); the
@@ -279,13 +377,16 @@ def figures(
 ) -> dict[str, list[Total]]:
     """Every grouping of the shipments the reader sees in the period (and region), the long
     ones shortened for a page."""
+    generation = kept_for or cache.generation()
+
+    def count() -> dict[str, list[Total]]:
+        held = _ledger_rows(user, period, region, generation)
+        if held is None:
+            return all_groupings(shipments_in(user, period, region=region), language)
+        return _ledger_groupings(*held, language)
+
     parts = (cache.reader_key(user), region, period.start, period.end, language[:2])
-    figures = cache.remembered(
-        "shipments-all",
-        parts,
-        lambda: all_groupings(shipments_in(user, period, region=region), language),
-        kept_for=kept_for,
-    )
+    figures = cache.remembered("shipments-all", parts, count, kept_for=generation)
     return {
         group: shortened(rows) if group in SHORTENED else rows for group, rows in figures.items()
     }

@@ -2,20 +2,37 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django import template
+from django.utils.safestring import SafeString
+
+from matchmaking.oversight import bars
 
 register = template.Library()
-
-#: The width of a full bar, in the charts' own units.
-BAR_WIDTH = 300.0
+register.filter("share", bars.share)
 
 
-@register.filter
-def share(value: float | int | None, top: float | int | None) -> float:
-    """A bar's length: ``value`` as a share of ``top`` of the full bar width."""
-    if not value or not top:
-        return 0.0
-    return round(BAR_WIDTH * float(value) / float(top), 1)
+@register.simple_tag(takes_context=True)
+def bar_chart(
+    context: template.Context,
+    rows: Sequence[bars.Row],
+    chart_id: str,
+    title: str,
+    key_title: str,
+    export_name: str,
+) -> SafeString:
+    """``{% bar_chart rows chart_id title key_title export_name %}``: a bar chart with its
+    table and downloads (``matchmaking.oversight.bars``), the downloads with the context's
+    ``query``."""
+    return bars.bar_chart(
+        rows,
+        chart_id=chart_id,
+        title=str(title),
+        key_title=str(key_title),
+        export_name=export_name,
+        query=str(context.get("query", "")),
+    )
 
 
 @register.filter

@@ -30,3 +30,33 @@ def test_the_wsgi_module_readies_the_process_before_any_request():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "True", "True"]
+
+
+def test_the_apps_steps_run_and_one_that_fails_does_not_stop_the_process(monkeypatch, caplog):
+    from bumdes_export.core import warmup
+
+    ran = []
+    monkeypatch.setattr(warmup, "STEPS", [])
+
+    def broken():
+        raise ConnectionError("database away")
+
+    warmup.register(broken)
+    warmup.register(lambda: ran.append("after"))
+    warmup.register(broken)  # once, however often registered
+    warmup.warm_up()
+    assert ran == ["after"]
+    assert len(warmup.STEPS) == 2
+    assert "Getting ready failed: broken" in caplog.text
+
+
+def test_matchmaking_reads_the_dashboards_ledger_as_a_process_starts(db):
+    from bumdes_export.core import warmup
+    from matchmaking.oversight import ledger, shipments, tallies
+
+    assert shipments.prepare in warmup.STEPS
+    ledger.forget()
+    tallies.refresh_all()
+    warmup.warm_up()
+    assert ledger._held is not None and ledger._held[0] == tallies.count_time(tallies.counted_at())
+    ledger.forget()

@@ -13,7 +13,8 @@
    miss. Written with ``COPY``; every row hangs off a BUMDes, organisation or forum marked
    ``MARKER`` (or the bench user), and ``_clean`` deletes them all.
    Then counts the dashboard's tallies (``matchmaking.oversight.tallies.refresh_all``, what the
-   hourly task and the change events keep in a running portal; ``tallies_seconds``). They are
+   hourly task and the change events keep in a running portal; ``tallies_seconds``), which
+   writes the shipments' ledger (``matchmaking.oversight.ledger``) with them. They are
    data, not a cache: the cold requests below find them counted, as a restarted portal would.
 2. Serves the portal with gunicorn (``--workers``, 3 by default; ``DEBUG=0``, static files
    collected into a temporary directory as in production) and signs in as a ministry user
@@ -95,7 +96,8 @@ from matchmaking.management.commands.bench_matching import (
     _copy,
     zipf_weights,
 )
-from matchmaking.oversight import tallies
+from matchmaking.oversight import cache as oversight_cache
+from matchmaking.oversight import ledger, tallies
 from matchmaking.oversight.models import RegionTally
 from products.catalogue.selectors import forget_shared_cache, shared_cache
 from products.management.commands.bench_catalogue import free_port, percentile
@@ -306,6 +308,9 @@ class Command(BaseCommand):
             self._say(f"Generated in {timings['generate_seconds']} s.")
         if options["reuse"] and RegionTally.objects.filter(code="").exists():
             self._say("Reusing the tallies counted by an earlier run (--reuse).")
+            # Kept with the tallies (an earlier run's code may have counted without it).
+            ledger.ledger(oversight_cache.generation())
+            ledger.forget()
         else:
             # What the hourly task and the change events keep in a running portal.
             self._say("Counting the dashboard's tallies (every regency, then the provinces) …")

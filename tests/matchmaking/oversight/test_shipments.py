@@ -10,49 +10,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from bumdes_export.reference.models import Country
 from matchmaking.deals import services as deal_services
 from matchmaking.oversight import shipments as figures
 from tests.matchmaking.deals.conftest import shipment_data
-
-
-@pytest.fixture
-def shipped(world, org_a, org_b, ministry):
-    crab = deal_services.open_outside_deal(actor=ministry, product=world.crab, organisation=org_a)
-    oil = deal_services.open_outside_deal(actor=ministry, product=world.oil, organisation=org_b)
-    donggala = deal_services.open_outside_deal(
-        actor=ministry, product=world.donggala_crab, organisation=org_b
-    )
-    record = deal_services.record_shipment
-    record(actor=ministry, deal=crab, data=shipment_data(shipped_on=date(2026, 10, 5)))
-    record(
-        actor=ministry,
-        deal=crab,
-        data=shipment_data(
-            shipped_on=date(2026, 11, 20), quantity=Decimal(240), value_usd=Decimal(3000)
-        ),
-    )
-    record(
-        actor=ministry,
-        deal=oil,
-        data=shipment_data(
-            shipped_on=date(2026, 11, 2),
-            quantity=Decimal(120),
-            value_usd=Decimal(1800),
-            destination=Country.objects.get(code="JP"),
-        ),
-    )
-    record(
-        actor=ministry,
-        deal=donggala,
-        data=shipment_data(
-            shipped_on=date(2026, 11, 3),
-            quantity=Decimal(80),
-            value_usd=Decimal(900),
-            destination=Country.objects.get(code="SG"),
-        ),
-    )
-    return world
 
 
 def _by_key(totals):
@@ -108,7 +68,7 @@ def test_every_bar_fits_its_chart_and_the_largest_is_full(shipped, as_role, mini
     import re
 
     from matchmaking.deals.models import Deal
-    from matchmaking.templatetags.charts import BAR_WIDTH
+    from matchmaking.oversight.bars import BAR_WIDTH
 
     oil = Deal.objects.get(product=shipped.oil)
     deal_services.record_shipment(
