@@ -39,6 +39,9 @@ class MatchmakingConfig(AppConfig):
         from matchmaking.oversight import shipments
 
         warmup.register(shipments.prepare)
+        warmup.register_templates(
+            "matchmaking/oversight/dashboard.html", "matchmaking/oversight/province.html"
+        )
         # Its links in the navigation and on the home page.
         navigation.register_links()
         # The kinds of notification matchmaking sends, named for the inbox's filter.

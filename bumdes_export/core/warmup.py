@@ -14,11 +14,11 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.template.loader import get_template
-from django.urls import get_resolver
+from django.urls import URLResolver, get_resolver
 from django.utils import translation
 
-#: Templates nearly every page extends or includes.
-TEMPLATES = ("base.html", "includes/form_fields.html")
+#: Templates nearly every page extends or includes (apps add theirs: ``register_templates``).
+TEMPLATES = ["base.html", "includes/form_fields.html"]
 #: What the apps registered to do before a process takes its first request.
 STEPS: list[Callable[[], object]] = []
 
@@ -31,11 +31,26 @@ def register(step: Callable[[], object]) -> None:
         STEPS.append(step)
 
 
+def register_templates(*names: str) -> None:
+    """Compile these templates as each web process starts."""
+    TEMPLATES.extend(name for name in names if name not in TEMPLATES)
+
+
+def _reversible(resolver: URLResolver) -> None:
+    """Build what ``reverse`` reads, for the active language, in the resolver and in each
+    namespace under it (each builds its own on first use)."""
+    resolver.reverse_dict  # noqa: B018
+    for _prefix, inner in resolver.namespace_dict.values():
+        _reversible(inner)
+
+
 def warm_up() -> None:
-    get_resolver().url_patterns  # noqa: B018 - imports the URLconf and every view module
+    resolver = get_resolver()
+    resolver.url_patterns  # noqa: B018 - imports the URLconf and every view module
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
             translation.gettext("Home")
+            _reversible(resolver)
     for name in TEMPLATES:
         get_template(name)
     for step in STEPS:

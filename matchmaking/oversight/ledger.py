@@ -189,10 +189,11 @@ def forget() -> None:
 
 
 def sums_by(
-    held: Ledger, keep: np.ndarray, keys: np.ndarray
+    held: Ledger, keep: np.ndarray, keys: np.ndarray, limit: int | None = None
 ) -> list[tuple[int, int, int, int, int]]:
     """(key, shipments, cents, kg thousandths, litre thousandths) per key among the kept rows,
-    keys being non-negative integers."""
+    keys being non-negative integers; with ``limit``, only the first ``limit`` by value (largest
+    first, then by key), chosen before any of them becomes a Python object."""
     chosen = keys[keep]
     if not len(chosen):
         return []
@@ -208,6 +209,9 @@ def sums_by(
         return totals
 
     cents, kg, litres = added(held.usd_cents), added(held.kg_thousandths), added(held.l_thousandths)
+    if limit is not None:
+        first = np.lexsort((groups, -cents))[:limit]
+        groups, count, cents, kg, litres = (a[first] for a in (groups, count, cents, kg, litres))
     return [
         (int(g), int(n), int(c), int(k), int(li))
         for g, n, c, k, li in zip(groups, count, cents, kg, litres, strict=True)

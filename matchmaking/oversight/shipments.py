@@ -253,7 +253,7 @@ def _coded_sums(held: ledger.Ledger, keep: Any, column: str, codes: Any) -> list
 
 def _ledger_top(held: ledger.Ledger, keep: Any, group: str) -> list[Total]:
     model, name = (Bumdes, "name") if group == "bumdes" else (Organisation, "legal_name")
-    top = _from_sums(ledger.sums_by(held, keep, getattr(held, group)), limit=TOP)
+    top = _from_sums(ledger.sums_by(held, keep, getattr(held, group), limit=TOP))
     names = dict(model.objects.filter(pk__in=[int(t.key) for t in top]).values_list("pk", name))
     return [
         Total(

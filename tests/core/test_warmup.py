@@ -60,3 +60,19 @@ def test_matchmaking_reads_the_dashboards_ledger_as_a_process_starts(db):
     warmup.warm_up()
     assert ledger._held is not None and ledger._held[0] == tallies.count_time(tallies.counted_at())
     ledger.forget()
+
+
+def test_urls_can_be_reversed_and_the_dashboard_compiled_without_waiting(db):
+    from django.urls import get_resolver
+    from django.utils import translation
+
+    from bumdes_export.core import warmup
+
+    assert "matchmaking/oversight/dashboard.html" in warmup.TEMPLATES
+    warmup.warm_up()
+    resolver = get_resolver()
+    for code in ("id", "en"):
+        with translation.override(code):
+            assert code in resolver._reverse_dict  # built for each language already
+            _prefix, oversight = resolver.namespace_dict["oversight"]
+            assert code in oversight._reverse_dict  # and in each namespace

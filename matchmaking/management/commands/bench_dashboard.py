@@ -23,7 +23,9 @@
    (``/dashboard/?year=&shipped_from=&shipped_until=``), ``province``
    (``/dashboard/provinces/<code>/?...``), ``funnel`` (``/api/v1/dashboard/funnel/?region=``,
    the country or a province: the funnel takes no period) and ``shipments`` (``/api/v1/dashboard/shipments/?group=&shipped_from=
-   &shipped_until=&region=``): ``--requests`` requests each, first with 1 client, then with
+   &shipped_until=&region=``), and as a yardstick ``inbox`` (``/notifications/``, the lightest
+   page a signed-in user opens: what the clients and the machine cost any page; every request
+   but the first warm): ``--requests`` requests each, first with 1 client, then with
    ``--clients`` (10) threads. Every (view, clients) phase starts from cleared caches (Django's
    cache and the shared cache, which hold the dashboard's kept shipment totals and page parts)
    and a restarted gunicorn. A request is **cold** when
@@ -106,8 +108,11 @@ from products.models import Product
 MARKER = "bench-dashboard"  # Bumdes.business_units, Organisation.description, Forum.description
 BENCH_USER = "bench-dashboard"
 ROOT = Path(settings.BASE_DIR)
-VIEWS = ("shipments", "funnel", "province", "dashboard")  # measured in this order
-REPORT_ORDER = ("dashboard", "province", "funnel", "shipments")
+VIEWS = ("inbox", "shipments", "funnel", "province", "dashboard")  # measured in this order
+REPORT_ORDER = ("dashboard", "province", "funnel", "shipments", "inbox")
+#: The yardstick: the lightest page a signed-in user opens (the notifications inbox), measured
+#: like the dashboard's views, shows what the clients and the machine cost any page.
+YARDSTICK_URL = "/notifications/"
 NEW_FILTER_SHARE = 0.35  # of a phase's requests, how many bring a filter not asked before
 SHIPMENT_GROUPS = (
     "chapter",
@@ -1508,6 +1513,8 @@ class Command(BaseCommand):
             return out
 
         def new_url(view: str) -> str:
+            if view == "inbox":
+                return YARDSTICK_URL
             if view == "dashboard":
                 return f"/dashboard/?{urlencode({'year': rng.choice(years), **period()})}"
             if view == "province":
