@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from statistics import median
 from typing import Any, TypeVar
 
@@ -447,7 +448,18 @@ def turnaround(provider: Organisation) -> Turnaround:
 
 def turnaround_of(requests: QuerySet[ServiceRequest]) -> Turnaround:
     """The turnaround of any set of requests (a provider's, a region's, one service's)."""
-    rows = list(requests.values_list("created_at", "answered_at", "completed_at"))
+    return turnaround_of_times(list(requests.values_list(*TURNAROUND_TIMES)))
+
+
+#: The times of a request a turnaround is counted from.
+TURNAROUND_TIMES = ("created_at", "answered_at", "completed_at")
+
+
+def turnaround_of_times(
+    rows: list[tuple[datetime, datetime | None, datetime | None]],
+) -> Turnaround:
+    """The turnaround of requests given by their ``TURNAROUND_TIMES`` (made, answered,
+    completed)."""
     to_answer = [(a - c).total_seconds() / 3600 for c, a, _done in rows if a is not None]
     to_complete = [(d - c).total_seconds() / 86400 for c, _a, d in rows if d is not None]
     return Turnaround(

@@ -4,12 +4,13 @@ loop because a page draws seven of them, up to 120 rows, for every new period as
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Protocol
 
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
-from django.utils.formats import localize
+from django.utils.formats import get_format, localize
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
@@ -64,7 +65,24 @@ def _chart(rows: Sequence[Row], title: str) -> str:
 NO_ROWS = '<tr><td colspan="5">–</td></tr>'
 
 
+def _grouping() -> Callable[[object, int], str]:
+    """``floatformat:"<places>g"`` in the active language (grouped thousands, rounded half up),
+    its separators read once for a whole table."""
+    decimal_mark = str(get_format("DECIMAL_SEPARATOR"))
+    thousands = str(get_format("THOUSAND_SEPARATOR"))
+    if get_format("NUMBER_GROUPING") != 3:  # a grouping Python's format does not write
+        return lambda value, places: str(floatformat(value, f"{places}g"))
+
+    def grouped(value: object, places: int) -> str:
+        exact = Decimal(str(value or 0)).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+        written = f"{exact:,.{places}f}"
+        return written.replace(",", "\0").replace(".", decimal_mark).replace("\0", thousands)
+
+    return grouped
+
+
 def _table(rows: Sequence[Row], title: str, key_title: str) -> str:
+    number = _grouping()
     head = "".join(
         f'<th class="num">{escape(name)}</th>'
         for name in (gettext("Shipments"), gettext("kg"), gettext("litres"), gettext("USD"))
@@ -72,9 +90,9 @@ def _table(rows: Sequence[Row], title: str, key_title: str) -> str:
     body = "".join(
         f'<tr data-key="{escape(row.key)}"><td>{escape(row.label)}</td>'
         f'<td class="num">{localize(row.shipments)}</td>'
-        f'<td class="num">{floatformat(row.volume_kg, "0g")}</td>'
-        f'<td class="num">{floatformat(row.volume_l, "0g")}</td>'
-        f'<td class="num">{floatformat(row.value_usd, "2g")}</td></tr>'
+        f'<td class="num">{number(row.volume_kg, 0)}</td>'
+        f'<td class="num">{number(row.volume_l, 0)}</td>'
+        f'<td class="num">{number(row.value_usd, 2)}</td></tr>'
         for row in rows
     )
     return (

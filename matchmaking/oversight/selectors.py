@@ -168,15 +168,18 @@ def _status(code: str, name: str, target: int, row: dict[str, int]) -> ProvinceS
     return status
 
 
-def province_statuses(user: Reader, year: int) -> list[ProvinceStatus]:
-    """Every province the reader sees, with its figures, its target for ``year`` and, where it
-    falls short, what it is missing."""
-    provinces = list(visible_provinces(user).values_list("code", "name"))
-    if not provinces:
+def province_statuses(user: Reader, year: int, code: str = "") -> list[ProvinceStatus]:
+    """Every province the reader sees (or the one of ``code``), with its figures, its target for
+    ``year`` and, where it falls short, what it is missing."""
+    provinces = visible_provinces(user)
+    if code:
+        provinces = provinces.filter(code=code)
+    named = list(provinces.values_list("code", "name"))
+    if not named:
         return []
-    figures = region_figures(user, 2)
-    targets = targets_for(year, [code for code, _name in provinces])
-    return [_status(code, name, targets[code], figures.get(code, {})) for code, name in provinces]
+    figures = region_figures(user, 2, within=code)
+    targets = targets_for(year, [code for code, _name in named])
+    return [_status(code, name, targets[code], figures.get(code, {})) for code, name in named]
 
 
 def regency_statuses(user: AnyUser, province: Region, year: int) -> list[ProvinceStatus]:

@@ -14,12 +14,11 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Substr, TruncMonth
 from django.utils.translation import ngettext
 
-from bumdes_export.core.text import clip
-from bumdes_export.reference.models import Country, HsCode, Region
 from exporters.models import Organisation
 from matchmaking.access import AnyUser
 from matchmaking.deals.models import Shipment
 from matchmaking.oversight import cache, ledger
+from matchmaking.oversight import labels as reference_names
 from matchmaking.oversight.selectors import reading_region
 from products.models import Bumdes
 
@@ -93,42 +92,20 @@ def _totals(
     ]
 
 
-def _hs_labels(codes: list[str]) -> dict[str, str]:
-    return {
-        code: f"{code} {clip(description, 60)}"
-        for code, description in HsCode.objects.filter(code__in=codes).values_list(
-            "code", "description"
-        )
-    }
-
-
 def by_chapter(qs: QuerySet[Shipment]) -> list[Total]:
-    return _totals(qs, Substr("hs_code_id", 1, 2), _hs_labels)
+    return _totals(qs, Substr("hs_code_id", 1, 2), reference_names.hs)
 
 
 def by_heading(qs: QuerySet[Shipment]) -> list[Total]:
-    return _totals(qs, Substr("hs_code_id", 1, 4), _hs_labels)
-
-
-def _country_labels(language: str) -> Callable[[list[str]], dict[str, str]]:
-    name = "name_id" if language.startswith("id") else "name_en"
-
-    def labels(codes: list[str]) -> dict[str, str]:
-        return dict(Country.objects.filter(code__in=codes).values_list("code", name))
-
-    return labels
+    return _totals(qs, Substr("hs_code_id", 1, 4), reference_names.hs)
 
 
 def by_destination(qs: QuerySet[Shipment], language: str) -> list[Total]:
-    return _totals(qs, F("destination_id"), _country_labels(language))
-
-
-def _region_labels(codes: list[str]) -> dict[str, str]:
-    return dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+    return _totals(qs, F("destination_id"), reference_names.countries(language))
 
 
 def by_province(qs: QuerySet[Shipment]) -> list[Total]:
-    return _totals(qs, Substr("village_id", 1, 2), _region_labels)
+    return _totals(qs, Substr("village_id", 1, 2), reference_names.provinces)
 
 
 def by_month(qs: QuerySet[Shipment]) -> list[Total]:
@@ -201,10 +178,10 @@ def all_groupings(qs: QuerySet[Shipment], language: str) -> dict[str, list[Total
     ]
     months = _fold(pairs, lambda key: key.split("|")[1][:7])
     return {
-        "chapter": _fold(headings, lambda key: key[:2], _hs_labels),
+        "chapter": _fold(headings, lambda key: key[:2], reference_names.hs),
         "heading": headings,
         "destination": by_destination(qs, language),
-        "province": _fold(pairs, lambda key: key.split("|")[0], _region_labels),
+        "province": _fold(pairs, lambda key: key.split("|")[0], reference_names.provinces),
         "month": sorted(months, key=lambda t: t.key),
         "bumdes": top_bumdes(qs),
         "organisation": top_organisations(qs),
@@ -269,14 +246,21 @@ def _ledger_grouping(
     """One grouping from the ledger (``headings`` when counted already, for the chapters)."""
     if group in ("chapter", "heading"):
         if headings is None:
-            headings = _from_sums(_coded_sums(held, keep, "heading", held.headings), _hs_labels)
-        return headings if group == "heading" else _fold(headings, lambda k: k[:2], _hs_labels)
+            headings = _from_sums(
+                _coded_sums(held, keep, "heading", held.headings), reference_names.hs
+            )
+        return (
+            headings if group == "heading" else _fold(headings, lambda k: k[:2], reference_names.hs)
+        )
     if group == "destination":
         return _from_sums(
-            _coded_sums(held, keep, "destination", held.destinations), _country_labels(language)
+            _coded_sums(held, keep, "destination", held.destinations),
+            reference_names.countries(language),
         )
     if group == "province":
-        return _from_sums(_coded_sums(held, keep, "province", held.provinces), _region_labels)
+        return _from_sums(
+            _coded_sums(held, keep, "province", held.provinces), reference_names.provinces
+        )
     if group == "month":
         return sorted(
             _from_sums(_coded_sums(held, keep, "month", held.months)), key=lambda t: t.key

@@ -21,6 +21,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.db.models import Count, Q
+from django.db.models.functions import Length
 from django.utils import timezone
 
 from matchmaking.deals.models import Shipment
@@ -237,13 +238,16 @@ def figures_of(code: str, *, tallies: tuple[str, ...] = TALLIES) -> Figures:
 def counts_by_region(length: int, within: str = COUNTRY) -> dict[str, Figures]:
     """The counts (no JSON tallies) of every tallied region of code length ``length`` (2 or 5)
     inside ``within`` (a region code of a shorter length, "" the country)."""
-    rows = RegionTally.objects.only(*COUNTS, "refreshed_at")
+    rows = (
+        RegionTally.objects.annotate(code_length=Length("code"))
+        .filter(code_length=length)
+        .only(*COUNTS, "refreshed_at")
+    )
     if within:
         rows = rows.filter(code__startswith=f"{within}.")
     return {
         row.code: Figures(**{n: getattr(row, n) for n in COUNTS}, refreshed_at=row.refreshed_at)
         for row in rows
-        if len(row.code) == length
     }
 
 

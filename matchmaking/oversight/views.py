@@ -160,7 +160,7 @@ def province(request: HttpRequest, code: str) -> HttpResponse:
     language = active_language()
     counted = tallies.counted_at()
     generation = cache.generation(counted)
-    statuses = [s for s in selectors.province_statuses(user, year) if s.code == code]
+    statuses = selectors.province_statuses(user, year, code=region.code)
     query = request.GET.copy()
     query["province"] = region.code
     return render(

@@ -72,3 +72,13 @@ def shipped(world, org_a, org_b, ministry):
         ),
     )
     return world
+
+
+@pytest.fixture(autouse=True)
+def reference_names_read_afresh():
+    """Each test reads the names of its own reference data (a process keeps them minutes)."""
+    from matchmaking.oversight import labels
+
+    labels.forget()
+    yield
+    labels.forget()
