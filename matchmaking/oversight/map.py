@@ -94,10 +94,11 @@ class RegencyMap:
     def table_rows(self) -> SafeString:
         """The table beside the map: one row per regency counted for the reader."""
         yes = escape(gettext("yes"))
+        statuses = {status: escape(str(label)) for status, label in STATUS_LABELS.items()}
         return mark_safe(  # noqa: S308 - every text is escaped
             "".join(
                 f"<tr><td>{escape(d.name)}</td><td>{d.code}</td>"
-                f"<td>{escape(d.status_label)}</td><td>{yes if d.disadvantaged else ''}</td></tr>"
+                f"<td>{statuses[d.status]}</td><td>{yes if d.disadvantaged else ''}</td></tr>"
                 for d in self.dots
                 if d.status != OUTSIDE
             )
