@@ -26,7 +26,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle
 
-from bumdes_export.core.api import service_errors
+from bumdes_export.core.api import SearchFilter, service_errors
 from bumdes_export.reference.models import Country, HsCode, Region
 from bumdes_export.reference.selectors import normalize_hs_code
 from exporters import access, selectors, services
@@ -99,7 +99,7 @@ class CodeFilter(django_filters.CharFilter):
 class DirectoryFilter(django_filters.FilterSet):
     """Filters are only parsed and validated here; ``selectors.directory`` does the filtering."""
 
-    q = django_filters.CharFilter(method="noop", help_text="name or description")
+    q = SearchFilter(method="noop", help_text="name or description")
     kind = django_filters.ChoiceFilter(choices=Kind.choices, method="noop")
     hs = HsCodeFilter(
         method="noop",

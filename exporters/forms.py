@@ -20,6 +20,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from bumdes_export.core.i18n import active_language
+from bumdes_export.core.text import SEARCH_LENGTH
 from bumdes_export.reference.models import (
     CertificateType,
     Country,
@@ -521,7 +522,7 @@ class RejectForm(forms.Form):
 class DirectoryFilterForm(forms.Form):
     """Filters of the directory, read from the query string; invalid values are ignored."""
 
-    q = forms.CharField(label=_("Search"), required=False)
+    q = forms.CharField(label=_("Search"), required=False, max_length=SEARCH_LENGTH)
     kind = forms.ChoiceField(label=_("Kind"), required=False)
     hs = forms.CharField(label=_("HS code"), required=False)
     market = forms.ChoiceField(label=_("Destination market"), required=False)

@@ -22,6 +22,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from bumdes_export.core.api import SearchFilter
 from bumdes_export.core.i18n import active_language
 from bumdes_export.reference.models import Region
 from bumdes_export.reference.selectors import normalize_region_code
@@ -101,7 +102,7 @@ class NoopFilterSet(django_filters.FilterSet):
 
 
 class ProductFilter(NoopFilterSet):
-    q = django_filters.CharFilter(method="noop", help_text="name or BUMDes name")
+    q = SearchFilter(method="noop", help_text="name or BUMDes name")
     province = RegionCodeFilter(level=1, method="noop", help_text="province code, e.g. 74")
     regency = RegionCodeFilter(level=2, method="noop", help_text="regency code, e.g. 74.02")
     hs_chapter = django_filters.CharFilter(
@@ -159,7 +160,7 @@ BUMDES_ORDERINGS = {
 
 
 class BumdesFilter(NoopFilterSet):
-    q = django_filters.CharFilter(method="noop", help_text="name")
+    q = SearchFilter(method="noop", help_text="name")
     province = RegionCodeFilter(level=1, method="noop", help_text="province code, e.g. 74")
     regency = RegionCodeFilter(level=2, method="noop", help_text="regency code, e.g. 74.02")
     status = django_filters.ChoiceFilter(choices=Bumdes.Status.choices, method="noop")

@@ -20,6 +20,7 @@ from bumdes_export.accounts.access import code_within
 from bumdes_export.accounts.models import User
 from bumdes_export.core.i18n import active_language
 from bumdes_export.core.identifiers import clean_nib, clean_npwp
+from bumdes_export.core.text import SEARCH_LENGTH
 from bumdes_export.reference.models import Country, HsCode, Region
 from bumdes_export.reference.selectors import (
     normalize_hs_code,
@@ -514,7 +515,7 @@ class TransitionForm(forms.Form):
 class RegionFilterForm(forms.Form):
     """Filters of a registry list, read from the query string; invalid values are ignored."""
 
-    q = forms.CharField(label=_("Search"), required=False)
+    q = forms.CharField(label=_("Search"), required=False, max_length=SEARCH_LENGTH)
     province = forms.ChoiceField(label=_("Province"), required=False)
     regency = forms.ChoiceField(label=_("Regency/city"), required=False)
 

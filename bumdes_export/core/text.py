@@ -39,3 +39,8 @@ def clip(text: str, length: int) -> str:
     groupings are clipped per page)."""
     text = unicodedata.normalize("NFC", text)
     return text if len(text) <= length else text[: length - len(ELLIPSIS)] + ELLIPSIS
+
+
+#: The longest search the portal reads (the search boxes and every ``q`` of the API): longer
+#: is refused with a reason rather than read.
+SEARCH_LENGTH = 200

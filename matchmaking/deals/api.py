@@ -21,7 +21,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from bumdes_export.core.api import ListFiltersOnlyMixin
+from bumdes_export.core.api import ListFiltersOnlyMixin, SearchFilter
 from bumdes_export.reference.models import Country
 from matchmaking.deals import access as deal_access
 from matchmaking.deals import selectors, services
@@ -84,7 +84,7 @@ class DealFilter(NoopFilterSet):
     )
     product = id_filter("only this product (id)")
     organisation = id_filter("only this organisation (id)")
-    q = django_filters.CharFilter(method="noop", help_text="product, BUMDes or organisation name")
+    q = SearchFilter(method="noop", help_text="product, BUMDes or organisation name")
 
     class Meta:
         model = Deal

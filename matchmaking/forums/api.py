@@ -21,7 +21,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from bumdes_export.core.api import ListFiltersOnlyMixin
+from bumdes_export.core.api import ListFiltersOnlyMixin, SearchFilter
 from matchmaking.dealings.api import id_filter
 from matchmaking.forums import access as access
 from matchmaking.forums import reports
@@ -134,7 +134,7 @@ STATISTICS = inline_serializer(
 
 class ForumFilter(NoopFilterSet):
     status = django_filters.ChoiceFilter(choices=Forum.Status.choices, method="noop")
-    q = django_filters.CharFilter(method="noop", help_text="name or venue")
+    q = SearchFilter(method="noop", help_text="name or venue")
 
     class Meta:
         model = Forum
@@ -301,7 +301,7 @@ class ParticipantFilter(NoopFilterSet):
     forum = id_filter("only participants of this forum (id)")
     status = django_filters.ChoiceFilter(choices=ForumParticipant.Status.choices, method="noop")
     kind = django_filters.ChoiceFilter(choices=ForumParticipant.Kind.choices, method="noop")
-    q = django_filters.CharFilter(method="noop", help_text="name")
+    q = SearchFilter(method="noop", help_text="name")
 
     class Meta:
         model = ForumParticipant

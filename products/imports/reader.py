@@ -12,6 +12,7 @@ import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from bumdes_export.reference.selectors import normalize_region_code
@@ -24,6 +25,16 @@ from products.imports.columns import (
 
 XLSX_MAGIC = b"PK\x03\x04"
 EXTENSIONS = (".csv", ".xlsx")
+#: The most characters a cell may hold, in a CSV file (Python's ``csv.field_size_limit()``) and
+#: in a workbook alike.
+CELL_LENGTH = csv.field_size_limit()
+
+
+def max_unpacked_bytes() -> int:
+    """How large a workbook may be once unpacked (``PRODUCT_IMPORT_MAX_UNPACKED_BYTES``): a
+    small file can unpack to gigabytes (one shared string of 400 million characters in 381 KB),
+    so the parts' sizes are checked before anything is read. This also bounds its cells."""
+    return int(getattr(settings, "PRODUCT_IMPORT_MAX_UNPACKED_BYTES", 256 * 2**20))
 
 
 class FileProblem(Exception):
@@ -101,34 +112,104 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
         ) from None
 
 
+def _unreadable(error: Exception) -> FileProblem:
+    return FileProblem(_("This XLSX workbook cannot be read: %(error)s") % {"error": error})
+
+
+def _refused_xml(error: Exception) -> FileProblem:
+    return FileProblem(
+        _(
+            "This XLSX workbook declares a DTD or XML entities (%(error)s), which a workbook "
+            "saved by a spreadsheet program never does; save it again from the spreadsheet "
+            "program or use the template."
+        )
+        % {"error": error.__class__.__name__}
+    )
+
+
+def _caused_by(error: BaseException, kind: type[BaseException]) -> BaseException | None:
+    """``error`` or the first error of ``kind`` that caused it."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, kind):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def _check_unpacked_size(data: bytes) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise _unreadable(error) from None
+    if unpacked > max_unpacked_bytes():
+        raise FileProblem(
+            _(
+                "This XLSX workbook unpacks to %(size)s MB, more than the %(limit)s MB a workbook "
+                "may hold; split it into smaller files."
+            )
+            % {"size": unpacked // 2**20, "limit": max_unpacked_bytes() // 2**20}
+        )
+
+
 def _xlsx_workbook(data: bytes):
     # openpyxl is heavy to load; only XLSX files need it.
+    from defusedxml import DefusedXmlException
     from openpyxl import load_workbook
 
     if not data.startswith(XLSX_MAGIC):
         raise FileProblem(_("This file is not an XLSX workbook."))
+    _check_unpacked_size(data)
     try:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise FileProblem(
-            _("This XLSX workbook cannot be read: %(error)s") % {"error": error}
-        ) from None
+    except (
+        DefusedXmlException,
+        zipfile.BadZipFile,
+        KeyError,
+        OSError,
+        ValueError,
+        SyntaxError,
+    ) as error:
+        # ``SyntaxError``: the XML parser's ``ParseError`` for a part that is not XML. openpyxl
+        # wraps what the parser raised in an error of its own.
+        refused = _caused_by(error, DefusedXmlException)
+        raise (_refused_xml(refused) if refused else _unreadable(error)) from None
+
+
+def _bounded(number: int, cells: Sequence) -> Sequence:
+    for cell in cells:
+        if cell.__class__ is str and len(cell) > CELL_LENGTH:
+            raise FileProblem(
+                _("Row %(row)d holds a cell of more than %(limit)s characters (as a CSV cell).")
+                % {"row": number, "limit": f"{CELL_LENGTH:,}"}
+            )
+    return cells
 
 
 def _xlsx_rows(workbook) -> Iterator[tuple[int, Sequence]]:
-    # The data sheet is the first whose first filled row names kode_desa (the template adds an
-    # instructions sheet), else the first sheet.
-    chosen = workbook.worksheets[0]
-    for sheet in workbook.worksheets:
-        for cells in sheet.iter_rows(values_only=True, max_row=20):
-            if cells and not _blank(cells):
-                if "kode_desa" in {guess_column(c) for c in cells}:
-                    chosen = sheet
+    from defusedxml import DefusedXmlException
+
+    try:
+        # The data sheet is the first whose first filled row names kode_desa (the template
+        # adds an instructions sheet), else the first sheet.
+        chosen = workbook.worksheets[0]
+        for sheet in workbook.worksheets:
+            sheet.reset_dimensions()  # a <dimension> tag may understate the rows: read them all
+            for cells in sheet.iter_rows(values_only=True, max_row=20):
+                if cells and not _blank(cells):
+                    if "kode_desa" in {guess_column(c) for c in cells}:
+                        chosen = sheet
+                    break
+            if chosen is sheet:
                 break
-        if chosen is sheet:
-            break
-    for number, cells in enumerate(chosen.iter_rows(values_only=True), start=1):
-        yield number, cells
+        chosen.reset_dimensions()
+        for number, cells in enumerate(chosen.iter_rows(values_only=True), start=1):
+            yield number, _bounded(number, cells)
+    except DefusedXmlException as error:
+        raise _refused_xml(error) from None
+    except (zipfile.BadZipFile, KeyError, OSError, SyntaxError) as error:
+        raise _unreadable(error) from None
 
 
 def _rows(data: bytes, file_name: str) -> tuple[Iterator[tuple[int, Sequence]], object]:

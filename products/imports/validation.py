@@ -18,10 +18,12 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bumdes_export.core.text import clip
 from bumdes_export.reference.models import HsCode, Region
 from bumdes_export.reference.selectors import normalize_region_code
 from bumdes_export.reference.suggestions.selectors import Suggestions, form_and_unit, suggest
@@ -300,10 +302,10 @@ class Row:
             "bumdes_action": ""
             if self.bumdes is None
             else ("create" if self.bumdes.id is None else "match"),
-            "village": self.village,
-            "bumdes": self.bumdes_name,
-            "product": self.name,
-            "hs": self.hs,
+            "village": clip(self.village, REPORTED_LENGTH),
+            "bumdes": clip(self.bumdes_name, REPORTED_LENGTH),
+            "product": clip(self.name, REPORTED_LENGTH),
+            "hs": clip(self.hs, REPORTED_LENGTH),
             "errors": self.errors,
         }
         if self.action == UPDATE:
@@ -317,13 +319,24 @@ class Row:
 
 
 # Readers of the optional columns: column -> function(cell) -> value.
+def text_problem(value: str, limit: int | None) -> str | None:
+    """What is wrong with a text cell, as the forms and the API say it (a NUL character, which
+    no form accepts and PostgreSQL cannot store; more than ``limit`` characters)."""
+    if "\x00" in value:
+        return str(ProhibitNullCharactersValidator.message)
+    if limit and len(value) > limit:
+        return _("At most %(max)d characters.") % {"max": limit}
+    return None
+
+
 def _text_reader(column: str) -> Callable:
     limit = cols.MAX_TEXT.get(column)
 
     def read(cell) -> str:
         value = cols.text(cell)
-        if limit and len(value) > limit:
-            raise CellError(_("At most %(max)d characters.") % {"max": limit})
+        problem = text_problem(value, limit)
+        if problem:
+            raise CellError(problem)
         return value
 
     return read
@@ -394,7 +407,6 @@ class Checker:
         self._labels: dict[tuple, str] = {}
         # Messages in the active language, and what repeats from row to row, worked out once.
         self.required = _("Required; this cell is empty.")
-        self.too_long = _("At most %(max)d characters.") % {"max": 200}
         self.form_required = _("Required for a new product: hidup, segar, beku, kering or olahan.")
         # (column, position, field, reader, memo): cells of the memo columns repeat (few
         # distinct values), so each distinct cell is read once.
@@ -519,14 +531,14 @@ class Checker:
         bumdes_name = cols.text(cells[at_bumdes])
         if not bumdes_name:
             errors["nama_bumdes"] = required
-        elif len(bumdes_name) > 200:
-            errors["nama_bumdes"] = self.too_long
+        elif problem := text_problem(bumdes_name, NAME_LENGTH):
+            errors["nama_bumdes"] = problem
         row.bumdes_name = bumdes_name
         name = cols.text(cells[at_name])
         if not name:
             errors["nama_produk"] = required
-        elif len(name) > 200:
-            errors["nama_produk"] = self.too_long
+        elif problem := text_problem(name, NAME_LENGTH):
+            errors["nama_produk"] = problem
         row.name = name
 
         raw = cells[at_hs] if at_hs is not None else None
@@ -695,6 +707,12 @@ def duplicate_message(rows: list[int]) -> str:
     return _(
         "The same product (village, BUMDes, product name and HS code) is in rows %(rows)s."
     ) % {"rows": ", ".join(str(r) for r in rows)}
+
+
+#: The longest BUMDes or product name (the models' ``max_length``).
+NAME_LENGTH = 200
+#: How much of a cell the report keeps (the row's own error says when a value is too long).
+REPORTED_LENGTH = 300
 
 
 class Outcome:

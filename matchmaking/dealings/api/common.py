@@ -6,9 +6,10 @@ from __future__ import annotations
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from bumdes_export.core.api import JSONParser
 from matchmaking.dealings.serializers import DealOpeningSerializer
 from matchmaking.dealings.services import DealOpening
 from products.api import IntegerFilter
