@@ -34,7 +34,7 @@ def max_unpacked_bytes() -> int:
     """How large a workbook may be once unpacked (``PRODUCT_IMPORT_MAX_UNPACKED_BYTES``): a
     small file can unpack to gigabytes (one shared string of 400 million characters in 381 KB),
     so the parts' sizes are checked before anything is read. This also bounds its cells."""
-    return int(getattr(settings, "PRODUCT_IMPORT_MAX_UNPACKED_BYTES", 256 * 2**20))
+    return int(settings.PRODUCT_IMPORT_MAX_UNPACKED_BYTES)
 
 
 class FileProblem(Exception):
