@@ -300,9 +300,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "bumdes_export.core.api.StandardPagination",
     "PAGE_SIZE": 20,
-    "DEFAULT_FILTER_BACKENDS": ["bumdes_export.core.api.FilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["bumdes_export.core.filters.FilterBackend"],
     "DEFAULT_PARSER_CLASSES": [
-        "bumdes_export.core.api.JSONParser",
+        "bumdes_export.core.parsers.JSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],

@@ -26,7 +26,8 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle
 
-from bumdes_export.core.api import SearchFilter, service_errors
+from bumdes_export.core.api import service_errors
+from bumdes_export.core.filters import SearchFilter
 from bumdes_export.reference.models import Country, HsCode, Region
 from bumdes_export.reference.selectors import normalize_hs_code
 from exporters import access, selectors, services

@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from bumdes_export.core.validators import validate_phone
 from bumdes_export.reference.models import Country, ExportGateway, HsCode, Region
 
 
@@ -66,7 +67,9 @@ class Organisation(models.Model):
     address = models.CharField(_("address"), max_length=300, blank=True)
     contact_name = models.CharField(_("contact person"), max_length=150, blank=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    contact_phone = models.CharField(
+        _("contact phone"), max_length=30, blank=True, validators=[validate_phone]
+    )
     website = models.URLField(_("website"), blank=True)
     logo = models.ImageField(_("logo"), upload_to=_logo_path, blank=True)
     description = models.TextField(_("description"), blank=True)

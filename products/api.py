@@ -22,7 +22,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from bumdes_export.core.api import SearchFilter
+from bumdes_export.core.filters import SearchFilter
 from bumdes_export.core.i18n import active_language
 from bumdes_export.reference.models import Region
 from bumdes_export.reference.selectors import normalize_region_code

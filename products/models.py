@@ -23,6 +23,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from bumdes_export.core.validators import validate_phone
 from bumdes_export.reference.models import CertificateType, Country, HsCode, Region
 
 # CertificateType is reference data; it is imported here so the registry can name it.
@@ -76,7 +77,9 @@ class Bumdes(models.Model):
         _("business units"), blank=True, help_text=_("One unit usaha per line.")
     )
     manager_name = models.CharField(_("manager"), max_length=150, blank=True)
-    contact_phone = models.CharField(_("phone"), max_length=30, blank=True)
+    contact_phone = models.CharField(
+        _("phone"), max_length=30, blank=True, validators=[validate_phone]
+    )
     contact_whatsapp = models.CharField(_("WhatsApp"), max_length=30, blank=True)
     contact_email = models.EmailField(_("email"), blank=True)
     address = models.CharField(_("street address"), max_length=300, blank=True)

@@ -3,12 +3,13 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from bumdes_export.accounts.models import User
+from bumdes_export.core.parsers import JSONParser
 
 
 class TokenResponseSerializer(serializers.Serializer):
@@ -20,7 +21,7 @@ class TokenView(ObtainAuthToken):
 
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "auth"
-    parser_classes = api_settings.DEFAULT_PARSER_CLASSES  # JSON nested too deep is a 400
+    parser_classes = [JSONParser, FormParser, MultiPartParser]  # JSON nested too deep: a 400
 
     @extend_schema(responses=TokenResponseSerializer)
     def post(self, request, *args, **kwargs):

@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from bumdes_export.core.validators import validate_phone
+
 
 class Role(models.TextChoices):
     MINISTRY = "ministry", _("Ministry staff")
@@ -36,7 +38,7 @@ class User(AbstractUser):
     language = models.CharField(
         _("language"), max_length=5, choices=settings.LANGUAGES, default="id"
     )
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[validate_phone])
     # Kept by the exporter directory: whether this exporter's organisation is verified.
     organisation_verified = models.BooleanField(_("organisation verified"), default=False)
 

@@ -2,18 +2,13 @@
 
 from typing import Any
 
-import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.utils.translation import gettext as _
-from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import exceptions, parsers
+from rest_framework import exceptions
 from rest_framework import views as drf_views
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
-
-from bumdes_export.core.text import SEARCH_LENGTH
 
 
 class StandardPagination(PageNumberPagination):
@@ -50,41 +45,3 @@ class ListFiltersOnlyMixin:
         if self.action != "list":
             return queryset
         return super().filter_queryset(queryset)
-
-
-class FilterBackend(DjangoFilterBackend):
-    """django-filter's backend, answering an invalid filter with the form's own messages.
-
-    django-filter formats each message again with its parameters (``message % params``), so a
-    value quoted in a message ("There is no regency with the code %s.") made a 500; the form's
-    errors are formatted once, as Django formats them."""
-
-    def filter_queryset(self, request: Any, queryset: Any, view: Any) -> Any:
-        filterset = self.get_filterset(request, queryset, view)
-        if filterset is None:
-            return queryset
-        if not filterset.is_valid() and self.raise_exception:
-            raise exceptions.ValidationError(
-                {name: list(errors) for name, errors in filterset.form.errors.items()}
-            )
-        return filterset.qs
-
-
-class JSONParser(parsers.JSONParser):
-    """DRF's JSON parser, refusing JSON nested too deep for Python to read (a ``RecursionError``
-    in the standard library's decoder) as malformed, like any other unreadable JSON."""
-
-    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
-        try:
-            return super().parse(stream, media_type, parser_context)
-        except RecursionError:
-            raise exceptions.ParseError(_("JSON parse error - nested too deeply.")) from None
-
-
-class SearchFilter(django_filters.CharFilter):
-    """A free-text search parameter (``q``): at most ``SEARCH_LENGTH`` characters, longer
-    answers 400 with the reason."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("max_length", SEARCH_LENGTH)
-        super().__init__(*args, **kwargs)

@@ -9,6 +9,8 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # Django's documented place for start-up work: the app registry is ready here.
-        from bumdes_export.core import links
+        from bumdes_export.core import links, validators
 
         links.register_links()
+        # Every text and date field of the portal's models refuses what the forms refuse.
+        validators.attach()

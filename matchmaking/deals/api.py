@@ -21,7 +21,8 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from bumdes_export.core.api import ListFiltersOnlyMixin, SearchFilter
+from bumdes_export.core.api import ListFiltersOnlyMixin
+from bumdes_export.core.filters import SearchFilter
 from bumdes_export.reference.models import Country
 from matchmaking.deals import access as deal_access
 from matchmaking.deals import selectors, services

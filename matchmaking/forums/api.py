@@ -21,7 +21,8 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from bumdes_export.core.api import ListFiltersOnlyMixin, SearchFilter
+from bumdes_export.core.api import ListFiltersOnlyMixin
+from bumdes_export.core.filters import SearchFilter
 from matchmaking.dealings.api import id_filter
 from matchmaking.forums import access as access
 from matchmaking.forums import reports

@@ -18,12 +18,14 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bumdes_export.core.text import clip
+from bumdes_export.core.validators import validate_plain_text
 from bumdes_export.reference.models import HsCode, Region
 from bumdes_export.reference.selectors import normalize_region_code
 from bumdes_export.reference.suggestions.selectors import Suggestions, form_and_unit, suggest
@@ -321,9 +323,14 @@ class Row:
 # Readers of the optional columns: column -> function(cell) -> value.
 def text_problem(value: str, limit: int | None) -> str | None:
     """What is wrong with a text cell, as the forms and the API say it (a NUL character, which
-    no form accepts and PostgreSQL cannot store; more than ``limit`` characters)."""
+    no form accepts and PostgreSQL cannot store; another control character; more than
+    ``limit`` characters)."""
     if "\x00" in value:
         return str(ProhibitNullCharactersValidator.message)
+    try:
+        validate_plain_text(value)
+    except ValidationError as error:
+        return " ".join(error.messages)
     if limit and len(value) > limit:
         return _("At most %(max)d characters.") % {"max": limit}
     return None

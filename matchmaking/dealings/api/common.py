@@ -9,7 +9,7 @@ from rest_framework import status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from bumdes_export.core.api import JSONParser
+from bumdes_export.core.parsers import JSONParser
 from matchmaking.dealings.serializers import DealOpeningSerializer
 from matchmaking.dealings.services import DealOpening
 from products.api import IntegerFilter

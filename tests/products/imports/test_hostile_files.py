@@ -122,3 +122,13 @@ def test_a_nul_byte_is_refused_as_the_forms_refuse_it(ministry):
     errors = by_row(product_import)[2]["errors"]
     assert product_import.status == "rejected"
     assert "nama_produk" in errors and "Null characters are not allowed." in errors["nama_produk"]
+
+
+def test_control_characters_are_refused_as_the_forms_refuse_them(ministry):
+    from tests.products.factories import first_desa
+    from tests.products.imports.helpers import csv_bytes
+
+    village = first_desa("74.02.", 0)
+    data = csv_bytes(f"{village},BUMDes \x1b[31mMerah,Kepiting \u202ebakau,030633,hidup,kg,100,")
+    errors = by_row(upload(ministry, data))[2]["errors"]
+    assert "U+001B" in errors["nama_bumdes"] and "U+202E" in errors["nama_produk"]
