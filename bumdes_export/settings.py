@@ -325,7 +325,16 @@ SPECTACULAR_SETTINGS = {
         "ServiceRequestStatusEnum": "matchmaking.dealings.models.ServiceRequestStatus",
         "DealStageEnum": "matchmaking.deals.models.DealStage",
         "LostReasonEnum": "matchmaking.deals.models.LostReason",
+        "MeetingRequestStatusEnum": "matchmaking.forums.models.meetings.RequestStatus",
+        "MeetingStatusEnum": "matchmaking.forums.models.meetings.MeetingStatus",
+        "ForumStatusEnum": "matchmaking.forums.models.events.ForumStatus",
+        "ParticipantStatusEnum": "matchmaking.forums.models.events.ParticipantStatus",
     },
+    # Every operation documents the errors it may answer (``bumdes_export.core.schema``).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "bumdes_export.core.schema.document_errors",
+    ],
 }
 
 # --- Security: secure by default in production -------------------------------------------------

@@ -176,7 +176,7 @@ class ParticipantSerializer(serializers.ModelSerializer):
 
     forum = ScopedField(selectors.visible_forums)
     name = serializers.CharField(source="display_name", read_only=True)
-    officer = serializers.PrimaryKeyRelatedField(read_only=True)
+    officer = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     region = serializers.PrimaryKeyRelatedField(read_only=True)
     bumdes = ScopedField(product_access.visible_bumdes, required=False, allow_null=True)
     organisation = serializers.PrimaryKeyRelatedField(

@@ -92,11 +92,19 @@ class ProductMatchesView(APIView):
         return Response(ProductMatchesSerializer(result).data)
 
 
+class OrganisationMatchesSerializer(serializers.Serializer):
+    """An organisation's recommendations: its id, how many, and each with its reasons."""
+
+    organisation = serializers.IntegerField()
+    count = serializers.IntegerField()
+    results = OrganisationMatchSerializer(many=True)
+
+
 class OrganisationMatchesView(APIView):
     @extend_schema(
         summary="An organisation's recommended export-ready products (members, ministry)",
         parameters=[INCLUDE_DISMISSED],
-        responses=OrganisationMatchSerializer(many=True),
+        responses=OrganisationMatchesSerializer,
     )
     def get(self, request, pk: int):
         organisation = get_object_or_404(

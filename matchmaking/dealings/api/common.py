@@ -16,7 +16,8 @@ from products.api import IntegerFilter
 
 UPLOAD_PARSERS = [JSONParser, MultiPartParser, FormParser]
 FILE_RESPONSE = {
-    (200, "application/octet-stream"): OpenApiResponse(
+    # The file as stored: a PDF, an image, a spreadsheet ... (its own Content-Type).
+    (200, "*/*"): OpenApiResponse(
         response=OpenApiTypes.BINARY, description="The file, as an attachment."
     )
 }
