@@ -39,6 +39,10 @@ class MatchmakingConfig(AppConfig):
         from matchmaking.oversight import shipments
 
         warmup.register(shipments.prepare)
+        # The meeting scheduler runs in an organiser's request: compiled before it comes.
+        from matchmaking.forums import scheduling
+
+        warmup.register(scheduling.warm_up)
         warmup.register_templates(
             "matchmaking/oversight/dashboard.html", "matchmaking/oversight/province.html"
         )

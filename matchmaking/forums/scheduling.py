@@ -182,6 +182,16 @@ def place_meetings(
     return result
 
 
+def warm_up() -> None:
+    """Compile the search (or load it from the on-disk cache) before the first real call: a
+    small overbooked forum, so that the tabu search runs too. Web processes and workers call it
+    as they start, the release step (``compile_kernels``) on a new machine."""
+    from matchmaking.forums.scheduling_bench import planted_forum
+
+    forum = planted_forum(parties=12, tables=3, slots=4, meetings=10, extra=4, seed=0)
+    place_meetings(forum.planted + forum.extra, forum.slots, forum.tables, seed=0)
+
+
 def greedy_schedule(
     meetings: Sequence[MeetingToPlace],
     slots: Sequence[int],

@@ -19,6 +19,10 @@ REQUIRED = {
     "overbooked_seconds",
     "greedy_planted_placed",
     "seed",
+    "cold_first_call_s",
+    "warm_call_s",
+    "cold_process_ready_s",
+    "release_seconds",
 }
 
 
@@ -38,6 +42,10 @@ def test_bench_scheduling_small_forum():
     assert figures["planted_requested"] == 80
     assert "only 80 of 120 meetings fit" in stderr.getvalue()
     assert figures["overbooked_requested"] == 100
+    # After a deploy's release step, a fresh web process is ready before its first call.
+    assert figures["release_seconds"] > 0 and figures["cold_process_ready_s"] > 0
+    assert figures["cold_first_call_s"] > 0 and figures["warm_call_s"] > 0
+    assert "after a deploy (release step" in stdout.getvalue()
     assert figures["planted_requested"] <= figures["overbooked_placed"] <= 100
     assert figures["greedy_planted_placed"] <= figures["planted_placed"]
     assert figures["seed"] == 1
