@@ -183,13 +183,17 @@ def place_meetings(
 
 
 def warm_up() -> None:
-    """Compile the search (or load it from the on-disk cache) before the first real call: a
-    small overbooked forum, so that the tabu search runs too. Web processes and workers call it
-    as they start, the release step (``compile_kernels``) on a new machine."""
-    from matchmaking.forums.scheduling_bench import planted_forum
-
-    forum = planted_forum(parties=12, tables=3, slots=4, meetings=10, extra=4, seed=0)
-    place_meetings(forum.planted + forum.extra, forum.slots, forum.tables, seed=0)
+    """Compile the search (or load it from the on-disk cache) before the first real call: every
+    pair of six parties asking to meet in three slots at two tables, more than fits, so that the
+    tabu search runs too (a few hundred moves). Web processes call it as they start, the release
+    step (``compile_kernels``) on a new machine."""
+    parties = range(6)
+    slots = frozenset(range(3))
+    meetings = [
+        MeetingToPlace(key=key, resources=pair, slots=slots)
+        for key, pair in enumerate(((a, b) for a in parties for b in parties if a < b), start=1)
+    ]
+    place_meetings(meetings, sorted(slots), [0, 1], seed=0, max_iterations=300)
 
 
 def greedy_schedule(
