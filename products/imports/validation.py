@@ -304,11 +304,14 @@ class Row:
             "bumdes_action": ""
             if self.bumdes is None
             else ("create" if self.bumdes.id is None else "match"),
-            "village": clip(self.village, REPORTED_LENGTH),
-            "bumdes": clip(self.bumdes_name, REPORTED_LENGTH),
-            "product": clip(self.name, REPORTED_LENGTH),
-            "hs": clip(self.hs, REPORTED_LENGTH),
-            "errors": self.errors,
+            "village": reported(self.village),
+            "bumdes": reported(self.bumdes_name),
+            "product": reported(self.name),
+            "hs": reported(self.hs),
+            "errors": {
+                column: reported(message, REPORTED_MESSAGE_LENGTH)
+                for column, message in self.errors.items()
+            },
         }
         if self.action == UPDATE:
             entry["changes"] = sorted(self.changes)
@@ -321,6 +324,13 @@ class Row:
 
 
 # Readers of the optional columns: column -> function(cell) -> value.
+def reported(value: str, length: int = 0) -> str:
+    """A cell's value (or a message quoting one) as the stored report keeps it: at most
+    ``length`` characters (``REPORTED_LENGTH``), and no NUL (which PostgreSQL's JSON cannot
+    hold; shown as U+FFFD)."""
+    return clip(value.replace("\x00", "\ufffd"), length or REPORTED_LENGTH)
+
+
 def text_problem(value: str, limit: int | None) -> str | None:
     """What is wrong with a text cell, as the forms and the API say it (a NUL character, which
     no form accepts and PostgreSQL cannot store; another control character; more than
@@ -720,6 +730,8 @@ def duplicate_message(rows: list[int]) -> str:
 NAME_LENGTH = 200
 #: How much of a cell the report keeps (the row's own error says when a value is too long).
 REPORTED_LENGTH = 300
+#: ... and of a message about a cell (which may quote it).
+REPORTED_MESSAGE_LENGTH = 1000
 
 
 class Outcome:
