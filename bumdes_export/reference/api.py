@@ -6,6 +6,7 @@ import django_filters
 from rest_framework import generics, serializers
 from rest_framework.permissions import AllowAny
 
+from bumdes_export.core.filters import SearchFilter
 from bumdes_export.reference import selectors
 from bumdes_export.reference.models import Country, ExportGateway, HsCode, Region
 
@@ -65,7 +66,7 @@ class RegionFilter(django_filters.FilterSet):
         method="noop",
         help_text="code of the parent region",
     )
-    q = django_filters.CharFilter(method="noop", help_text="name (or code prefix) search")
+    q = SearchFilter(method="noop", help_text="name (or code prefix) search")
     include_retired = django_filters.BooleanFilter(method="noop")
 
     class Meta:
@@ -89,7 +90,7 @@ class HsCodeFilter(django_filters.FilterSet):
     level = django_filters.ChoiceFilter(
         choices=[(k, k) for k in HS_LEVELS], method="noop", help_text="chapter|heading|subheading"
     )
-    q = django_filters.CharFilter(
+    q = SearchFilter(
         method="noop",
         help_text="code prefix (dots optional), description words or a commodity term",
     )
@@ -109,7 +110,7 @@ class HsCodeFilter(django_filters.FilterSet):
 
 
 class CountryFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search")
+    q = SearchFilter(method="search")
 
     class Meta:
         model = Country

@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
             name='ShipmentLedger',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('generation', models.CharField(max_length=40, unique=True, verbose_name='count time')),
+                ('stamp', models.CharField(max_length=40, unique=True, verbose_name='shipments written from')),
                 ('built_at', models.DateTimeField(auto_now_add=True, verbose_name='written at')),
                 ('columns', models.BinaryField(verbose_name='columns')),
             ],

@@ -415,8 +415,8 @@ class Migration(migrations.Migration):
         ),
         migrations.AlterField(
             model_name='shipmentledger',
-            name='generation',
-            field=models.CharField(max_length=40, unique=True, validators=[bumdes_export.core.validators.PlainTextValidator()], verbose_name='count time'),
+            name='stamp',
+            field=models.CharField(max_length=40, unique=True, validators=[bumdes_export.core.validators.PlainTextValidator()], verbose_name='shipments written from'),
         ),
         migrations.AlterField(
             model_name='shortlistentry',

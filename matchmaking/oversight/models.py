@@ -131,11 +131,11 @@ class RegionTally(models.Model):
 
 
 class ShipmentLedger(models.Model):
-    """Every shipment as columns (``matchmaking.oversight.ledger``), written for one count time
-    of the tallies (``generation``) by whoever counts them; the dashboard adds up any period
-    from it. Only the latest is kept."""
+    """Every shipment as columns (``matchmaking.oversight.ledger``), written from the shipments
+    as they were (``stamp``: how many, and the newest) by whoever counts the tallies; the
+    dashboard adds up any period from the newest. Older ones are deleted by the next writer."""
 
-    generation = models.CharField(_("count time"), max_length=40, unique=True)
+    stamp = models.CharField(_("shipments written from"), max_length=40, unique=True)
     built_at = models.DateTimeField(_("written at"), auto_now_add=True)
     columns = models.BinaryField(_("columns"))
 
@@ -144,4 +144,4 @@ class ShipmentLedger(models.Model):
         verbose_name_plural = _("shipment ledgers")
 
     def __str__(self) -> str:
-        return self.generation
+        return self.stamp

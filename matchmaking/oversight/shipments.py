@@ -198,7 +198,7 @@ def _ledger_rows(user: AnyUser, period: Period, region: str, generation: str) ->
     within = reading_region(user, region)
     if within is None or len(within) not in ledger.LEDGER_REGIONS or generation == cache.NEVER:
         return None
-    held = ledger.ledger(generation)
+    held = ledger.ledger()
     return held, held.mask(period.start, period.end, within)
 
 
@@ -275,11 +275,9 @@ def _ledger_groupings(held: ledger.Ledger, keep: Any, language: str) -> dict[str
 
 
 def prepare() -> None:
-    """Read the ledger of the tallies' count time into this process (as a web process starts:
-    the first dashboard request after a restart finds it)."""
-    generation = cache.generation()
-    if generation != cache.NEVER:
-        ledger.ledger(generation)
+    """Read the newest ledger into this process (as a web process starts: the first dashboard
+    request after a restart finds it)."""
+    ledger.ledger()
 
 
 def grouped(qs: QuerySet[Shipment], group: str, language: str) -> list[Total]:

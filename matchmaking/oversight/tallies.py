@@ -165,6 +165,7 @@ def refresh(regency_codes: Iterable[str]) -> list[str]:
     regencies = sorted({code[:5] for code in regency_codes if len(code) >= 5})
     if not regencies:
         return []
+    ledger.refresh()  # before the new count time: its pages find the shipments' columns
     for code in regencies:
         _store(code, compute(code))
     _roll_up(sorted({code[:2] for code in regencies}))
@@ -177,10 +178,7 @@ def _roll_up(provinces: list[str]) -> None:
         RegionTally.objects.select_for_update().filter(code=COUNTRY).first()
         for province in provinces:
             _store(province, _sum(_children(province, 5)))
-        country = _sum(_children(COUNTRY, 2))
-        _store(COUNTRY, country)
-        # The shipments' columns for the new count time, so that no reader has to build them.
-        ledger.store(count_time(country.refreshed_at))
+        _store(COUNTRY, _sum(_children(COUNTRY, 2)))
 
 
 def refresh_all() -> int:
@@ -190,6 +188,7 @@ def refresh_all() -> int:
         regency_of(code)
         for code in Bumdes.objects.order_by().values_list("village_id", flat=True).distinct()
     }
+    ledger.refresh()  # before the new count time: its pages find the shipments' columns
     for code in sorted(regencies):
         _store(code, compute(code))
     provinces = sorted({code[:2] for code in regencies})

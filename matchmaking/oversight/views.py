@@ -62,9 +62,9 @@ def _page(request: HttpRequest, year: int, target_form: TargetForm | None, statu
         {
             "year": year,
             "year_form": filters,
-            "query": request.GET.urlencode() if request.method == "GET" else f"year={year}",
+            "query": _filters_query(year, period),
             "period": period,
-            "period_query": _period_query(request),
+            "period_query": _period_query(period),
             "reader": cache.reader_key(user),
             "generation": generation,
             "targets": selectors.targets_version(year),
@@ -89,13 +89,21 @@ def _page(request: HttpRequest, year: int, target_form: TargetForm | None, statu
     )
 
 
-def _period_query(request: HttpRequest, **more: str) -> str:
-    """The query of the downloads whose figures follow the period only (not the year)."""
-    kept = {
-        name: request.GET[name]
-        for name in ("shipped_from", "shipped_until")
-        if request.GET.get(name)
-    }
+def _filters_query(year: int, period: shipments.Period, **more: str) -> str:
+    """The page's filters as read (not as typed: unknown parameters and values not understood
+    left out), for its downloads and as the key of its kept parts."""
+    return urlencode({"year": str(year), **more}) + (
+        f"&{_period_query(period)}" if period.start or period.end else ""
+    )
+
+
+def _period_query(period: shipments.Period, **more: str) -> str:
+    """The query of the downloads whose figures follow the period only (not the year), as read."""
+    kept = {}
+    if period.start:
+        kept["shipped_from"] = period.start.isoformat()
+    if period.end:
+        kept["shipped_until"] = period.end.isoformat()
     return urlencode({**more, **kept})
 
 
@@ -161,8 +169,7 @@ def province(request: HttpRequest, code: str) -> HttpResponse:
     counted = tallies.counted_at()
     generation = cache.generation(counted)
     statuses = selectors.province_statuses(user, year, code=region.code)
-    query = request.GET.copy()
-    query["province"] = region.code
+    query = _filters_query(year, period, province=region.code)
     return render(
         request,
         "matchmaking/oversight/province.html",
@@ -171,8 +178,8 @@ def province(request: HttpRequest, code: str) -> HttpResponse:
             "year_form": YearForm(request.GET or {"year": year}),
             "period": period,
             "province": region,
-            "query": query.urlencode(),
-            "period_query": _period_query(request, province=region.code),
+            "query": query,
+            "period_query": _period_query(period, province=region.code),
             "reader": cache.reader_key(user),
             "generation": generation,
             "funnel": SimpleLazyObject(lambda: selectors.funnel_steps(user, within=region.code)),

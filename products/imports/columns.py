@@ -16,6 +16,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from bumdes_export.core.validators import TEXT_LENGTH
 from products.checks import months_to_mask
 from products.models import ALL_MONTHS, CommodityForm, Incoterm, Unit
 
@@ -264,6 +265,9 @@ MAX_TEXT = {
     "nama_produk": 200,
     "nama_produk_en": 200,
     "kemasan": 200,
+    # What the forms and the API allow a text without a length of its own.
+    "deskripsi": TEXT_LENGTH,
+    "deskripsi_en": TEXT_LENGTH,
 }
 # Decimal places and the largest value each amount column holds (DecimalField(14, places)).
 AMOUNTS = {

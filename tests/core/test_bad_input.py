@@ -57,3 +57,10 @@ def test_an_overlong_search_is_refused_with_a_reason(api_as, url):
 def test_an_overlong_search_on_a_page_is_not_a_500(as_role, url):
     response = as_role("ministry").get(url, {"q": "kepiting " * 7000})
     assert response.status_code in (200, 400)
+
+
+@pytest.mark.parametrize("url", ["/api/v1/regions/", "/api/v1/hs-codes/", "/api/v1/countries/"])
+def test_an_overlong_search_of_the_reference_data_is_refused(api_as, url):
+    response = api_as("anonymous").get(url, {"q": "kepiting " * 30})
+    assert response.status_code == 400, response.content[:300]
+    assert "q" in response.json()

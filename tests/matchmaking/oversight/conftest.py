@@ -76,9 +76,12 @@ def shipped(world, org_a, org_b, ministry):
 
 @pytest.fixture(autouse=True)
 def reference_names_read_afresh():
-    """Each test reads the names of its own reference data (a process keeps them minutes)."""
-    from matchmaking.oversight import labels
+    """Each test reads the names of its own reference data (a process keeps them minutes) and
+    its own shipments' ledger."""
+    from matchmaking.oversight import labels, ledger
 
     labels.forget()
+    ledger.forget()
     yield
     labels.forget()
+    ledger.forget()

@@ -87,3 +87,19 @@ def test_each_language_gets_its_own_kept_parts(crab_deal, client, ministry):
     indonesian = _page(client, ministry, language="id")
     assert "Pengiriman dan nilainya" in indonesian
     assert "Shipments and their value" not in indonesian
+
+
+def test_parameters_the_page_does_not_read_make_no_parts_of_their_own(as_role, regions):
+    """The kept parts are keyed by the filters as read: junk parameters neither fill the cache
+    with copies nor reach the download links."""
+    from django.core.cache import cache as process_cache
+
+    client = as_role("ministry")
+    client.get("/dashboard/", {"year": 2026, "shipped_from": "2026-01-01"})
+    kept = len(process_cache._cache)  # type: ignore[attr-defined]
+    page = client.get(
+        "/dashboard/", {"shipped_from": "2026-01-01", "year": 2026, "junk": "1"}
+    ).content.decode()
+    assert len(process_cache._cache) == kept  # type: ignore[attr-defined]
+    assert "junk" not in page.split('id="target-summary"')[1]  # (the language form keeps the URL)
+    assert "?year=2026&amp;shipped_from=2026-01-01" in page

@@ -71,27 +71,41 @@ def test_the_page_figures_come_from_the_ledger_and_equal_the_hand_counted(shippe
     assert ledger._held is not None  # counted from the ledger, not the database
 
 
-def test_counting_the_tallies_writes_the_ledger_for_their_count_time(shipped, monkeypatch):
+def test_counting_the_tallies_writes_the_ledger_of_the_shipments_first(shipped, monkeypatch):
     tallies.refresh_all()
-    generation = cache.generation()
-    assert list(ShipmentLedger.objects.values_list("generation", flat=True)) == [generation]
+    assert list(ShipmentLedger.objects.values_list("stamp", flat=True)) == [ledger.stamp()]
 
     def no_building():
-        raise AssertionError("a process read the shipments again")
+        raise AssertionError("the shipments were read again")
 
     monkeypatch.setattr(ledger, "build", no_building)
-    held = ledger.ledger(generation)
+    held = ledger.ledger()
     assert len(held.day) == 4
-    assert ledger.ledger(generation) is held  # read once per count time
+    assert ledger.ledger() is held  # read once while no newer one is written
+    tallies.refresh_all()  # the shipments did not change: nothing written, nothing read
+    assert ShipmentLedger.objects.count() == 1 and ledger.ledger() is held
 
 
-def test_a_count_time_nobody_wrote_a_ledger_for_is_built_and_written_once(shipped):
+def test_with_no_ledger_written_the_first_reader_writes_it_once(shipped):
     ShipmentLedger.objects.all().delete()
-    generation = cache.generation()
-    assert len(ledger.ledger(generation).day) == 4
-    assert list(ShipmentLedger.objects.values_list("generation", flat=True)) == [generation]
-    ledger.store(generation)  # a second writer for the same count time leaves it
+    assert len(ledger.ledger().day) == 4
+    assert list(ShipmentLedger.objects.values_list("stamp", flat=True)) == [ledger.stamp()]
+    ledger.store(ledger.stamp())  # a second writer for the same shipments leaves it
     assert ShipmentLedger.objects.count() == 1
+
+
+def test_a_reader_takes_the_newest_ledger_and_never_deletes_one(shipped):
+    tallies.refresh_all()
+    old = ledger.ledger()
+    newer = ledger.build()
+    newer.usd_cents = newer.usd_cents * 2
+    ledger.store("a later state", newer)
+    assert ShipmentLedger.objects.count() == 1  # the writer deleted the older one
+    held = ledger.ledger()
+    assert held is not old and int(held.usd_cents.sum()) == 2 * int(old.usd_cents.sum())
+    ShipmentLedger.objects.create(stamp="written meanwhile", columns=newer.to_bytes())
+    ledger.ledger()
+    assert ShipmentLedger.objects.count() == 2  # readers delete nothing
 
 
 def test_a_shipment_recorded_shows_once_its_regency_is_counted_again(
