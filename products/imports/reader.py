@@ -323,10 +323,39 @@ def read_mapping(
     return mapping, problems
 
 
+#: How a row starts in a sheet's XML (``<x:row`` where a generator prefixes the namespace).
+ROW_TAGS = (b"<row ", b"<row>", b":row ")
+
+
+def _rows_written(data: bytes) -> int:
+    """The rows written in the workbook's largest sheet, counted in its XML as it unpacks (in
+    chunks: the whole sheet is never held)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            sheets = [
+                info
+                for info in archive.infolist()
+                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
+            ]
+            if not sheets:
+                return 0
+            count, tail = 0, b""
+            with archive.open(max(sheets, key=lambda info: info.file_size)) as part:
+                while chunk := part.read(1 << 20):
+                    text = tail + chunk
+                    count += sum(text.count(tag) for tag in ROW_TAGS)
+                    tail = text[-4:]  # shorter than a tag: none is counted twice
+            return count
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return 0
+
+
 def estimate_rows(data: bytes, file_name: str) -> int:
     """How many data rows the file has, cheaply (0 if it cannot be read: the check says why).
 
-    CSV rows are counted; for a workbook the sheet's recorded dimension is used.
+    CSV rows are counted; for a workbook the sheet's recorded dimension is used, unless its
+    largest sheet holds more rows than that (a ``<dimension>`` tag may understate them: a file
+    must not be checked in the request because its tag says it is small).
     """
     try:
         kind = kind_of(file_name)
@@ -336,8 +365,7 @@ def estimate_rows(data: bytes, file_name: str) -> int:
                 dimension = workbook.worksheets[0].max_row
             finally:
                 workbook.close()
-            if dimension:
-                return max(dimension - 1, 0)
+            return max((dimension or 1) - 1, _rows_written(data) - 1, 0)
         with open_sheet(data, file_name) as sheet:
             return sum(1 for _row in sheet.rows())
     except FileProblem:

@@ -132,3 +132,14 @@ def test_control_characters_are_refused_as_the_forms_refuse_them(ministry):
     data = csv_bytes(f"{village},BUMDes \x1b[31mMerah,Kepiting \u202ebakau,030633,hidup,kg,100,")
     errors = by_row(upload(ministry, data))[2]["errors"]
     assert "U+001B" in errors["nama_bumdes"] and "U+202E" in errors["nama_produk"]
+
+
+def test_a_workbook_whose_tag_understates_its_rows_is_estimated_by_its_rows(ministry):
+    data = xlsx_bytes(_rows(30))
+    lying = _rewritten(
+        data,
+        _data_sheet(data),
+        lambda xml: re.sub(r'<dimension ref="[^"]+"', '<dimension ref="A1:D2"', xml),
+    )
+    assert reader.estimate_rows(data, "produk.xlsx") == 30
+    assert reader.estimate_rows(lying, "produk.xlsx") == 30
