@@ -57,6 +57,7 @@ from products.access import AnyUser
 from products.imports import access, selectors
 from products.imports import columns as cols
 from products.imports.models import ProductImport
+from products.imports.outcome import Outcome
 from products.imports.reader import (
     FileProblem,
     estimate_rows,
@@ -71,7 +72,6 @@ from products.imports.validation import (
     UPDATE,
     Checker,
     Lookups,
-    Outcome,
     Row,
     Scorer,
 )
